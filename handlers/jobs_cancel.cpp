@@ -1,0 +1,10 @@
+// POST /api/runner-jobs/:id/cancel
+#include "app/serve.h"
+
+int main() {
+  return rj::serve({.method = "POST", .pattern = "/api/runner-jobs/:id/cancel",
+                    .permission = rj::Permission::WorkspaceMember},
+                   [](rj::Request& req, rj::Context& ctx) {
+                     return rj::json(ctx.jobs().cancel(ctx.workspaceId(), req.uuidParam("id")));
+                   });
+}

@@ -1,0 +1,13 @@
+// POST /api/runner-jobs — create a QUEUED job; Idempotency-Key makes repeats return the first.
+#include "app/serve.h"
+
+int main() {
+  return rj::serve({.method = "POST", .pattern = "/api/runner-jobs",
+                    .permission = rj::Permission::WorkspaceMember},
+                   [](rj::Request& req, rj::Context& ctx) {
+                     auto key = req.header("Idempotency-Key");
+                     if (key) rj::validateIdempotencyKey(*key);
+                     auto outcome = ctx.jobs().create(ctx.workspaceId(), rj::parseNewJob(req.body), key);
+                     return rj::json(outcome.job, outcome.created ? 201 : 200);
+                   });
+}

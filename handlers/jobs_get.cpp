@@ -1,0 +1,10 @@
+// GET /api/runner-jobs/:id — one job with its steps and events.
+#include "app/serve.h"
+
+int main() {
+  return rj::serve({.method = "GET", .pattern = "/api/runner-jobs/:id",
+                    .permission = rj::Permission::WorkspaceAny},
+                   [](rj::Request& req, rj::Context& ctx) {
+                     return rj::json(ctx.jobs().get(ctx.workspaceId(), req.uuidParam("id")));
+                   });
+}

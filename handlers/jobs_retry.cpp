@@ -1,0 +1,10 @@
+// POST /api/runner-jobs/:id/retry — a new QUEUED job from a FAILED or CANCELLED one.
+#include "app/serve.h"
+
+int main() {
+  return rj::serve({.method = "POST", .pattern = "/api/runner-jobs/:id/retry",
+                    .permission = rj::Permission::WorkspaceMember},
+                   [](rj::Request& req, rj::Context& ctx) {
+                     return rj::json(ctx.jobs().retry(ctx.workspaceId(), req.uuidParam("id")), 201);
+                   });
+}

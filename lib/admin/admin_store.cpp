@@ -1,0 +1,107 @@
+#include "admin/admin_store.h"
+
+#include <ctime>
+#include <regex>
+#include <stdexcept>
+
+#include "util/crypto.h"
+#include "util/uuid.h"
+
+namespace rj {
+
+std::string AdminStore::createUser(const std::string& email, const std::string& name) {
+  std::string id = newUuid();
+  Query(connection_, "INSERT INTO users (id, email, name) VALUES (?, ?, ?)")
+      .bind(id)
+      .bind(email)
+      .bind(name)
+      .execute();
+  return id;
+}
+
+std::string AdminStore::createWorkspace(const std::string& name) {
+  std::string id = newUuid();
+  Query(connection_, "INSERT INTO workspaces (id, name) VALUES (?, ?)").bind(id).bind(name).execute();
+  return id;
+}
+
+void AdminStore::addMember(const std::string& workspaceId, const std::string& userId, Role role) {
+  Query(connection_,
+        "INSERT INTO workspace_members (workspace_id, user_id, role) VALUES (?, ?, ?)"
+        " ON DUPLICATE KEY UPDATE role = VALUES(role)")
+      .bind(workspaceId)
+      .bind(userId)
+      .bind(roleName(role))
+      .execute();
+}
+
+IssuedSecret AdminStore::issueToken(const std::string& userId, const std::string& name,
+                                    const std::optional<std::string>& expiresAt) {
+  IssuedSecret issued{newUuid(), newSecretToken("rjt_")};
+  Query(connection_,
+        "INSERT INTO api_tokens (id, user_id, token_hash, name, expires_at) VALUES (?, ?, ?, ?, ?)")
+      .bind(issued.id)
+      .bind(userId)
+      .bind(sha256Hex(issued.token))
+      .bind(name)
+      .bind(expiresAt)
+      .execute();
+  return issued;
+}
+
+bool AdminStore::revokeToken(const std::string& idOrToken) {
+  return Query(connection_,
+               "UPDATE api_tokens SET revoked_at = UTC_TIMESTAMP(3)"
+               " WHERE (id = ? OR token_hash = ?) AND revoked_at IS NULL")
+             .bind(normalizeUuid(idOrToken))
+             .bind(sha256Hex(idOrToken))
+             .execute() > 0;
+}
+
+IssuedSecret AdminStore::createRunner(const std::string& name,
+                                      const std::optional<std::string>& workspaceId,
+                                      const std::vector<std::string>& jobTypes) {
+  IssuedSecret issued{newUuid(), newSecretToken("rjr_")};
+  std::optional<std::string> types;
+  for (const auto& type : jobTypes) types = types ? *types + "," + type : type;
+  Query(connection_,
+        "INSERT INTO runners (id, name, token_hash, workspace_id, job_types) VALUES (?, ?, ?, ?, ?)")
+      .bind(issued.id)
+      .bind(name)
+      .bind(sha256Hex(issued.token))
+      .bind(workspaceId)
+      .bind(types)
+      .execute();
+  return issued;
+}
+
+std::optional<std::string> AdminStore::findUser(const std::string& idOrEmail) {
+  auto rows = Query(connection_, "SELECT id FROM users WHERE id = ? OR email = ?")
+                  .bind(normalizeUuid(idOrEmail))
+                  .bind(idOrEmail)
+                  .rows();
+  if (!rows->next()) return std::nullopt;
+  return std::string(rows->getString("id"));
+}
+
+std::optional<std::string> parseExpiry(const std::string& text, long long nowEpochSeconds) {
+  static const std::regex relative(R"(^(\d{1,6})([smhd])$)");
+  static const std::regex absolute(R"(^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}:\d{2}))?Z?$)");
+  std::smatch match;
+  if (std::regex_match(text, match, relative)) {
+    long long amount = std::stoll(match[1]);
+    long long unit = match[2] == "s" ? 1 : match[2] == "m" ? 60 : match[2] == "h" ? 3600 : 86400;
+    std::time_t when = static_cast<std::time_t>(nowEpochSeconds + amount * unit);
+    std::tm utc{};
+    gmtime_r(&when, &utc);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &utc);
+    return std::string(buffer);
+  }
+  if (std::regex_match(text, match, absolute)) {
+    return match[1].str() + " " + (match[2].matched ? match[2].str() : "00:00:00");
+  }
+  return std::nullopt;
+}
+
+}  // namespace rj

@@ -1,0 +1,47 @@
+#pragma once
+// What every handler's main() calls: route, guards, the endpoint's own work, the answer.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "auth/role.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "jobs/job_store.h"
+
+namespace rj {
+
+struct Endpoint {
+  const char* method;
+  const char* pattern;
+  Permission permission;
+  // Serving threads per process; RJ_THREADS overrides it.
+  int threads = 2;
+};
+
+// Who is calling and where, as the guards established it.
+class Context {
+ public:
+  const std::string& userId() const { return userId_; }
+  const std::string& workspaceId() const { return workspaceId_; }
+  Role role() const { return role_; }
+  JobStore jobs() const { return JobStore(); }
+
+ private:
+  friend Context guard(Permission permission, const Request& request);
+  std::string userId_;
+  std::string workspaceId_;
+  Role role_ = Role::Guest;
+};
+
+// Runs the three guards a permission requires (401, 400, 403 in that order).
+Context guard(Permission permission, const Request& request);
+
+using EndpointHandler = std::function<Response(Request&, Context&)>;
+
+// Serves one endpoint until stopped (FastCGI) or for one request (CGI).
+int serve(const Endpoint& endpoint, const EndpointHandler& handler);
+// Answers what no endpoint serves: 404 for an unknown path, 405 with Allow for a known one.
+int serveFallback();
+
+}  // namespace rj

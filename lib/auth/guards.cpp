@@ -1,0 +1,74 @@
+#include "auth/guards.h"
+
+#include <algorithm>
+
+#include "db/retry.h"
+#include "http/errors.h"
+#include "util/crypto.h"
+#include "util/uuid.h"
+
+namespace rj {
+
+std::optional<std::string> presentedToken(const Request& request) {
+  if (auto authorization = request.header("Authorization")) {
+    const std::string prefix = "Bearer ";
+    if (authorization->size() > prefix.size() &&
+        std::equal(prefix.begin(), prefix.end(), authorization->begin(),
+                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+      return authorization->substr(prefix.size());
+    }
+    return std::nullopt;
+  }
+  return request.cookie(kSessionCookie);
+}
+
+std::string authenticateUser(const Request& request) {
+  auto token = presentedToken(request);
+  if (!token || token->empty()) throw Unauthorized("Missing bearer token");
+  // Only hashes are stored and compared; the lookup is by the hash's unique index.
+  std::string hash = sha256Hex(*token);
+  auto userId = withRetry([&](Connection& connection) -> std::optional<std::string> {
+    auto rows = Query(connection,
+                      "SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL"
+                      " AND (expires_at IS NULL OR expires_at > UTC_TIMESTAMP(3))")
+                    .bind(hash)
+                    .rows();
+    if (!rows->next()) return std::nullopt;
+    return std::string(rows->getString("user_id"));
+  });
+  if (!userId) throw Unauthorized("Invalid, expired or revoked token");
+  return *userId;
+}
+
+std::string requireWorkspaceId(const Request& request) {
+  auto workspaceId = request.header("X-Workspace-Id");
+  if (!workspaceId) workspaceId = request.queryValue("workspaceId");
+  if (!workspaceId || workspaceId->empty()) {
+    throw BadRequest("Workspace id is required (X-Workspace-Id header or workspaceId query)");
+  }
+  if (!isUuid(*workspaceId)) throw BadRequest("Workspace id must be a UUID");
+  return normalizeUuid(*workspaceId);
+}
+
+Role requireMembership(const std::string& userId, const std::string& workspaceId) {
+  auto role = withRetry([&](Connection& connection) -> std::optional<Role> {
+    auto rows =
+        Query(connection,
+              "SELECT role FROM workspace_members WHERE workspace_id = ? AND user_id = ?")
+            .bind(workspaceId)
+            .bind(userId)
+            .rows();
+    if (!rows->next()) return std::nullopt;
+    return parseRole(rows->getString("role"));
+  });
+  if (!role) throw Forbidden("You are not a member of this workspace");
+  return *role;
+}
+
+void requireRole(Role role, Permission permission) {
+  if (!permits(role, permission)) {
+    throw Forbidden(std::string("Your role ") + roleName(role) + " may not do this");
+  }
+}
+
+}  // namespace rj

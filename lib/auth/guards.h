@@ -1,0 +1,25 @@
+#pragma once
+// The three guards, in order: who is calling (401), which workspace (400), what role (403).
+#include <optional>
+#include <string>
+
+#include "auth/role.h"
+#include "http/request.h"
+
+namespace rj {
+
+constexpr const char* kSessionCookie = "rj_session";
+
+// The bearer token from Authorization, else the rj_session cookie.
+std::optional<std::string> presentedToken(const Request& request);
+// The user id behind a live (unexpired, unrevoked) token; 401 otherwise.
+std::string authenticateUser(const Request& request);
+// The workspace id from X-Workspace-Id, else the workspaceId query parameter; 400 when
+// missing or not a UUID. Returned in lower case.
+std::string requireWorkspaceId(const Request& request);
+// The user's role in the workspace; 403 when not a member.
+Role requireMembership(const std::string& userId, const std::string& workspaceId);
+// 403 when the role does not satisfy the permission.
+void requireRole(Role role, Permission permission);
+
+}  // namespace rj

@@ -1,0 +1,25 @@
+#pragma once
+// Database settings from RJ_DB_* environment variables, or from the file named by RJ_CONFIG
+// (shared hosting and mod_fcgid often cannot set environment; the file uses the same names).
+#include <map>
+#include <string>
+
+namespace rj {
+
+struct DbConfig {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string socket;  // when set, used instead of host and port
+  std::string user = "runner_jobs";
+  std::string password;
+  std::string name = "runner_jobs";
+};
+
+// Reads `KEY=value` lines; blank lines and lines starting with # are skipped.
+std::map<std::string, std::string> parseConfigFile(const std::string& text);
+// RJ_CONFIG file if set (its values win), else the environment.
+DbConfig loadDbConfig();
+// A setting by name from the RJ_CONFIG file or the environment; fallback when neither has it.
+std::string setting(const std::string& name, const std::string& fallback = "");
+
+}  // namespace rj

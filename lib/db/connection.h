@@ -1,0 +1,75 @@
+#pragma once
+// One MySQL connection per thread, opened on first use, with its prepared statements cached.
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "db/config.h"
+
+namespace rj {
+
+class Connection {
+ public:
+  explicit Connection(const DbConfig& config);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // The prepared statement for this SQL text, prepared once per connection.
+  sql::PreparedStatement& prepare(const std::string& sqlText);
+  // Runs a statement without parameters (transaction control, DDL).
+  void execute(const std::string& sqlText);
+  sql::Connection& raw() { return *connection_; }
+
+ private:
+  std::unique_ptr<sql::Connection> connection_;
+  std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
+};
+
+// This thread's connection, connecting with loadDbConfig() when there is none.
+Connection& threadConnection();
+// Drops this thread's connection (after it was lost) so the next use reconnects.
+void discardThreadConnection();
+
+// Per-thread setup the driver needs; also closes the thread's connection when the thread ends.
+class DatabaseThread {
+ public:
+  DatabaseThread();
+  ~DatabaseThread();
+  DatabaseThread(const DatabaseThread&) = delete;
+  DatabaseThread& operator=(const DatabaseThread&) = delete;
+};
+
+// A prepared statement with positional binding: Query(c, "... WHERE id = ?").bind(id).rows().
+class Query {
+ public:
+  Query(Connection& connection, const std::string& sqlText);
+  Query& bind(const std::string& value);
+  Query& bind(const char* value) { return bind(std::string(value)); }
+  Query& bind(int64_t value);
+  Query& bind(int value) { return bind(static_cast<int64_t>(value)); }
+  Query& bind(const std::optional<std::string>& value);
+  Query& bindNull();
+  std::unique_ptr<sql::ResultSet> rows();
+  // Rows affected.
+  int64_t execute();
+
+ private:
+  sql::PreparedStatement& statement_;
+  unsigned int index_ = 1;
+};
+
+std::optional<std::string> optionalString(sql::ResultSet& row, const std::string& column);
+
+}  // namespace rj
+
+namespace rj {
+// One cheap query on a fresh attempt; false when the database cannot be reached.
+bool databaseReachable();
+}  // namespace rj

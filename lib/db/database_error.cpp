@@ -1,0 +1,33 @@
+#include "db/database_error.h"
+
+namespace rj {
+
+namespace {
+bool isConnectionCode(int code) {
+  switch (code) {
+    case 2002:  // can't connect through socket
+    case 2003:  // can't connect to server
+    case 2006:  // server has gone away
+    case 2013:  // lost connection during query
+    case 2055:  // lost connection (extended)
+    case 1053:  // server shutdown in progress
+    case 1927:  // connection was killed
+    case 1040:  // too many connections
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
+bool isConnectionLost(const sql::SQLException& error) {
+  return isConnectionCode(error.getErrorCode());
+}
+
+bool isTransient(const sql::SQLException& error) {
+  int code = error.getErrorCode();
+  return code == 1213 /* deadlock */ || code == 1205 /* lock wait timeout */ ||
+         isConnectionCode(code);
+}
+
+}  // namespace rj

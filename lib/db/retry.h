@@ -1,0 +1,29 @@
+#pragma once
+// Runs database work on this thread's connection, retrying transient failures a bounded number
+// of times (the work must be safe to repeat: a transaction that rolled back). Past the bound it
+// throws TransientDatabaseError.
+#include <chrono>
+#include <thread>
+
+#include "db/connection.h"
+#include "db/database_error.h"
+
+namespace rj {
+
+constexpr int kDatabaseAttempts = 4;
+
+template <typename Work>
+auto withRetry(Work&& work) -> decltype(work(threadConnection())) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      return work(threadConnection());
+    } catch (const sql::SQLException& error) {
+      if (!isTransient(error)) throw;
+      if (isConnectionLost(error)) discardThreadConnection();
+      if (attempt >= kDatabaseAttempts) throw TransientDatabaseError(error.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(15 * attempt * attempt));
+    }
+  }
+}
+
+}  // namespace rj

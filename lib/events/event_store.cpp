@@ -1,0 +1,67 @@
+#include "events/event_store.h"
+
+#include "json/json.h"
+#include "util/time.h"
+
+namespace rj {
+
+int64_t appendEvent(Connection& connection, const std::string& jobId, const std::string& type,
+                    const std::string& payloadJson) {
+  // LAST_INSERT_ID(expr) hands the new seq to the INSERT on this connection without a read.
+  int64_t updated = Query(connection,
+                          "UPDATE runner_jobs SET last_event_seq = LAST_INSERT_ID(last_event_seq "
+                          "+ 1), updated_at = UTC_TIMESTAMP(3) WHERE id = ?")
+                        .bind(jobId)
+                        .execute();
+  if (updated != 1) throw std::runtime_error("appendEvent: job " + jobId + " does not exist");
+  Query(connection,
+        "INSERT INTO job_events (job_id, seq, type, payload, created_at)"
+        " VALUES (?, LAST_INSERT_ID(), ?, ?, UTC_TIMESTAMP(3))")
+      .bind(jobId)
+      .bind(type)
+      .bind(payloadJson)
+      .execute();
+  auto rows = Query(connection, "SELECT LAST_INSERT_ID() AS seq").rows();
+  rows->next();
+  return rows->getInt64("seq");
+}
+
+std::vector<JobEvent> readEventsAfter(Connection& connection, const std::string& jobId,
+                                      int64_t afterSeq, int64_t limit) {
+  auto rows = Query(connection,
+                    "SELECT job_id, seq, type, payload, created_at FROM job_events"
+                    " WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+                  .bind(jobId)
+                  .bind(afterSeq)
+                  .bind(limit)
+                  .rows();
+  std::vector<JobEvent> events;
+  while (rows->next()) {
+    events.push_back({rows->getString("job_id"), rows->getInt64("seq"), rows->getString("type"),
+                      rows->getString("payload"), toIsoTimestamp(std::string(rows->getString("created_at")))});
+  }
+  return events;
+}
+
+std::string eventData(const JobEvent& event) {
+  rapidjson::Document payload;
+  payload.Parse(event.payload.c_str(), event.payload.size());
+  JsonWriter out;
+  out.startObject();
+  if (!payload.HasParseError() && payload.IsObject()) {
+    for (const auto& member : payload.GetObject()) {
+      std::string name(member.name.GetString(), member.name.GetStringLength());
+      // The envelope fields below are the server's; a payload cannot override them.
+      if (name == "jobId" || name == "seq" || name == "type" || name == "timestamp") continue;
+      out.key(name).value(member.value);
+    }
+  }
+  out.key("jobId").string(event.jobId);
+  out.key("seq").integer(event.seq);
+  out.key("type").string(event.type);
+  out.key("timestamp").string(event.timestamp);
+  out.endObject();
+  return out.take();
+}
+
+}  // namespace rj

@@ -1,0 +1,34 @@
+#include "http/channel.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+extern char** environ;
+
+namespace rj {
+
+size_t FcgiChannel::read(char* buffer, size_t size) {
+  int count = FCGX_GetStr(buffer, static_cast<int>(size), request_.in);
+  return count > 0 ? static_cast<size_t>(count) : 0;
+}
+
+bool FcgiChannel::write(std::string_view bytes) {
+  if (bytes.empty()) return true;
+  return FCGX_PutStr(bytes.data(), static_cast<int>(bytes.size()), request_.out) ==
+         static_cast<int>(bytes.size());
+}
+
+bool FcgiChannel::flush() { return FCGX_FFlush(request_.out) == 0; }
+
+const char* CgiChannel::env(const char* name) { return std::getenv(name); }
+char** CgiChannel::environment() { return environ; }
+
+size_t CgiChannel::read(char* buffer, size_t size) { return std::fread(buffer, 1, size, stdin); }
+
+bool CgiChannel::write(std::string_view bytes) {
+  return std::fwrite(bytes.data(), 1, bytes.size(), stdout) == bytes.size();
+}
+
+bool CgiChannel::flush() { return std::fflush(stdout) == 0; }
+
+}  // namespace rj

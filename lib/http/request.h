@@ -1,0 +1,43 @@
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+
+#include "http/router.h"
+
+namespace rj {
+
+class Channel;
+
+constexpr size_t kMaxBodyBytes = 1024 * 1024;
+
+class Request {
+ public:
+  // Reads method, path, query, headers and cookies from the CGI/FastCGI environment. The body is
+  // read by readBody(), so a route can be refused before a large body is read.
+  explicit Request(Channel& channel);
+  Request() = default;  // for tests
+
+  std::string method;
+  std::string path;
+  std::string body;
+  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> cookies;
+  RouteParams params;
+
+  // A request header by its HTTP name ("X-Workspace-Id"), case-insensitive.
+  std::optional<std::string> header(const std::string& name) const;
+  std::optional<std::string> queryValue(const std::string& name) const;
+  std::optional<std::string> cookie(const std::string& name) const;
+  // A route parameter that must be a UUID; otherwise 400. Returned in lower case.
+  std::string uuidParam(const std::string& name) const;
+  // Reads the body; 413 past kMaxBodyBytes, without reading the rest.
+  void readBody(Channel& channel);
+
+  std::map<std::string, std::string> headers;  // CGI names: HTTP_X_WORKSPACE_ID, CONTENT_TYPE
+
+  // "X-Workspace-Id" -> "HTTP_X_WORKSPACE_ID".
+  static std::string cgiHeaderName(const std::string& name);
+};
+
+}  // namespace rj

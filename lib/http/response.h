@@ -1,0 +1,35 @@
+#pragma once
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rj {
+
+// Writes a streamed response body; false once the client has gone away.
+class StreamWriter {
+ public:
+  virtual ~StreamWriter() = default;
+  virtual bool write(std::string_view bytes) = 0;
+  virtual bool flush() = 0;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // When set, the headers are sent first and this writes the body for as long as it likes.
+  std::function<void(StreamWriter&)> stream;
+};
+
+Response jsonText(std::string json, int status = 200);
+Response noContent();
+
+// Serialises anything with a toJson(const T&) found by argument-dependent lookup.
+template <typename T>
+Response json(const T& value, int status = 200) {
+  return jsonText(toJson(value), status);
+}
+
+}  // namespace rj

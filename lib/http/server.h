@@ -1,0 +1,26 @@
+#pragma once
+// The FastCGI accept loop (or one plain CGI request), response writing and the error mapper.
+#include <functional>
+#include <memory>
+
+#include "http/channel.h"
+#include "http/request.h"
+#include "http/response.h"
+
+namespace rj {
+
+using RequestHandler = std::function<Response(Request&, Channel&)>;
+// Made once at the start of every serving thread and kept until it ends (a database session).
+using ThreadResource = std::function<std::shared_ptr<void>()>;
+
+// Serves until SIGTERM/SIGINT: `threads` threads each loop on FCGX_Accept_r; when the process
+// was not started by a FastCGI server it answers the one CGI request and returns.
+int runServer(int threads, const RequestHandler& handle, const ThreadResource& threadResource);
+
+// Handles one request on a channel: calls `handle`, maps errors, writes the answer.
+void answer(Channel& channel, const RequestHandler& handle);
+
+// Writes status line, headers and body (or runs the stream) to the channel.
+void writeResponse(Channel& channel, const Response& response);
+
+}  // namespace rj

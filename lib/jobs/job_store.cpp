@@ -1,0 +1,234 @@
+#include "jobs/job_store.h"
+
+#include "db/retry.h"
+#include "db/transaction.h"
+#include "json/json.h"
+#include "util/time.h"
+#include "util/uuid.h"
+
+namespace rj {
+
+const char* const kJobColumns =
+    "id, workspace_id, type, status, priority, progress_percent, data, result, error,"
+    " agent_task_id, retry_of_id, attempt, created_at, updated_at, started_at, completed_at";
+
+Job readJob(sql::ResultSet& row) {
+  Job job;
+  job.id = row.getString("id");
+  job.workspaceId = row.getString("workspace_id");
+  job.type = row.getString("type");
+  job.status = row.getString("status");
+  job.priority = row.getInt("priority");
+  job.progressPercent = row.getInt("progress_percent");
+  job.data = optionalString(row, "data");
+  job.result = optionalString(row, "result");
+  job.error = optionalString(row, "error");
+  job.agentTaskId = optionalString(row, "agent_task_id");
+  job.retryOfId = optionalString(row, "retry_of_id");
+  job.attempt = row.getInt64("attempt");
+  job.createdAt = toIsoTimestamp(std::string(row.getString("created_at")));
+  job.updatedAt = toIsoTimestamp(std::string(row.getString("updated_at")));
+  job.startedAt = toIsoTimestamp(optionalString(row, "started_at"));
+  job.completedAt = toIsoTimestamp(optionalString(row, "completed_at"));
+  return job;
+}
+
+HttpError jobNotFound(const std::string& jobId) {
+  return NotFound("Runner job with ID " + jobId + " not found");
+}
+
+std::optional<Job> findJob(Connection& connection, const std::string& workspaceId,
+                           const std::string& jobId) {
+  auto rows = Query(connection, std::string("SELECT ") + kJobColumns +
+                                    " FROM runner_jobs WHERE id = ? AND workspace_id = ?")
+                  .bind(jobId)
+                  .bind(workspaceId)
+                  .rows();
+  if (!rows->next()) return std::nullopt;
+  return readJob(*rows);
+}
+
+std::optional<Job> lockJob(Connection& connection, const std::string& workspaceId,
+                           const std::string& jobId) {
+  auto rows = Query(connection, std::string("SELECT ") + kJobColumns +
+                                    " FROM runner_jobs WHERE id = ? AND workspace_id = ? FOR UPDATE")
+                  .bind(jobId)
+                  .bind(workspaceId)
+                  .rows();
+  if (!rows->next()) return std::nullopt;
+  return readJob(*rows);
+}
+
+JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query) {
+  // The filter shape varies; the values are still bound, never spliced into the text.
+  std::string where = " WHERE workspace_id = ?";
+  if (!query.statuses.empty()) {
+    where += " AND status IN (?";
+    for (size_t i = 1; i < query.statuses.size(); ++i) where += ", ?";
+    where += ")";
+  }
+  if (query.type) where += " AND type = ?";
+  if (query.agentTaskId) where += " AND agent_task_id = ?";
+  auto bindFilters = [&](Query& statement) -> Query& {
+    statement.bind(workspaceId);
+    for (const auto& status : query.statuses) statement.bind(status);
+    if (query.type) statement.bind(*query.type);
+    if (query.agentTaskId) statement.bind(*query.agentTaskId);
+    return statement;
+  };
+  return withRetry([&](Connection& connection) {
+    JobPage page;
+    page.page = query.page;
+    page.limit = query.limit;
+    Query count(connection, "SELECT COUNT(*) AS total FROM runner_jobs" + where);
+    auto total = bindFilters(count).rows();
+    total->next();
+    page.total = total->getInt64("total");
+    if (page.total > (query.page - 1) * query.limit) {
+      Query select(connection, std::string("SELECT ") + kJobColumns + " FROM runner_jobs" + where +
+                                   " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+      auto rows = bindFilters(select).bind(query.limit).bind((query.page - 1) * query.limit).rows();
+      while (rows->next()) page.jobs.push_back(readJob(*rows));
+    }
+    return page;
+  });
+}
+
+JobDetail JobStore::get(const std::string& workspaceId, const std::string& jobId) {
+  return withRetry([&](Connection& connection) {
+    auto job = findJob(connection, workspaceId, jobId);
+    if (!job) throw jobNotFound(jobId);
+    JobDetail detail{*job, {}, {}};
+    auto steps = Query(connection,
+                       "SELECT ordinal, name, status, started_at, completed_at FROM job_steps"
+                       " WHERE job_id = ? ORDER BY ordinal")
+                     .bind(jobId)
+                     .rows();
+    while (steps->next()) {
+      detail.steps.push_back({steps->getInt64("ordinal"), steps->getString("name"),
+                              steps->getString("status"),
+                              toIsoTimestamp(std::string(steps->getString("started_at"))),
+                              toIsoTimestamp(optionalString(*steps, "completed_at"))});
+    }
+    detail.events = readEventsAfter(connection, jobId, 0, 100000);
+    return detail;
+  });
+}
+
+namespace {
+std::string jsonObject(std::initializer_list<std::pair<const char*, std::string>> fields) {
+  JsonWriter out;
+  out.startObject();
+  for (const auto& [name, value] : fields) out.key(name).string(value);
+  out.endObject();
+  return out.take();
+}
+
+// Inserts a QUEUED job and its job.created and job.queued events in the open transaction.
+std::string insertQueuedJob(Connection& connection, const std::string& workspaceId,
+                            const NewJob& request, const std::optional<std::string>& retryOfId,
+                            int64_t attempt, const std::optional<std::string>& idempotencyKey,
+                            const std::optional<std::string>& requestHash) {
+  std::string id = newUuid();
+  Query(connection,
+        "INSERT INTO runner_jobs (id, workspace_id, type, status, priority, data, agent_task_id,"
+        " retry_of_id, attempt, idempotency_key, request_hash, created_at, updated_at)"
+        " VALUES (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))")
+      .bind(id)
+      .bind(workspaceId)
+      .bind(request.type)
+      .bind(request.priority)
+      .bind(request.data)
+      .bind(request.agentTaskId)
+      .bind(retryOfId)
+      .bind(attempt)
+      .bind(idempotencyKey)
+      .bind(requestHash)
+      .execute();
+  JsonWriter created;
+  created.startObject().key("type").string(request.type).key("priority").integer(request.priority);
+  if (retryOfId) created.key("retryOfId").string(*retryOfId);
+  created.endObject();
+  appendEvent(connection, id, "job.created", created.take());
+  JsonWriter queued;
+  queued.startObject().key("attempt").integer(attempt).endObject();
+  appendEvent(connection, id, "job.queued", queued.take());
+  return id;
+}
+
+constexpr int kDuplicateKey = 1062;
+}  // namespace
+
+CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& request,
+                            const std::optional<std::string>& idempotencyKey) {
+  std::optional<std::string> requestHash;
+  if (idempotencyKey) requestHash = fingerprint(request);
+  return withRetry([&](Connection& connection) {
+    for (;;) {
+      if (idempotencyKey) {
+        auto rows = Query(connection, std::string("SELECT ") + kJobColumns +
+                                          ", request_hash FROM runner_jobs"
+                                          " WHERE workspace_id = ? AND idempotency_key = ?")
+                        .bind(workspaceId)
+                        .bind(*idempotencyKey)
+                        .rows();
+        if (rows->next()) {
+          if (rows->getString("request_hash") != *requestHash) {
+            throw UnprocessableEntity(
+                "Idempotency-Key was already used for a different request");
+          }
+          return CreatedJob{readJob(*rows), false};
+        }
+      }
+      try {
+        Transaction transaction(connection);
+        std::string id = insertQueuedJob(connection, workspaceId, request, std::nullopt, 1,
+                                         idempotencyKey, requestHash);
+        transaction.commit();
+        return CreatedJob{*findJob(connection, workspaceId, id), true};
+      } catch (const sql::SQLException& error) {
+        // A concurrent request with the same key won the unique index: answer with its job.
+        if (error.getErrorCode() != kDuplicateKey || !idempotencyKey) throw;
+      }
+    }
+  });
+}
+
+Job JobStore::cancel(const std::string& workspaceId, const std::string& jobId) {
+  return withRetry([&](Connection& connection) {
+    Transaction transaction(connection);
+    auto job = lockJob(connection, workspaceId, jobId);
+    if (!job) throw jobNotFound(jobId);
+    if (isTerminalStatus(job->status)) {
+      throw Conflict("Runner job with ID " + jobId + " is already " + job->status);
+    }
+    Query(connection,
+          "UPDATE runner_jobs SET status = 'CANCELLED', completed_at = UTC_TIMESTAMP(3),"
+          " updated_at = UTC_TIMESTAMP(3) WHERE id = ?")
+        .bind(jobId)
+        .execute();
+    appendEvent(connection, jobId, "job.cancelled",
+                jsonObject({{"previousStatus", job->status}, {"status", "CANCELLED"}}));
+    transaction.commit();
+    return *findJob(connection, workspaceId, jobId);
+  });
+}
+
+Job JobStore::retry(const std::string& workspaceId, const std::string& jobId) {
+  return withRetry([&](Connection& connection) {
+    Transaction transaction(connection);
+    auto job = lockJob(connection, workspaceId, jobId);
+    if (!job) throw jobNotFound(jobId);
+    if (job->status != "FAILED" && job->status != "CANCELLED") {
+      throw Conflict("Runner job with ID " + jobId + " is " + job->status +
+                     "; only FAILED or CANCELLED jobs can be retried");
+    }
+    NewJob request{job->type, job->priority, job->data, job->agentTaskId};
+    std::string id = insertQueuedJob(connection, workspaceId, request, job->id, job->attempt + 1,
+                                     std::nullopt, std::nullopt);
+    transaction.commit();
+    return *findJob(connection, workspaceId, id);
+  });
+}
+
+}  // namespace rj

@@ -1,0 +1,46 @@
+#pragma once
+// The jobs service: every query is scoped by workspace, every change records its events in the
+// same transaction.
+#include <optional>
+#include <string>
+
+#include "db/connection.h"
+#include "http/errors.h"
+#include "jobs/job.h"
+#include "jobs/list_query.h"
+#include "jobs/new_job.h"
+
+namespace rj {
+
+struct CreatedJob {
+  Job job;
+  bool created = true;  // false: an earlier request with the same Idempotency-Key made it
+};
+
+class JobStore {
+ public:
+  JobPage list(const std::string& workspaceId, const JobListQuery& query);
+  // 404 when the job does not exist in this workspace.
+  JobDetail get(const std::string& workspaceId, const std::string& jobId);
+  // 422 when the key was used with a different request.
+  CreatedJob create(const std::string& workspaceId, const NewJob& request,
+                    const std::optional<std::string>& idempotencyKey);
+  // 409 when the job is already terminal.
+  Job cancel(const std::string& workspaceId, const std::string& jobId);
+  // 409 unless the job FAILED or was CANCELLED.
+  Job retry(const std::string& workspaceId, const std::string& jobId);
+};
+
+// SELECT list of runner_jobs columns readJob() expects.
+extern const char* const kJobColumns;
+Job readJob(sql::ResultSet& row);
+// The job when it exists in the workspace.
+std::optional<Job> findJob(Connection& connection, const std::string& workspaceId,
+                           const std::string& jobId);
+// Within a transaction: the job locked FOR UPDATE, when it exists in the workspace.
+std::optional<Job> lockJob(Connection& connection, const std::string& workspaceId,
+                           const std::string& jobId);
+// 404 "Runner job with ID ... not found".
+HttpError jobNotFound(const std::string& jobId);
+
+}  // namespace rj

@@ -1,0 +1,173 @@
+// rjadmin — administration from the command line: migrations, users, workspaces, tokens, runners.
+// Values meant for scripts (ids, tokens) go to stdout alone; explanations go to stderr.
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "admin/admin_store.h"
+#include "app/routes.h"
+#include "db/connection.h"
+#include "db/migrations.h"
+#include "util/uuid.h"
+
+namespace {
+
+const char* const kUsage = R"(usage: rjadmin COMMAND [OPTIONS]
+
+  migrate [--dir DIR]                         apply new migrations (default dir: RJ_SQL_DIR or the
+                                              source tree's sql/)
+  create-user --email EMAIL [--name NAME]     prints the user id
+  create-workspace --name NAME                prints the workspace id
+  add-member --workspace ID --user ID|EMAIL --role OWNER|ADMIN|MEMBER|GUEST
+  issue-token --user ID|EMAIL [--name NAME] [--expires 30d|12h|2027-01-31[T12:00:00]]
+                                              prints the token (only its hash is stored)
+  revoke-token --token TOKEN | --id TOKEN_ID
+  create-runner --name NAME [--workspace ID] [--types a,b]
+                                              prints the runner token
+  routes                                      METHOD, path regex and handler of every endpoint
+
+Database settings come from RJ_DB_HOST, RJ_DB_PORT or RJ_DB_SOCKET, RJ_DB_USER,
+RJ_DB_PASSWORD, RJ_DB_NAME, or the file named by RJ_CONFIG.
+)";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Options {
+ public:
+  Options(int argc, char** argv) {
+    for (int i = 2; i < argc; ++i) {
+      std::string name = argv[i];
+      if (name.rfind("--", 0) != 0 || i + 1 >= argc) throw UsageError("bad option: " + name);
+      values_[name.substr(2)] = argv[++i];
+    }
+  }
+  std::string required(const std::string& name) const {
+    auto found = values_.find(name);
+    if (found == values_.end() || found->second.empty()) {
+      throw UsageError("missing --" + name);
+    }
+    return found->second;
+  }
+  std::optional<std::string> optional(const std::string& name) const {
+    auto found = values_.find(name);
+    if (found == values_.end()) return std::nullopt;
+    return found->second;
+  }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+std::string requireUuid(const std::string& text, const char* what) {
+  if (!rj::isUuid(text)) throw UsageError(std::string(what) + " must be a UUID: " + text);
+  return rj::normalizeUuid(text);
+}
+
+int run(const std::string& command, const Options& options) {
+  if (command == "routes") {
+    for (const auto& route : rj::apiRoutes()) {
+      std::cout << route.method << '\t' << rj::patternRegex(route.pattern) << '\t' << route.handler
+                << '\n';
+    }
+    return 0;
+  }
+  rj::Connection& connection = rj::threadConnection();
+  rj::AdminStore admin(connection);
+  if (command == "migrate") {
+    std::string directory = options.optional("dir").value_or(
+        std::getenv("RJ_SQL_DIR") ? std::getenv("RJ_SQL_DIR") : RJ_DEFAULT_SQL_DIR);
+    auto applied = rj::applyMigrations(connection, directory);
+    for (const auto& name : applied) std::cerr << "applied " << name << '\n';
+    std::cerr << (applied.empty() ? "schema is up to date\n" : "migrations done\n");
+    return 0;
+  }
+  if (command == "create-user") {
+    std::string email = options.required("email");
+    std::cout << admin.createUser(email, options.optional("name").value_or(email)) << '\n';
+    return 0;
+  }
+  if (command == "create-workspace") {
+    std::cout << admin.createWorkspace(options.required("name")) << '\n';
+    return 0;
+  }
+  auto userFrom = [&](const std::string& idOrEmail) {
+    auto user = admin.findUser(idOrEmail);
+    if (!user) throw UsageError("no such user: " + idOrEmail);
+    return *user;
+  };
+  if (command == "add-member") {
+    auto role = rj::parseRole(options.required("role"));
+    if (!role) throw UsageError("role must be OWNER, ADMIN, MEMBER or GUEST");
+    admin.addMember(requireUuid(options.required("workspace"), "--workspace"),
+                    userFrom(options.required("user")), *role);
+    std::cerr << "member added\n";
+    return 0;
+  }
+  if (command == "issue-token") {
+    std::optional<std::string> expires;
+    if (auto text = options.optional("expires")) {
+      expires = rj::parseExpiry(*text, static_cast<long long>(std::time(nullptr)));
+      if (!expires) throw UsageError("--expires must look like 30d, 12h, 45m or 2027-01-31");
+    }
+    auto issued = admin.issueToken(userFrom(options.required("user")),
+                                   options.optional("name").value_or(""), expires);
+    std::cerr << "token id " << issued.id << " (the token is shown only now)\n";
+    std::cout << issued.token << '\n';
+    return 0;
+  }
+  if (command == "revoke-token") {
+    auto target = options.optional("token");
+    if (!target) target = options.required("id");
+    if (!admin.revokeToken(*target)) {
+      std::cerr << "rjadmin: no live token matched\n";
+      return 1;
+    }
+    std::cerr << "token revoked\n";
+    return 0;
+  }
+  if (command == "create-runner") {
+    std::optional<std::string> workspace;
+    if (auto id = options.optional("workspace")) workspace = requireUuid(*id, "--workspace");
+    std::vector<std::string> types;
+    if (auto list = options.optional("types")) {
+      size_t start = 0;
+      while (start <= list->size()) {
+        size_t end = list->find(',', start);
+        if (end == std::string::npos) end = list->size();
+        if (end > start) types.push_back(list->substr(start, end - start));
+        start = end + 1;
+      }
+    }
+    auto issued = admin.createRunner(options.required("name"), workspace, types);
+    std::cerr << "runner id " << issued.id << " (the token is shown only now)\n";
+    std::cout << issued.token << '\n';
+    return 0;
+  }
+  throw UsageError("unknown command: " + command);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    std::cerr << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  try {
+    return run(argv[1], Options(argc, argv));
+  } catch (const UsageError& error) {
+    std::cerr << "rjadmin: " << error.what() << "\n\n" << kUsage;
+    return 2;
+  } catch (const sql::SQLException& error) {
+    std::cerr << "rjadmin: database error " << error.getErrorCode() << ": " << error.what() << '\n';
+    return 1;
+  } catch (const std::exception& error) {
+    std::cerr << "rjadmin: " << error.what() << '\n';
+    return 1;
+  }
+}
