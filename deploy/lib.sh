@@ -1,0 +1,68 @@
+# Shell functions shared by deploy/dev/up, deploy/dev/down and the test harness. Source it.
+
+RJ_PACKAGES="cmake g++ make pkg-config libfcgi-dev libcgicc-dev libmysqlcppconn-dev rapidjson-dev
+libgtest-dev libssl-dev libcurl4-openssl-dev mariadb-server mariadb-client lighttpd spawn-fcgi curl
+procps"
+
+rj_log() { printf '%s\n' "$*" >&2; }
+
+# Installs whatever of the given Debian packages is missing (all of RJ_PACKAGES by default).
+rj_install_packages() {
+  local wanted="${*:-$RJ_PACKAGES}" missing="" package
+  for package in $wanted; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+      missing="$missing $package"
+  done
+  [ -z "$missing" ] && return 0
+  rj_log "installing:$missing"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+rj_pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Starts a private MariaDB with its datadir and socket under DIR (no TCP port, no system service).
+rj_mariadb_start() {
+  local dir="$1"
+  mkdir -p "$dir"
+  if rj_pid_alive "$dir/mariadb.pid"; then return 0; fi
+  if [ ! -d "$dir/data/mysql" ]; then
+    mariadb-install-db --user="$(id -un)" --datadir="$dir/data" --auth-root-authentication-method=normal \
+      --skip-test-db >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
+  fi
+  mariadbd --no-defaults --user="$(id -un)" --datadir="$dir/data" --socket="$dir/mariadb.sock" \
+    --skip-networking --skip-log-bin --pid-file="$dir/mariadb.pid" --log-error="$dir/mariadb.err" \
+    --innodb-buffer-pool-size=128M --innodb-flush-log-at-trx-commit=2 --max-connections=2000 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci >/dev/null 2>&1 &
+  local i
+  for i in $(seq 1 300); do
+    mariadb --no-defaults -uroot --socket="$dir/mariadb.sock" -e 'SELECT 1' >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  rj_log "MariaDB did not start; see $dir/mariadb.err"
+  return 1
+}
+
+rj_mariadb_stop() {
+  local dir="$1"
+  rj_pid_alive "$dir/mariadb.pid" || return 0
+  local pid
+  pid=$(cat "$dir/mariadb.pid")
+  kill "$pid"
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+# Runs SQL as the private server's root.
+rj_mariadb_root() { mariadb --no-defaults -uroot --socket="$1/mariadb.sock" "${@:2}"; }
+
+# Creates database NAME and a password-protected user of the same name with rights on it only.
+rj_mariadb_create_database() {
+  local dir="$1" name="$2" password="$3"
+  rj_mariadb_root "$dir" -e "CREATE DATABASE IF NOT EXISTS \`$name\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+    CREATE USER IF NOT EXISTS '$name'@'localhost' IDENTIFIED BY '$password';
+    ALTER USER '$name'@'localhost' IDENTIFIED BY '$password';
+    GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, REFERENCES ON \`$name\`.* TO '$name'@'localhost';"
+}

@@ -1,0 +1,56 @@
+#include "support/stack.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "db/config.h"
+
+namespace rj::test {
+
+const Stack& stack() {
+  static const Stack loaded = [] {
+    Stack stack;
+    stack.var = std::string(RJ_TEST_VAR) + "/stack";
+    std::ifstream file(stack.var + "/dev.env");
+    std::stringstream text;
+    text << file.rdbuf();
+    auto values = parseConfigFile(text.str());
+    stack.url = values["RJ_URL"];
+    stack.workspace = values["RJ_WORKSPACE"];
+    stack.otherWorkspace = values["RJ_OTHER_WORKSPACE"];
+    stack.tokenOwner = values["RJ_TOKEN_OWNER"];
+    stack.tokenMember = values["RJ_TOKEN_MEMBER"];
+    stack.tokenGuest = values["RJ_TOKEN_GUEST"];
+    stack.tokenOther = values["RJ_TOKEN_OTHER"];
+    stack.runnerToken = values["RJ_RUNNER_TOKEN"];
+    return stack;
+  }();
+  if (loaded.url.empty()) ADD_FAILURE() << "no running stack: " << loaded.var << "/dev.env";
+  return loaded;
+}
+
+std::string Stack::admin(const std::string& arguments) const {
+  std::string command = "RJ_CONFIG='" + var + "/db.conf' '" + std::string(RJ_BUILD_DIR) +
+                        "/bin/rjadmin' " + arguments + " 2>/dev/null";
+  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), pclose);
+  std::string output;
+  std::array<char, 512> buffer{};
+  while (pipe && fgets(buffer.data(), buffer.size(), pipe.get())) output += buffer.data();
+  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
+  return output;
+}
+
+HttpResponse Stack::call(const std::string& method, const std::string& path,
+                         const std::string& token, const std::string& workspaceId,
+                         const std::string& body, std::vector<std::string> extraHeaders) const {
+  if (!token.empty()) extraHeaders.push_back("Authorization: Bearer " + token);
+  if (!workspaceId.empty()) extraHeaders.push_back("X-Workspace-Id: " + workspaceId);
+  return httpRequest(method, url + path, extraHeaders, body);
+}
+
+}  // namespace rj::test

@@ -1,0 +1,32 @@
+#pragma once
+// The running stack of the end-to-end suites (tests/support/stack-fixture): its URL, the demo
+// workspace and tokens from dev.env, and a way to run rjadmin against its database.
+#include <string>
+#include <vector>
+
+#include "support/http_client.h"
+
+namespace rj::test {
+
+struct Stack {
+  std::string var;  // the stack's state directory
+  std::string url;
+  std::string workspace;
+  std::string otherWorkspace;
+  std::string tokenOwner;
+  std::string tokenMember;
+  std::string tokenGuest;
+  std::string tokenOther;
+  std::string runnerToken;
+
+  // Runs rjadmin with the stack's database settings; returns its stdout (trimmed).
+  std::string admin(const std::string& arguments) const;
+  // A request as `token` in `workspace` (either may be empty to leave the header out).
+  HttpResponse call(const std::string& method, const std::string& path, const std::string& token,
+                    const std::string& workspace, const std::string& body = "",
+                    std::vector<std::string> extraHeaders = {}) const;
+};
+
+const Stack& stack();
+
+}  // namespace rj::test

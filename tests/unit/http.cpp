@@ -1,0 +1,78 @@
+// Request parsing, routing and the error shape.
+#include <gtest/gtest.h>
+
+#include "http/errors.h"
+#include "http/router.h"
+#include "http/url.h"
+#include "json/json.h"
+
+namespace rj {
+
+TEST(Router, MatchesParamSegments) {
+  auto params = matchRoute("/api/runner-jobs/:id/cancel", "/api/runner-jobs/abc/cancel");
+  ASSERT_TRUE(params);
+  EXPECT_EQ(params->at("id"), "abc");
+}
+
+TEST(Router, IgnoresOneTrailingSlash) {
+  EXPECT_TRUE(matchRoute("/api/runner-jobs", "/api/runner-jobs/"));
+}
+
+TEST(Router, RejectsOtherShapes) {
+  EXPECT_FALSE(matchRoute("/api/runner-jobs/:id", "/api/runner-jobs"));
+  EXPECT_FALSE(matchRoute("/api/runner-jobs/:id", "/api/runner-jobs//"));
+  EXPECT_FALSE(matchRoute("/api/runner-jobs/:id", "/api/runner-jobs/a/b"));
+  EXPECT_FALSE(matchRoute("/api/health", "/api/healthz"));
+}
+
+TEST(Router, AllowedMethodsListsEveryMethodOfThePath) {
+  std::vector<Route> routes = {{"GET", "/api/runner-jobs"},
+                               {"POST", "/api/runner-jobs"},
+                               {"GET", "/api/runner-jobs/:id"}};
+  EXPECT_EQ(allowedMethods(routes, "/api/runner-jobs"), "GET, POST");
+  EXPECT_EQ(allowedMethods(routes, "/api/runner-jobs/x"), "GET");
+  EXPECT_EQ(allowedMethods(routes, "/api/other"), "");
+}
+
+TEST(QueryString, DecodesPercentAndPlus) {
+  auto query = parseQueryString("status=QUEUED%2CRUNNING&type=a+b&empty=&flag&status=ignored");
+  EXPECT_EQ(query["status"], "QUEUED,RUNNING");
+  EXPECT_EQ(query["type"], "a b");
+  EXPECT_EQ(query["empty"], "");
+  EXPECT_EQ(query.count("flag"), 1u);
+}
+
+TEST(QueryString, KeepsMalformedEscapes) {
+  EXPECT_EQ(percentDecode("100%", false), "100%");
+  EXPECT_EQ(percentDecode("%zz%4", false), "%zz%4");
+  EXPECT_EQ(percentDecode("a+b", false), "a+b");
+}
+
+TEST(Cookies, ParsesPairsAndQuotes) {
+  auto cookies = parseCookies("a=1; rj_session=\"tok\" ;  theme=dark");
+  EXPECT_EQ(cookies["a"], "1");
+  EXPECT_EQ(cookies["rj_session"], "tok");
+  EXPECT_EQ(cookies["theme"], "dark");
+}
+
+TEST(ErrorBody, HasTheNestShape) {
+  EXPECT_EQ(errorBody(NotFound("Runner job with ID x not found")),
+            R"({"statusCode":404,"message":"Runner job with ID x not found","error":"Not Found"})");
+  EXPECT_EQ(errorBody(ValidationFailed({"a must be b", "c"})),
+            R"({"statusCode":400,"message":["a must be b","c"],"error":"Bad Request"})");
+}
+
+TEST(ErrorBody, MethodNotAllowedCarriesAllow) {
+  HttpError error = MethodNotAllowed("GET, POST");
+  ASSERT_EQ(error.headers.size(), 1u);
+  EXPECT_EQ(error.headers[0].first, "Allow");
+  EXPECT_EQ(error.headers[0].second, "GET, POST");
+}
+
+TEST(ErrorBody, EscapesMessageText) {
+  std::string body = errorBody(BadRequest("quote \" and \n newline"));
+  auto document = parseJsonBody(body);
+  EXPECT_STREQ(document["message"].GetString(), "quote \" and \n newline");
+}
+
+}  // namespace rj
