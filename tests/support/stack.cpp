@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -15,7 +16,9 @@ namespace rj::test {
 const Stack& stack() {
   static const Stack loaded = [] {
     Stack stack;
-    stack.var = std::string(RJ_TEST_VAR) + "/stack";
+    // RJ_TEST_STACK_VAR points the same suites at another stack (Apache, nginx, ...).
+    const char* override = std::getenv("RJ_TEST_STACK_VAR");
+    stack.var = override && *override ? override : std::string(RJ_TEST_VAR) + "/stack";
     std::ifstream file(stack.var + "/dev.env");
     std::stringstream text;
     text << file.rdbuf();

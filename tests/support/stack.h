@@ -1,6 +1,7 @@
 #pragma once
 // The running stack of the end-to-end suites (tests/support/stack-fixture): its URL, the demo
 // workspace and tokens from dev.env, and a way to run rjadmin against its database.
+// RJ_TEST_STACK_VAR names another stack's state directory (with dev.env and db.conf).
 #include <string>
 #include <vector>
 
