@@ -25,8 +25,9 @@ rj_pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # Starts a private MariaDB with its datadir and socket under DIR (no TCP port, no system service).
 rj_mariadb_start() {
-  local dir="$1"
-  mkdir -p "$dir"
+  mkdir -p "$1"
+  local dir
+  dir="$(cd "$1" && pwd)"
   if rj_pid_alive "$dir/mariadb.pid"; then return 0; fi
   if [ ! -d "$dir/data/mysql" ]; then
     mariadb-install-db --user="$(id -un)" --datadir="$dir/data" --auth-root-authentication-method=normal \

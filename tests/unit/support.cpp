@@ -1,0 +1,82 @@
+// Small pure pieces: UUIDs, hashing, timestamps, config files, SQL splitting, roles, expiry.
+#include <gtest/gtest.h>
+
+#include "admin/admin_store.h"
+#include "auth/role.h"
+#include "db/config.h"
+#include "db/migrations.h"
+#include "util/crypto.h"
+#include "util/time.h"
+#include "util/uuid.h"
+
+namespace rj {
+
+TEST(Uuid, RecognisesTheCanonicalForm) {
+  EXPECT_TRUE(isUuid("123e4567-e89b-42d3-a456-426614174000"));
+  EXPECT_TRUE(isUuid("123E4567-E89B-42D3-A456-426614174000"));
+  EXPECT_FALSE(isUuid("123e4567e89b42d3a456426614174000"));
+  EXPECT_FALSE(isUuid("123e4567-e89b-42d3-a456-42661417400g"));
+  EXPECT_FALSE(isUuid("' OR 1=1 --"));
+  EXPECT_FALSE(isUuid(""));
+}
+
+TEST(Uuid, NewUuidsAreVersion4AndDistinct) {
+  std::string first = newUuid();
+  EXPECT_TRUE(isUuid(first));
+  EXPECT_EQ(first[14], '4');
+  EXPECT_NE(first, newUuid());
+}
+
+TEST(Crypto, Sha256MatchesTheKnownVector) {
+  EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Crypto, SecretTokensCarry32RandomBytes) {
+  std::string token = newSecretToken("rjt_");
+  EXPECT_EQ(token.size(), 4u + 64u);
+  EXPECT_NE(token, newSecretToken("rjt_"));
+}
+
+TEST(Timestamps, DatabaseTimeBecomesIsoWithMilliseconds) {
+  EXPECT_EQ(toIsoTimestamp(std::string("2026-11-24 12:00:00.123")), "2026-11-24T12:00:00.123Z");
+  EXPECT_EQ(toIsoTimestamp(std::string("2026-11-24 12:00:00")), "2026-11-24T12:00:00.000Z");
+  EXPECT_EQ(toIsoTimestamp(std::string("2026-11-24 12:00:00.123456")), "2026-11-24T12:00:00.123Z");
+}
+
+TEST(ConfigFile, ReadsAssignmentsAndSkipsComments) {
+  auto values = parseConfigFile("# comment\nRJ_DB_USER = app\r\nRJ_DB_PASSWORD='p=w'\n\nnoise\n");
+  EXPECT_EQ(values["RJ_DB_USER"], "app");
+  EXPECT_EQ(values["RJ_DB_PASSWORD"], "p=w");
+  EXPECT_EQ(values.size(), 2u);
+}
+
+TEST(SqlSplit, SplitsOnSemicolonsOutsideQuotesAndComments) {
+  auto statements = splitSqlStatements(
+      "-- one; comment\nCREATE TABLE a (x TEXT DEFAULT 'a;b');\n/* c; */ INSERT INTO a VALUES "
+      "(\"q;\\\"\");\n  \n");
+  ASSERT_EQ(statements.size(), 2u);
+  EXPECT_EQ(statements[0], "CREATE TABLE a (x TEXT DEFAULT 'a;b')");
+  EXPECT_NE(statements[1].find("INSERT INTO a VALUES (\"q;\\\"\")"), std::string::npos);
+}
+
+TEST(Roles, HigherRolesHoldLowerPermissions) {
+  EXPECT_TRUE(permits(Role::Guest, Permission::WorkspaceAny));
+  EXPECT_FALSE(permits(Role::Guest, Permission::WorkspaceMember));
+  EXPECT_TRUE(permits(Role::Member, Permission::WorkspaceMember));
+  EXPECT_TRUE(permits(Role::Admin, Permission::WorkspaceMember));
+  EXPECT_TRUE(permits(Role::Owner, Permission::WorkspaceMember));
+  EXPECT_EQ(parseRole("OWNER"), Role::Owner);
+  EXPECT_FALSE(parseRole("owner"));
+}
+
+TEST(TokenExpiry, RelativeAndAbsoluteForms) {
+  const long long epoch = 1'800'000'000;  // 2027-01-15 08:00:00 UTC
+  EXPECT_EQ(*parseExpiry("1d", epoch), "2027-01-16 08:00:00");
+  EXPECT_EQ(*parseExpiry("90m", epoch), "2027-01-15 09:30:00");
+  EXPECT_EQ(*parseExpiry("2027-02-01", epoch), "2027-02-01 00:00:00");
+  EXPECT_EQ(*parseExpiry("2027-02-01T10:11:12Z", epoch), "2027-02-01 10:11:12");
+  EXPECT_FALSE(parseExpiry("soon", epoch));
+  EXPECT_FALSE(parseExpiry("-1d", epoch));
+}
+
+}  // namespace rj
