@@ -104,8 +104,8 @@ std::optional<std::string> optionalString(sql::ResultSet& row, const std::string
 namespace rj {
 bool databaseReachable() {
   try {
-    threadConnection().execute("SELECT 1");
-    return true;
+    auto rows = Query(threadConnection(), "SELECT 1 AS alive").rows();
+    return rows->next();
   } catch (const sql::SQLException&) {
     discardThreadConnection();
     return false;

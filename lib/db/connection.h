@@ -23,7 +23,7 @@ class Connection {
 
   // The prepared statement for this SQL text, prepared once per connection.
   sql::PreparedStatement& prepare(const std::string& sqlText);
-  // Runs a statement without parameters (transaction control, DDL).
+  // Runs a statement without parameters and without a result set (transaction control, DDL).
   void execute(const std::string& sqlText);
   sql::Connection& raw() { return *connection_; }
 

@@ -1,33 +1,124 @@
-// Every guard outcome through lighttpd.
+// Every guard outcome, through lighttpd, in the order auth -> workspace -> role.
 #include <gtest/gtest.h>
 
 #include "support/stack.h"
 
 namespace rj::test {
 
-TEST(Guards, MissingTokenIs401) {
-  auto response = stack().call("GET", "/api/runner-jobs", "", stack().workspace);
+namespace {
+const Stack& s() { return stack(); }
+
+long listStatus(const std::string& token, const std::string& workspace) {
+  return s().call("GET", "/api/runner-jobs", token, workspace).status;
+}
+
+// A user of the demo workspace with `role` and a token made with extra rjadmin options.
+std::string newMemberToken(const std::string& role, const std::string& tokenOptions = "") {
+  static int counter = 0;
+  std::string email = "guard" + std::to_string(++counter) + "-" + std::to_string(::getpid()) +
+                      "@test.invalid";
+  s().admin("create-user --email " + email);
+  s().admin("add-member --workspace " + s().workspace + " --user " + email + " --role " + role);
+  return s().admin("issue-token --user " + email + " " + tokenOptions);
+}
+}  // namespace
+
+TEST(Guards, MissingTokenIs401InTheNestShape) {
+  auto response = s().call("GET", "/api/runner-jobs", "", s().workspace);
   EXPECT_EQ(response.status, 401);
-  EXPECT_EQ(response.json()["statusCode"].GetInt(), 401);
-  EXPECT_STREQ(response.json()["error"].GetString(), "Unauthorized");
+  auto body = response.json();
+  EXPECT_EQ(body["statusCode"].GetInt(), 401);
+  EXPECT_STREQ(body["error"].GetString(), "Unauthorized");
+  EXPECT_TRUE(body["message"].IsString());
 }
 
-TEST(Guards, UnknownTokenIs401) {
-  EXPECT_EQ(stack().call("GET", "/api/runner-jobs", "rjt_nope", stack().workspace).status, 401);
+TEST(Guards, UnknownTokenIs401) { EXPECT_EQ(listStatus("rjt_nope", s().workspace), 401); }
+
+TEST(Guards, NonBearerAuthorizationIs401) {
+  auto response = httpRequest("GET", s().url + "/api/runner-jobs",
+                              {"Authorization: Basic dXNlcjpwYXNz", "X-Workspace-Id: " + s().workspace});
+  EXPECT_EQ(response.status, 401);
 }
 
-TEST(Guards, MissingWorkspaceIs400) {
-  EXPECT_EQ(stack().call("GET", "/api/runner-jobs", stack().tokenMember, "").status, 400);
+TEST(Guards, ExpiredTokenIs401) {
+  std::string token = newMemberToken("MEMBER", "--expires 2020-01-01");
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(listStatus(token, s().workspace), 401);
+}
+
+TEST(Guards, RevokedTokenIs401) {
+  std::string token = newMemberToken("MEMBER");
+  ASSERT_EQ(listStatus(token, s().workspace), 200);
+  s().admin("revoke-token --token " + token);
+  EXPECT_EQ(listStatus(token, s().workspace), 401);
+}
+
+TEST(Guards, TokenWithFutureExpiryIsAdmitted) {
+  EXPECT_EQ(listStatus(newMemberToken("GUEST", "--expires 30d"), s().workspace), 200);
+}
+
+TEST(Guards, AuthIsCheckedBeforeTheWorkspace) {
+  EXPECT_EQ(listStatus("rjt_nope", ""), 401);
+  EXPECT_EQ(listStatus("", "not-a-uuid"), 401);
+}
+
+TEST(Guards, MissingWorkspaceIs400) { EXPECT_EQ(listStatus(s().tokenMember, ""), 400); }
+
+TEST(Guards, MalformedWorkspaceIs400) {
+  EXPECT_EQ(listStatus(s().tokenMember, "not-a-uuid"), 400);
+  EXPECT_EQ(listStatus(s().tokenMember, "' OR 1=1 --"), 400);
+}
+
+TEST(Guards, WorkspaceFromTheQueryParameter) {
+  auto response = s().call("GET", "/api/runner-jobs?workspaceId=" + s().workspace,
+                           s().tokenMember, "");
+  EXPECT_EQ(response.status, 200);
+}
+
+TEST(Guards, HeaderWinsOverQueryParameter) {
+  auto response = s().call("GET", "/api/runner-jobs?workspaceId=" + s().otherWorkspace,
+                           s().tokenMember, s().workspace);
+  EXPECT_EQ(response.status, 200);
 }
 
 TEST(Guards, NonMemberIs403) {
-  EXPECT_EQ(stack().call("GET", "/api/runner-jobs", stack().tokenOther, stack().workspace).status,
-            403);
+  EXPECT_EQ(listStatus(s().tokenOther, s().workspace), 403);
+  EXPECT_EQ(listStatus(s().tokenMember, s().otherWorkspace), 403);
 }
 
-TEST(Guards, MemberIsAdmitted) {
-  EXPECT_EQ(stack().call("GET", "/api/runner-jobs", stack().tokenMember, stack().workspace).status,
-            200);
+TEST(Guards, UnknownWorkspaceIs403) {
+  EXPECT_EQ(listStatus(s().tokenMember, "00000000-0000-4000-8000-000000000000"), 403);
+}
+
+TEST(Guards, GuestMayReadButNotWrite) {
+  EXPECT_EQ(listStatus(s().tokenGuest, s().workspace), 200);
+  auto create = s().call("POST", "/api/runner-jobs", s().tokenGuest, s().workspace,
+                         R"({"type":"guest.try"})");
+  EXPECT_EQ(create.status, 403);
+  auto job = s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace,
+                      R"({"type":"guest.target"})")
+                 .json();
+  std::string id = job["id"].GetString();
+  EXPECT_EQ(s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenGuest, s().workspace)
+                .status,
+            403);
+  EXPECT_EQ(s().call("POST", "/api/runner-jobs/" + id + "/retry", s().tokenGuest, s().workspace)
+                .status,
+            403);
+  EXPECT_EQ(s().call("GET", "/api/runner-jobs/" + id, s().tokenGuest, s().workspace).status, 200);
+}
+
+TEST(Guards, OwnerMayWrite) {
+  EXPECT_EQ(s().call("POST", "/api/runner-jobs", s().tokenOwner, s().workspace,
+                     R"({"type":"owner.try"})")
+                .status,
+            201);
+}
+
+TEST(Guards, HealthNeedsNoToken) {
+  auto response = httpRequest("GET", s().url + "/api/health");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_STREQ(response.json()["database"].GetString(), "ok");
 }
 
 }  // namespace rj::test

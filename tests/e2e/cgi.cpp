@@ -1,0 +1,53 @@
+// The same handler binary answers as plain CGI when no FastCGI server started it.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <memory>
+
+#include "support/stack.h"
+
+namespace rj::test {
+
+namespace {
+// Runs a handler as a CGI program with the given variables and stdin; returns its stdout.
+std::string runCgi(const std::string& handler, const std::string& variables,
+                   const std::string& input = "") {
+  std::string command = "printf '%s' '" + input + "' | env -i RJ_CONFIG='" + stack().var +
+                        "/db.conf' ASAN_OPTIONS=detect_leaks=0 GATEWAY_INTERFACE=CGI/1.1 " +
+                        variables + " '" + std::string(RJ_BUILD_DIR) + "/handlers/" + handler + "'";
+  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), pclose);
+  std::string output;
+  std::array<char, 4096> buffer{};
+  size_t count;
+  while (pipe && (count = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) {
+    output.append(buffer.data(), count);
+  }
+  return output;
+}
+}  // namespace
+
+TEST(CgiMode, HealthAnswersAsCgi) {
+  std::string output = runCgi("health", "REQUEST_METHOD=GET REQUEST_URI=/api/health");
+  EXPECT_EQ(output.rfind("Status: 200 OK\r\n", 0), 0u) << output;
+  EXPECT_NE(output.find("\r\n\r\n{\"status\":\"ok\",\"database\":\"ok\"}"), std::string::npos);
+}
+
+TEST(CgiMode, CreateReadsTheBodyFromStdin) {
+  std::string body = R"({"type":"cgi.create"})";
+  std::string output = runCgi(
+      "jobs_create",
+      "REQUEST_METHOD=POST REQUEST_URI=/api/runner-jobs CONTENT_TYPE=application/json "
+      "CONTENT_LENGTH=" + std::to_string(body.size()) + " HTTP_AUTHORIZATION='Bearer " +
+          stack().tokenMember + "' HTTP_X_WORKSPACE_ID=" + stack().workspace,
+      body);
+  EXPECT_EQ(output.rfind("Status: 201 Created\r\n", 0), 0u) << output;
+  EXPECT_NE(output.find("\"type\":\"cgi.create\""), std::string::npos);
+}
+
+TEST(CgiMode, GuardsApplyAsCgi) {
+  std::string output = runCgi("jobs_list", "REQUEST_METHOD=GET REQUEST_URI=/api/runner-jobs");
+  EXPECT_EQ(output.rfind("Status: 401 Unauthorized\r\n", 0), 0u) << output;
+}
+
+}  // namespace rj::test
