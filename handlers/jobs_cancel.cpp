@@ -1,10 +1,13 @@
 // POST /api/runner-jobs/:id/cancel
 #include "app/serve.h"
+#include "json/validation.h"
 
 int main() {
-  return rj::serve({.method = "POST", .pattern = "/api/runner-jobs/:id/cancel",
+  return rj::serve({.method = "POST",
+                    .pattern = "/api/runner-jobs/:id/cancel",
                     .permission = rj::Permission::WorkspaceMember},
                    [](rj::Request& req, rj::Context& ctx) {
+                     rj::requireNoFields(req.body);
                      return rj::json(ctx.jobs().cancel(ctx.workspaceId(), req.uuidParam("id")));
                    });
 }

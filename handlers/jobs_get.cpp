@@ -2,7 +2,8 @@
 #include "app/serve.h"
 
 int main() {
-  return rj::serve({.method = "GET", .pattern = "/api/runner-jobs/:id",
+  return rj::serve({.method = "GET",
+                    .pattern = "/api/runner-jobs/:id",
                     .permission = rj::Permission::WorkspaceAny},
                    [](rj::Request& req, rj::Context& ctx) {
                      return rj::json(ctx.jobs().get(ctx.workspaceId(), req.uuidParam("id")));

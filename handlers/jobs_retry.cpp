@@ -1,10 +1,13 @@
 // POST /api/runner-jobs/:id/retry — a new QUEUED job from a FAILED or CANCELLED one.
 #include "app/serve.h"
+#include "json/validation.h"
 
 int main() {
-  return rj::serve({.method = "POST", .pattern = "/api/runner-jobs/:id/retry",
+  return rj::serve({.method = "POST",
+                    .pattern = "/api/runner-jobs/:id/retry",
                     .permission = rj::Permission::WorkspaceMember},
                    [](rj::Request& req, rj::Context& ctx) {
+                     rj::requireNoFields(req.body);
                      return rj::json(ctx.jobs().retry(ctx.workspaceId(), req.uuidParam("id")), 201);
                    });
 }

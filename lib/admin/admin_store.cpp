@@ -21,7 +21,10 @@ std::string AdminStore::createUser(const std::string& email, const std::string& 
 
 std::string AdminStore::createWorkspace(const std::string& name) {
   std::string id = newUuid();
-  Query(connection_, "INSERT INTO workspaces (id, name) VALUES (?, ?)").bind(id).bind(name).execute();
+  Query(connection_, "INSERT INTO workspaces (id, name) VALUES (?, ?)")
+      .bind(id)
+      .bind(name)
+      .execute();
   return id;
 }
 
@@ -64,8 +67,9 @@ IssuedSecret AdminStore::createRunner(const std::string& name,
   IssuedSecret issued{newUuid(), newSecretToken("rjr_")};
   std::optional<std::string> types;
   for (const auto& type : jobTypes) types = types ? *types + "," + type : type;
-  Query(connection_,
-        "INSERT INTO runners (id, name, token_hash, workspace_id, job_types) VALUES (?, ?, ?, ?, ?)")
+  Query(
+      connection_,
+      "INSERT INTO runners (id, name, token_hash, workspace_id, job_types) VALUES (?, ?, ?, ?, ?)")
       .bind(issued.id)
       .bind(name)
       .bind(sha256Hex(issued.token))

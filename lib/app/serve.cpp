@@ -50,7 +50,9 @@ int threadCount(int fallback) {
   }
 }
 
-std::shared_ptr<void> openDatabaseThread() { return std::make_shared<DatabaseThread>(); }
+std::shared_ptr<void> openDatabaseThread() {
+  return std::make_shared<DatabaseThread>();
+}
 
 }  // namespace
 

@@ -52,12 +52,11 @@ std::string requireWorkspaceId(const Request& request) {
 
 Role requireMembership(const std::string& userId, const std::string& workspaceId) {
   auto role = withRetry([&](Connection& connection) -> std::optional<Role> {
-    auto rows =
-        Query(connection,
-              "SELECT role FROM workspace_members WHERE workspace_id = ? AND user_id = ?")
-            .bind(workspaceId)
-            .bind(userId)
-            .rows();
+    auto rows = Query(connection,
+                      "SELECT role FROM workspace_members WHERE workspace_id = ? AND user_id = ?")
+                    .bind(workspaceId)
+                    .bind(userId)
+                    .rows();
     if (!rows->next()) return std::nullopt;
     return parseRole(rows->getString("role"));
   });

@@ -12,19 +12,26 @@ std::optional<Role> parseRole(const std::string& name) {
 
 const char* roleName(Role role) {
   switch (role) {
-    case Role::Owner: return "OWNER";
-    case Role::Admin: return "ADMIN";
-    case Role::Member: return "MEMBER";
-    case Role::Guest: return "GUEST";
+    case Role::Owner:
+      return "OWNER";
+    case Role::Admin:
+      return "ADMIN";
+    case Role::Member:
+      return "MEMBER";
+    case Role::Guest:
+      return "GUEST";
   }
   return "GUEST";
 }
 
 bool permits(Role role, Permission permission) {
   switch (permission) {
-    case Permission::WorkspaceAny: return role >= Role::Guest;
-    case Permission::WorkspaceMember: return role >= Role::Member;
-    default: return false;
+    case Permission::WorkspaceAny:
+      return role >= Role::Guest;
+    case Permission::WorkspaceMember:
+      return role >= Role::Member;
+    default:
+      return false;
   }
 }
 

@@ -65,7 +65,9 @@ void discardThreadConnection() {
   }
 }
 
-DatabaseThread::DatabaseThread() { driver().threadInit(); }
+DatabaseThread::DatabaseThread() {
+  driver().threadInit();
+}
 DatabaseThread::~DatabaseThread() {
   discardThreadConnection();
   driver().threadEnd();
@@ -92,7 +94,9 @@ Query& Query::bindNull() {
 std::unique_ptr<sql::ResultSet> Query::rows() {
   return std::unique_ptr<sql::ResultSet>(statement_.executeQuery());
 }
-int64_t Query::execute() { return statement_.executeUpdate(); }
+int64_t Query::execute() {
+  return statement_.executeUpdate();
+}
 
 std::optional<std::string> optionalString(sql::ResultSet& row, const std::string& column) {
   if (row.isNull(column)) return std::nullopt;

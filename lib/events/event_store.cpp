@@ -38,7 +38,8 @@ std::vector<JobEvent> readEventsAfter(Connection& connection, const std::string&
   std::vector<JobEvent> events;
   while (rows->next()) {
     events.push_back({rows->getString("job_id"), rows->getInt64("seq"), rows->getString("type"),
-                      rows->getString("payload"), toIsoTimestamp(std::string(rows->getString("created_at")))});
+                      rows->getString("payload"),
+                      toIsoTimestamp(std::string(rows->getString("created_at")))});
   }
   return events;
 }

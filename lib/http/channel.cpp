@@ -18,17 +18,27 @@ bool FcgiChannel::write(std::string_view bytes) {
          static_cast<int>(bytes.size());
 }
 
-bool FcgiChannel::flush() { return FCGX_FFlush(request_.out) == 0; }
+bool FcgiChannel::flush() {
+  return FCGX_FFlush(request_.out) == 0;
+}
 
-const char* CgiChannel::env(const char* name) { return std::getenv(name); }
-char** CgiChannel::environment() { return environ; }
+const char* CgiChannel::env(const char* name) {
+  return std::getenv(name);
+}
+char** CgiChannel::environment() {
+  return environ;
+}
 
-size_t CgiChannel::read(char* buffer, size_t size) { return std::fread(buffer, 1, size, stdin); }
+size_t CgiChannel::read(char* buffer, size_t size) {
+  return std::fread(buffer, 1, size, stdin);
+}
 
 bool CgiChannel::write(std::string_view bytes) {
   return std::fwrite(bytes.data(), 1, bytes.size(), stdout) == bytes.size();
 }
 
-bool CgiChannel::flush() { return std::fflush(stdout) == 0; }
+bool CgiChannel::flush() {
+  return std::fflush(stdout) == 0;
+}
 
 }  // namespace rj

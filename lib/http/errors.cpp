@@ -13,21 +13,35 @@ HttpError::HttpError(int status, std::vector<std::string> messages)
       messages_(std::move(messages)),
       isList_(true) {}
 
-HttpError BadRequest(std::string message) { return HttpError(400, std::move(message)); }
+HttpError BadRequest(std::string message) {
+  return HttpError(400, std::move(message));
+}
 HttpError ValidationFailed(std::vector<std::string> messages) {
   return HttpError(400, std::move(messages));
 }
-HttpError Unauthorized(std::string message) { return HttpError(401, std::move(message)); }
-HttpError Forbidden(std::string message) { return HttpError(403, std::move(message)); }
-HttpError NotFound(std::string message) { return HttpError(404, std::move(message)); }
+HttpError Unauthorized(std::string message) {
+  return HttpError(401, std::move(message));
+}
+HttpError Forbidden(std::string message) {
+  return HttpError(403, std::move(message));
+}
+HttpError NotFound(std::string message) {
+  return HttpError(404, std::move(message));
+}
 HttpError MethodNotAllowed(const std::string& allow) {
   HttpError error(405, "Method Not Allowed");
   error.headers.emplace_back("Allow", allow);
   return error;
 }
-HttpError Conflict(std::string message) { return HttpError(409, std::move(message)); }
-HttpError PayloadTooLarge(std::string message) { return HttpError(413, std::move(message)); }
-HttpError UnprocessableEntity(std::string message) { return HttpError(422, std::move(message)); }
+HttpError Conflict(std::string message) {
+  return HttpError(409, std::move(message));
+}
+HttpError PayloadTooLarge(std::string message) {
+  return HttpError(413, std::move(message));
+}
+HttpError UnprocessableEntity(std::string message) {
+  return HttpError(422, std::move(message));
+}
 HttpError ServiceUnavailable(std::string message, int retryAfterSeconds) {
   HttpError error(503, std::move(message));
   error.headers.emplace_back("Retry-After", std::to_string(retryAfterSeconds));
@@ -36,21 +50,36 @@ HttpError ServiceUnavailable(std::string message, int retryAfterSeconds) {
 
 const char* reasonPhrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Entity";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Error";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Payload Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Entity";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Error";
   }
 }
 

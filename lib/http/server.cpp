@@ -46,8 +46,8 @@ void serveThread(const RequestHandler& handle, const ThreadResource& threadResou
 }  // namespace
 
 void writeResponse(Channel& channel, const Response& response) {
-  std::string head = "Status: " + std::to_string(response.status) + " " +
-                     reasonPhrase(response.status) + "\r\n";
+  std::string head =
+      "Status: " + std::to_string(response.status) + " " + reasonPhrase(response.status) + "\r\n";
   for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
   if (!response.stream) head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
   head += "\r\n";

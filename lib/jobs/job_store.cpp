@@ -50,11 +50,12 @@ std::optional<Job> findJob(Connection& connection, const std::string& workspaceI
 
 std::optional<Job> lockJob(Connection& connection, const std::string& workspaceId,
                            const std::string& jobId) {
-  auto rows = Query(connection, std::string("SELECT ") + kJobColumns +
-                                    " FROM runner_jobs WHERE id = ? AND workspace_id = ? FOR UPDATE")
-                  .bind(jobId)
-                  .bind(workspaceId)
-                  .rows();
+  auto rows =
+      Query(connection, std::string("SELECT ") + kJobColumns +
+                            " FROM runner_jobs WHERE id = ? AND workspace_id = ? FOR UPDATE")
+          .bind(jobId)
+          .bind(workspaceId)
+          .rows();
   if (!rows->next()) return std::nullopt;
   return readJob(*rows);
 }
@@ -174,8 +175,7 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
                         .rows();
         if (rows->next()) {
           if (rows->getString("request_hash") != *requestHash) {
-            throw UnprocessableEntity(
-                "Idempotency-Key was already used for a different request");
+            throw UnprocessableEntity("Idempotency-Key was already used for a different request");
           }
           return CreatedJob{readJob(*rows), false};
         }

@@ -17,7 +17,8 @@ bool isJobType(const std::string& type) {
 namespace {
 // A whole decimal number, no sign, no spaces; nullopt otherwise (or when absurdly long).
 std::optional<int64_t> parseCount(const std::string& text) {
-  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty() || text.size() > 9 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     return std::nullopt;
   }
   return std::stoll(text);

@@ -85,8 +85,7 @@ std::optional<bool> BodyValidator::boolean(const char* name, bool required) {
   return value->GetBool();
 }
 
-std::optional<std::string> BodyValidator::object(const char* name, bool required,
-                                                 size_t maxBytes) {
+std::optional<std::string> BodyValidator::object(const char* name, bool required, size_t maxBytes) {
   const rapidjson::Value* value = lookup(name, required);
   if (!value) return std::nullopt;
   if (!value->IsObject()) {
@@ -151,4 +150,11 @@ void BodyValidator::finish() {
   if (!messages_.empty()) throw ValidationFailed(messages_);
 }
 
+}  // namespace rj
+
+namespace rj {
+void requireNoFields(const std::string& body) {
+  rapidjson::Document document = parseJsonBody(body);
+  BodyValidator(document).finish();
+}
 }  // namespace rj

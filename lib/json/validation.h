@@ -50,3 +50,8 @@ class BodyValidator {
 size_t utf8Length(const std::string& text);
 
 }  // namespace rj
+
+namespace rj {
+// For endpoints that take no body: an empty body or {} passes; any field is 400.
+void requireNoFields(const std::string& body);
+}  // namespace rj

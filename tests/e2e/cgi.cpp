@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 
 #include "support/stack.h"
@@ -12,10 +13,11 @@ namespace rj::test {
 namespace {
 // Runs a handler as a CGI program with the given variables and stdin; returns its stdout.
 std::string runCgi(const std::string& handler, const std::string& variables,
-                   const std::string& input = "") {
-  std::string command = "printf '%s' '" + input + "' | env -i RJ_CONFIG='" + stack().var +
-                        "/db.conf' ASAN_OPTIONS=detect_leaks=0 GATEWAY_INTERFACE=CGI/1.1 " +
-                        variables + " '" + std::string(RJ_BUILD_DIR) + "/handlers/" + handler + "'";
+                   const std::string& input = "",
+                   const std::string& config = stack().var + "/db.conf") {
+  std::string command = "printf '%s' '" + input + "' | env -i RJ_CONFIG='" + config +
+                        "' ASAN_OPTIONS=detect_leaks=0 GATEWAY_INTERFACE=CGI/1.1 " + variables +
+                        " '" + std::string(RJ_BUILD_DIR) + "/handlers/" + handler + "'";
   std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), pclose);
   std::string output;
   std::array<char, 4096> buffer{};
@@ -24,6 +26,12 @@ std::string runCgi(const std::string& handler, const std::string& variables,
     output.append(buffer.data(), count);
   }
   return output;
+}
+// Database settings that point at a server that is not there.
+std::string unreachableDatabaseConfig() {
+  std::string path = stack().var + "/unreachable.conf";
+  std::ofstream(path) << "RJ_DB_SOCKET=" << stack().var << "/no-such.sock\nRJ_DB_USER=x\n";
+  return path;
 }
 }  // namespace
 
@@ -35,12 +43,13 @@ TEST(CgiMode, HealthAnswersAsCgi) {
 
 TEST(CgiMode, CreateReadsTheBodyFromStdin) {
   std::string body = R"({"type":"cgi.create"})";
-  std::string output = runCgi(
-      "jobs_create",
-      "REQUEST_METHOD=POST REQUEST_URI=/api/runner-jobs CONTENT_TYPE=application/json "
-      "CONTENT_LENGTH=" + std::to_string(body.size()) + " HTTP_AUTHORIZATION='Bearer " +
-          stack().tokenMember + "' HTTP_X_WORKSPACE_ID=" + stack().workspace,
-      body);
+  std::string output =
+      runCgi("jobs_create",
+             "REQUEST_METHOD=POST REQUEST_URI=/api/runner-jobs CONTENT_TYPE=application/json "
+             "CONTENT_LENGTH=" +
+                 std::to_string(body.size()) + " HTTP_AUTHORIZATION='Bearer " +
+                 stack().tokenMember + "' HTTP_X_WORKSPACE_ID=" + stack().workspace,
+             body);
   EXPECT_EQ(output.rfind("Status: 201 Created\r\n", 0), 0u) << output;
   EXPECT_NE(output.find("\"type\":\"cgi.create\""), std::string::npos);
 }
@@ -48,6 +57,25 @@ TEST(CgiMode, CreateReadsTheBodyFromStdin) {
 TEST(CgiMode, GuardsApplyAsCgi) {
   std::string output = runCgi("jobs_list", "REQUEST_METHOD=GET REQUEST_URI=/api/runner-jobs");
   EXPECT_EQ(output.rfind("Status: 401 Unauthorized\r\n", 0), 0u) << output;
+}
+
+TEST(DatabaseDown, HealthIs503) {
+  std::string output = runCgi("health", "REQUEST_METHOD=GET REQUEST_URI=/api/health", "",
+                              unreachableDatabaseConfig());
+  EXPECT_EQ(output.rfind("Status: 503 Service Unavailable\r\n", 0), 0u) << output;
+  EXPECT_NE(output.find("\"database\":\"unreachable\""), std::string::npos);
+}
+
+TEST(DatabaseDown, RequestsAre503WithRetryAfter) {
+  std::string output =
+      runCgi("jobs_list",
+             "REQUEST_METHOD=GET REQUEST_URI=/api/runner-jobs "
+             "HTTP_AUTHORIZATION='Bearer " +
+                 stack().tokenMember + "' HTTP_X_WORKSPACE_ID=" + stack().workspace,
+             "", unreachableDatabaseConfig());
+  EXPECT_EQ(output.rfind("Status: 503 Service Unavailable\r\n", 0), 0u) << output;
+  EXPECT_NE(output.find("Retry-After: "), std::string::npos);
+  EXPECT_NE(output.find("\"statusCode\":503"), std::string::npos);
 }
 
 }  // namespace rj::test

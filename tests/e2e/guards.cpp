@@ -6,7 +6,9 @@
 namespace rj::test {
 
 namespace {
-const Stack& s() { return stack(); }
+const Stack& s() {
+  return stack();
+}
 
 long listStatus(const std::string& token, const std::string& workspace) {
   return s().call("GET", "/api/runner-jobs", token, workspace).status;
@@ -15,8 +17,8 @@ long listStatus(const std::string& token, const std::string& workspace) {
 // A user of the demo workspace with `role` and a token made with extra rjadmin options.
 std::string newMemberToken(const std::string& role, const std::string& tokenOptions = "") {
   static int counter = 0;
-  std::string email = "guard" + std::to_string(++counter) + "-" + std::to_string(::getpid()) +
-                      "@test.invalid";
+  std::string email =
+      "guard" + std::to_string(++counter) + "-" + std::to_string(::getpid()) + "@test.invalid";
   s().admin("create-user --email " + email);
   s().admin("add-member --workspace " + s().workspace + " --user " + email + " --role " + role);
   return s().admin("issue-token --user " + email + " " + tokenOptions);
@@ -32,11 +34,14 @@ TEST(Guards, MissingTokenIs401InTheNestShape) {
   EXPECT_TRUE(body["message"].IsString());
 }
 
-TEST(Guards, UnknownTokenIs401) { EXPECT_EQ(listStatus("rjt_nope", s().workspace), 401); }
+TEST(Guards, UnknownTokenIs401) {
+  EXPECT_EQ(listStatus("rjt_nope", s().workspace), 401);
+}
 
 TEST(Guards, NonBearerAuthorizationIs401) {
-  auto response = httpRequest("GET", s().url + "/api/runner-jobs",
-                              {"Authorization: Basic dXNlcjpwYXNz", "X-Workspace-Id: " + s().workspace});
+  auto response =
+      httpRequest("GET", s().url + "/api/runner-jobs",
+                  {"Authorization: Basic dXNlcjpwYXNz", "X-Workspace-Id: " + s().workspace});
   EXPECT_EQ(response.status, 401);
 }
 
@@ -62,7 +67,9 @@ TEST(Guards, AuthIsCheckedBeforeTheWorkspace) {
   EXPECT_EQ(listStatus("", "not-a-uuid"), 401);
 }
 
-TEST(Guards, MissingWorkspaceIs400) { EXPECT_EQ(listStatus(s().tokenMember, ""), 400); }
+TEST(Guards, MissingWorkspaceIs400) {
+  EXPECT_EQ(listStatus(s().tokenMember, ""), 400);
+}
 
 TEST(Guards, MalformedWorkspaceIs400) {
   EXPECT_EQ(listStatus(s().tokenMember, "not-a-uuid"), 400);
@@ -70,8 +77,8 @@ TEST(Guards, MalformedWorkspaceIs400) {
 }
 
 TEST(Guards, WorkspaceFromTheQueryParameter) {
-  auto response = s().call("GET", "/api/runner-jobs?workspaceId=" + s().workspace,
-                           s().tokenMember, "");
+  auto response =
+      s().call("GET", "/api/runner-jobs?workspaceId=" + s().workspace, s().tokenMember, "");
   EXPECT_EQ(response.status, 200);
 }
 
@@ -99,20 +106,20 @@ TEST(Guards, GuestMayReadButNotWrite) {
                       R"({"type":"guest.target"})")
                  .json();
   std::string id = job["id"].GetString();
-  EXPECT_EQ(s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenGuest, s().workspace)
-                .status,
-            403);
-  EXPECT_EQ(s().call("POST", "/api/runner-jobs/" + id + "/retry", s().tokenGuest, s().workspace)
-                .status,
-            403);
+  EXPECT_EQ(
+      s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenGuest, s().workspace).status,
+      403);
+  EXPECT_EQ(
+      s().call("POST", "/api/runner-jobs/" + id + "/retry", s().tokenGuest, s().workspace).status,
+      403);
   EXPECT_EQ(s().call("GET", "/api/runner-jobs/" + id, s().tokenGuest, s().workspace).status, 200);
 }
 
 TEST(Guards, OwnerMayWrite) {
-  EXPECT_EQ(s().call("POST", "/api/runner-jobs", s().tokenOwner, s().workspace,
-                     R"({"type":"owner.try"})")
-                .status,
-            201);
+  EXPECT_EQ(
+      s().call("POST", "/api/runner-jobs", s().tokenOwner, s().workspace, R"({"type":"owner.try"})")
+          .status,
+      201);
 }
 
 TEST(Guards, HealthNeedsNoToken) {

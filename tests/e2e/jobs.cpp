@@ -9,7 +9,9 @@
 namespace rj::test {
 
 namespace {
-const Stack& s() { return stack(); }
+const Stack& s() {
+  return stack();
+}
 
 HttpResponse create(const std::string& body, std::vector<std::string> headers = {}) {
   return s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace, body,
@@ -154,8 +156,8 @@ TEST(ListJobs, StatusFilterTakesACommaList) {
   std::string id = createdId(R"({"type":"e2e.status"})");
   s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember, s().workspace);
   createdId(R"({"type":"e2e.status"})");
-  EXPECT_EQ(get("/api/runner-jobs?type=e2e.status&status=CANCELLED").json()["meta"]["total"].GetInt(),
-            1);
+  EXPECT_EQ(
+      get("/api/runner-jobs?type=e2e.status&status=CANCELLED").json()["meta"]["total"].GetInt(), 1);
   EXPECT_EQ(get("/api/runner-jobs?type=e2e.status&status=CANCELLED,QUEUED")
                 .json()["meta"]["total"]
                 .GetInt(),
@@ -187,25 +189,26 @@ TEST(GetJob, AnotherWorkspacesJobIs404) {
   ASSERT_EQ(foreign.status, 201);
   std::string id = foreign.json()["id"].GetString();
   EXPECT_EQ(get("/api/runner-jobs/" + id).status, 404);
-  EXPECT_EQ(s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember, s().workspace)
-                .status,
-            404);
-  EXPECT_EQ(s().call("GET", "/api/runner-jobs/" + id, s().tokenOther, s().otherWorkspace).json()
-                ["status"]
-                    .GetString(),
+  EXPECT_EQ(
+      s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember, s().workspace).status,
+      404);
+  EXPECT_EQ(s().call("GET", "/api/runner-jobs/" + id, s().tokenOther, s().otherWorkspace)
+                .json()["status"]
+                .GetString(),
             std::string("QUEUED"));
 }
 
 TEST(CancelAndRetry, CancelThenRetryThenConflicts) {
   std::string id = createdId(R"({"type":"e2e.cancel","priority":3,"data":{"k":"v"}})");
-  EXPECT_EQ(s().call("POST", "/api/runner-jobs/" + id + "/retry", s().tokenMember, s().workspace)
-                .status,
-            409);
+  EXPECT_EQ(
+      s().call("POST", "/api/runner-jobs/" + id + "/retry", s().tokenMember, s().workspace).status,
+      409);
   auto cancelled =
       s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember, s().workspace);
   ASSERT_EQ(cancelled.status, 200);
   EXPECT_STREQ(cancelled.json()["status"].GetString(), "CANCELLED");
-  auto again = s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember, s().workspace);
+  auto again =
+      s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember, s().workspace);
   EXPECT_EQ(again.status, 409);
   EXPECT_STREQ(again.json()["error"].GetString(), "Conflict");
   auto retried =
@@ -216,9 +219,22 @@ TEST(CancelAndRetry, CancelThenRetryThenConflicts) {
   EXPECT_EQ(job["attempt"].GetInt(), 2);
   EXPECT_EQ(job["priority"].GetInt(), 3);
   EXPECT_STREQ(job["data"]["k"].GetString(), "v");
-  EXPECT_EQ(s().call("POST", "/api/runner-jobs/bad-id/cancel", s().tokenMember, s().workspace)
-                .status,
-            400);
+  EXPECT_EQ(
+      s().call("POST", "/api/runner-jobs/bad-id/cancel", s().tokenMember, s().workspace).status,
+      400);
+}
+
+TEST(CancelAndRetry, BodiesWithFieldsAre400AndChangeNothing) {
+  std::string id = createdId(R"({"type":"e2e.cancel.body"})");
+  auto response = s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember,
+                           s().workspace, R"({"force":true})");
+  EXPECT_EQ(response.status, 400);
+  EXPECT_STREQ(response.json()["message"][0].GetString(), "property force should not exist");
+  EXPECT_STREQ(get("/api/runner-jobs/" + id).json()["status"].GetString(), "QUEUED");
+  EXPECT_EQ(
+      s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember, s().workspace, "{}")
+          .status,
+      200);
 }
 
 }  // namespace rj::test

@@ -1,10 +1,11 @@
 // Migrations against the harness's MariaDB.
+#include "db/migrations.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "db/migrations.h"
 #include "support/test_database.h"
 #include "util/crypto.h"
 
@@ -21,7 +22,8 @@ TEST_F(Migrations, SecondRunAppliesNothing) {
 }
 
 TEST_F(Migrations, ChangedAppliedFileIsRefused) {
-  auto directory = std::filesystem::temp_directory_path() / ("rj_migrations_" + toHex(randomBytes(4)));
+  auto directory =
+      std::filesystem::temp_directory_path() / ("rj_migrations_" + toHex(randomBytes(4)));
   std::filesystem::create_directories(directory);
   std::ofstream(directory / "900_probe.sql") << "CREATE TABLE probe_one (id INT PRIMARY KEY);";
   ASSERT_EQ(applyMigrations(connection(), directory.string()).size(), 1u);
@@ -31,7 +33,8 @@ TEST_F(Migrations, ChangedAppliedFileIsRefused) {
 }
 
 TEST_F(Migrations, NewFileIsAppliedInNameOrder) {
-  auto directory = std::filesystem::temp_directory_path() / ("rj_migrations_" + toHex(randomBytes(4)));
+  auto directory =
+      std::filesystem::temp_directory_path() / ("rj_migrations_" + toHex(randomBytes(4)));
   std::filesystem::create_directories(directory);
   std::ofstream(directory / "911_b.sql") << "INSERT INTO probe_order VALUES (2);";
   std::ofstream(directory / "910_a.sql")

@@ -19,7 +19,7 @@ struct HttpResponse {
 // Sends one request; `headers` are full lines ("X-Workspace-Id: ..."). A JSON Content-Type is
 // added when there is a body and no Content-Type among the headers.
 HttpResponse httpRequest(const std::string& method, const std::string& url,
-                         const std::vector<std::string>& headers = {},
-                         const std::string& body = "", long timeoutSeconds = 30);
+                         const std::vector<std::string>& headers = {}, const std::string& body = "",
+                         long timeoutSeconds = 30);
 
 }  // namespace rj::test

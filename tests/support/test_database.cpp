@@ -15,9 +15,13 @@ std::string& suiteSchema() {
 }
 }  // namespace
 
-std::string harnessSocket() { return std::string(RJ_TEST_VAR) + "/mariadb/mariadb.sock"; }
+std::string harnessSocket() {
+  return std::string(RJ_TEST_VAR) + "/mariadb/mariadb.sock";
+}
 
-const std::string& DatabaseTest::schema() { return suiteSchema(); }
+const std::string& DatabaseTest::schema() {
+  return suiteSchema();
+}
 
 void DatabaseTest::useSuiteSchema() {
   setenv("RJ_DB_SOCKET", harnessSocket().c_str(), 1);

@@ -26,9 +26,8 @@ TEST(Router, RejectsOtherShapes) {
 }
 
 TEST(Router, AllowedMethodsListsEveryMethodOfThePath) {
-  std::vector<Route> routes = {{"GET", "/api/runner-jobs"},
-                               {"POST", "/api/runner-jobs"},
-                               {"GET", "/api/runner-jobs/:id"}};
+  std::vector<Route> routes = {
+      {"GET", "/api/runner-jobs"}, {"POST", "/api/runner-jobs"}, {"GET", "/api/runner-jobs/:id"}};
   EXPECT_EQ(allowedMethods(routes, "/api/runner-jobs"), "GET, POST");
   EXPECT_EQ(allowedMethods(routes, "/api/runner-jobs/x"), "GET");
   EXPECT_EQ(allowedMethods(routes, "/api/other"), "");

@@ -14,10 +14,9 @@ TEST(JobJson, HasEveryContractFieldWithNulls) {
   job.status = "QUEUED";
   job.createdAt = job.updatedAt = "2026-11-24T12:00:00.000Z";
   auto document = parseJsonBody(toJson(job));
-  for (const char* field :
-       {"id", "workspaceId", "type", "status", "priority", "progressPercent", "data", "result",
-        "error", "agentTaskId", "retryOfId", "attempt", "createdAt", "updatedAt", "startedAt",
-        "completedAt"}) {
+  for (const char* field : {"id", "workspaceId", "type", "status", "priority", "progressPercent",
+                            "data", "result", "error", "agentTaskId", "retryOfId", "attempt",
+                            "createdAt", "updatedAt", "startedAt", "completedAt"}) {
     EXPECT_TRUE(document.HasMember(field)) << field;
   }
   EXPECT_TRUE(document["data"].IsNull());

@@ -1,8 +1,9 @@
 // Validation of the job list's query parameters.
+#include "jobs/list_query.h"
+
 #include <gtest/gtest.h>
 
 #include "http/errors.h"
-#include "jobs/list_query.h"
 
 namespace rj {
 

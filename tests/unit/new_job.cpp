@@ -1,8 +1,9 @@
 // Validation of the create-job body and the Idempotency-Key.
+#include "jobs/new_job.h"
+
 #include <gtest/gtest.h>
 
 #include "http/errors.h"
-#include "jobs/new_job.h"
 
 namespace rj {
 
@@ -68,8 +69,8 @@ TEST(NewJob, PriorityMustBeAnIntegerFrom0To100) {
                          "priority must be an integer number"));
   EXPECT_TRUE(hasMessage(messagesFor(R"({"type":"t","priority":101})"),
                          "priority must not be greater than 100"));
-  EXPECT_TRUE(hasMessage(messagesFor(R"({"type":"t","priority":-1})"),
-                         "priority must not be less than 0"));
+  EXPECT_TRUE(
+      hasMessage(messagesFor(R"({"type":"t","priority":-1})"), "priority must not be less than 0"));
   EXPECT_TRUE(hasMessage(messagesFor(R"({"type":"t","priority":null})"),
                          "priority must be an integer number"));
 }
