@@ -1,5 +1,8 @@
 #include "events/event_store.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "json/json.h"
 #include "util/time.h"
 
@@ -42,6 +45,28 @@ std::vector<JobEvent> readEventsAfter(Connection& connection, const std::string&
                       toIsoTimestamp(std::string(rows->getString("created_at")))});
   }
   return events;
+}
+
+std::map<std::string, JobEventMark> readJobEventMarks(Connection& connection,
+                                                      const std::vector<std::string>& jobIds) {
+  std::map<std::string, JobEventMark> marks;
+  if (jobIds.empty()) return marks;
+  if (jobIds.size() > kMaxMarkedJobs)
+    throw std::invalid_argument("readJobEventMarks: too many jobs");
+  // The list is padded to a power of two (repeating the last id), so a handful of statement
+  // shapes serve every count and each is prepared once per connection.
+  size_t slots = 8;
+  while (slots < jobIds.size()) slots *= 2;
+  std::string text = "SELECT id, status, last_event_seq FROM runner_jobs WHERE id IN (?";
+  for (size_t i = 1; i < slots; ++i) text += ", ?";
+  text += ")";
+  Query query(connection, text);
+  for (size_t i = 0; i < slots; ++i) query.bind(jobIds[std::min(i, jobIds.size() - 1)]);
+  auto rows = query.rows();
+  while (rows->next()) {
+    marks[rows->getString("id")] = {rows->getString("status"), rows->getInt64("last_event_seq")};
+  }
+  return marks;
 }
 
 std::string eventData(const JobEvent& event) {

@@ -1,6 +1,7 @@
 #pragma once
 // Job events with a per-job, gap-free sequence number.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,18 @@ int64_t appendEvent(Connection& connection, const std::string& jobId, const std:
 // The job's events with seq > afterSeq, in seq order, at most `limit`.
 std::vector<JobEvent> readEventsAfter(Connection& connection, const std::string& jobId,
                                       int64_t afterSeq, int64_t limit);
+
+// Where a job stands for its watchers: its status and the seq of its newest committed event.
+// Both change in the transaction that appends the event, so one read sees them consistently.
+struct JobEventMark {
+  std::string status;
+  int64_t lastEventSeq = 0;
+};
+
+// The marks of up to kMaxMarkedJobs jobs in one query; a job that does not exist is absent.
+constexpr size_t kMaxMarkedJobs = 1024;
+std::map<std::string, JobEventMark> readJobEventMarks(Connection& connection,
+                                                      const std::vector<std::string>& jobIds);
 
 // The event as clients see it: its payload plus jobId, seq, type and timestamp, on one line.
 std::string eventData(const JobEvent& event);

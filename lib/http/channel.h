@@ -18,6 +18,8 @@ class Channel {
   virtual bool flush() = 0;
   // FastCGI marks the end of the body; a CGI stdin without CONTENT_LENGTH may never end.
   virtual bool bodyEndsAtEof() const = 0;
+  // The descriptor the answer goes out on, for noticing that the peer hung up.
+  virtual int connectionFd() const = 0;
 };
 
 class FcgiChannel : public Channel {
@@ -29,6 +31,7 @@ class FcgiChannel : public Channel {
   bool write(std::string_view bytes) override;
   bool flush() override;
   bool bodyEndsAtEof() const override { return true; }
+  int connectionFd() const override { return request_.ipcFd; }
 
  private:
   FCGX_Request& request_;
@@ -42,6 +45,7 @@ class CgiChannel : public Channel {
   bool write(std::string_view bytes) override;
   bool flush() override;
   bool bodyEndsAtEof() const override { return false; }
+  int connectionFd() const override { return 1; }  // stdout
 };
 
 }  // namespace rj

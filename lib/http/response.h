@@ -13,6 +13,8 @@ class StreamWriter {
   virtual ~StreamWriter() = default;
   virtual bool write(std::string_view bytes) = 0;
   virtual bool flush() = 0;
+  // The descriptor of the connection to the web server (or -1): it shows a hang-up between writes.
+  virtual int connectionFd() const { return -1; }
 };
 
 struct Response {

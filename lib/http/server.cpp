@@ -19,6 +19,7 @@ class ChannelStreamWriter : public StreamWriter {
   explicit ChannelStreamWriter(Channel& channel) : channel_(channel) {}
   bool write(std::string_view bytes) override { return channel_.write(bytes); }
   bool flush() override { return channel_.flush(); }
+  int connectionFd() const override { return channel_.connectionFd(); }
 
  private:
   Channel& channel_;

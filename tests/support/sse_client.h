@@ -22,9 +22,9 @@ struct SseSession {
   std::map<std::string, std::string> headers;  // lower-case names
   std::string raw;                             // every byte received
   std::vector<SseEvent> events;
-  std::optional<long> retryMilliseconds;       // the last retry: field
-  int comments = 0;                            // ": ..." lines (keep-alives)
-  bool ended = false;                          // the server ended the stream
+  std::optional<long> retryMilliseconds;  // the last retry: field
+  int comments = 0;                       // ": ..." lines (keep-alives)
+  bool ended = false;                     // the server ended the stream
 };
 
 // Called after each parsed event (and once after the first bytes with an empty event list); return

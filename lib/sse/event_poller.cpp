@@ -1,0 +1,247 @@
+#include "sse/event_poller.h"
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "db/config.h"
+#include "db/retry.h"
+#include "jobs/job.h"
+
+namespace rj {
+
+namespace {
+
+// A watcher whose client reads slower than events arrive gets no more until it catches up; its
+// cursor stays put, so the poller reads the rest from the table later and nothing is lost.
+constexpr size_t kMaxPendingEvents = 2000;
+constexpr int64_t kEventsPerRead = 1000;
+
+int boundedSetting(const char* name, int fallback, int low, int high) {
+  std::string text = setting(name);
+  if (text.empty()) return fallback;
+  try {
+    return std::clamp(std::stoi(text), low, high);
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+
+struct JobSnapshot {
+  std::string jobId;
+  std::vector<std::shared_ptr<EventWatcher>> watchers;
+  int64_t fromSeq = 0;  // the smallest cursor among the watchers that can take more
+};
+
+struct JobUpdate {
+  bool exists = false;
+  JobEventMark mark;
+  std::vector<JobEvent> events;
+};
+
+}  // namespace
+
+PollerSettings pollerSettingsFromConfig() {
+  PollerSettings settings;
+  int idle = boundedSetting("RJ_STREAM_POLL_MS", 100, 10, 1000);
+  int fast = boundedSetting("RJ_STREAM_FAST_POLL_MS", 20, 5, idle);
+  settings.idleInterval = std::chrono::milliseconds(idle);
+  settings.fastInterval = std::chrono::milliseconds(fast);
+  return settings;
+}
+
+StreamBatch EventWatcher::next(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait_until(lock, deadline, [&] {
+    return !pending_.empty() || completedStatus_ || failure_ || clientGone_;
+  });
+  StreamBatch batch;
+  batch.events.assign(pending_.begin(), pending_.end());
+  pending_.clear();
+  batch.clientGone = clientGone_;
+  batch.failure = failure_;
+  // Complete only comes with (or after) the last events: they are in this batch.
+  batch.completedStatus = completedStatus_;
+  batch.timedOut =
+      batch.events.empty() && !batch.completedStatus && !batch.failure && !batch.clientGone;
+  return batch;
+}
+
+EventPoller::EventPoller(PollerSettings settings) : settings_(settings) {
+  thread_ = std::thread([this] { run(); });
+}
+
+EventPoller::~EventPoller() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+EventPoller& EventPoller::shared() {
+  static EventPoller poller(pollerSettingsFromConfig());
+  return poller;
+}
+
+std::shared_ptr<EventWatcher> EventPoller::watch(const std::string& jobId, int64_t cursor,
+                                                 int connectionFd) {
+  auto watcher = std::make_shared<EventWatcher>(jobId, cursor, connectionFd);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    watchers_[jobId].push_back(watcher);
+  }
+  wake_.notify_all();
+  return watcher;
+}
+
+void EventPoller::unwatch(const std::shared_ptr<EventWatcher>& watcher) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = watchers_.find(watcher->jobId());
+  if (found == watchers_.end()) return;
+  auto& list = found->second;
+  list.erase(std::remove(list.begin(), list.end(), watcher), list.end());
+  if (list.empty()) watchers_.erase(found);
+}
+
+uint64_t EventPoller::queryCount() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return queries_;
+}
+
+void EventPoller::run() {
+  DatabaseThread database;
+  auto interval = settings_.fastInterval;
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    if (watchers_.empty()) {
+      wake_.wait(lock, [&] { return stopping_ || !watchers_.empty(); });
+      interval = settings_.fastInterval;
+      continue;
+    }
+    lock.unlock();
+    bool busy = tick();
+    lock.lock();
+    // Fast while events flow; backing off to the idle interval while nothing happens.
+    interval = busy ? settings_.fastInterval : std::min(interval * 2, settings_.idleInterval);
+    wake_.wait_for(lock, interval, [&] { return stopping_; });
+  }
+}
+
+bool EventPoller::tick() {
+  std::vector<JobSnapshot> jobs;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [jobId, watchers] : watchers_) jobs.push_back({jobId, watchers, 0});
+  }
+
+  // A web server closes the FastCGI connection when its client hangs up: notice it now rather
+  // than at the next keep-alive.
+  std::vector<pollfd> descriptors;
+  std::vector<EventWatcher*> owners;
+  for (auto& job : jobs) {
+    for (auto& watcher : job.watchers) {
+      if (watcher->connectionFd() < 0) continue;
+      descriptors.push_back({watcher->connectionFd(), POLLRDHUP, 0});
+      owners.push_back(watcher.get());
+    }
+  }
+  if (!descriptors.empty() && ::poll(descriptors.data(), descriptors.size(), 0) > 0) {
+    for (size_t i = 0; i < descriptors.size(); ++i) {
+      if (descriptors[i].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) {
+        {
+          std::lock_guard<std::mutex> lock(owners[i]->mutex_);
+          owners[i]->clientGone_ = true;
+        }
+        owners[i]->changed_.notify_all();
+      }
+    }
+  }
+
+  for (auto& job : jobs) {
+    job.fromSeq = INT64_MAX;
+    for (auto& watcher : job.watchers) {
+      std::lock_guard<std::mutex> lock(watcher->mutex_);
+      if (watcher->clientGone_ || watcher->failure_ || watcher->completedStatus_) continue;
+      if (watcher->pending_.size() >= kMaxPendingEvents) continue;
+      job.fromSeq = std::min(job.fromSeq, watcher->handedSeq_);
+    }
+  }
+
+  std::vector<JobUpdate> updates(jobs.size());
+  uint64_t queries = 0;
+  std::optional<StreamFailure> failure;
+  try {
+    withRetry([&](Connection& connection) {
+      for (size_t start = 0; start < jobs.size(); start += kMaxMarkedJobs) {
+        size_t end = std::min(jobs.size(), start + kMaxMarkedJobs);
+        std::vector<std::string> ids;
+        for (size_t i = start; i < end; ++i) ids.push_back(jobs[i].jobId);
+        auto marks = readJobEventMarks(connection, ids);
+        ++queries;
+        for (size_t i = start; i < end; ++i) {
+          auto found = marks.find(jobs[i].jobId);
+          updates[i] = JobUpdate{found != marks.end(), {}, {}};
+          if (found == marks.end()) continue;
+          updates[i].mark = found->second;
+          if (jobs[i].fromSeq < updates[i].mark.lastEventSeq) {
+            updates[i].events =
+                readEventsAfter(connection, jobs[i].jobId, jobs[i].fromSeq, kEventsPerRead);
+            ++queries;
+          }
+        }
+      }
+      return 0;
+    });
+  } catch (const TransientDatabaseError&) {
+    failure = StreamFailure{"Database temporarily unavailable", true};
+  } catch (const sql::SQLException& error) {
+    std::fprintf(stderr, "runner-jobs: event poll failed: %s\n", error.what());
+    failure = StreamFailure{"Database error", false};
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "runner-jobs: event poll failed: %s\n", error.what());
+    failure = StreamFailure{"Internal error", false};
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queries_ += queries;
+  }
+
+  bool busy = false;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const JobUpdate& update = updates[i];
+    if (!update.events.empty()) busy = true;
+    for (auto& watcher : jobs[i].watchers) {
+      std::unique_lock<std::mutex> lock(watcher->mutex_);
+      if (watcher->clientGone_ || watcher->failure_ || watcher->completedStatus_) continue;
+      if (failure) {
+        watcher->failure_ = failure;
+      } else if (!update.exists) {
+        watcher->failure_ =
+            StreamFailure{"Runner job " + jobs[i].jobId + " no longer exists", false};
+      } else {
+        if (watcher->pending_.size() < kMaxPendingEvents) {
+          for (const auto& event : update.events) {
+            if (event.seq <= watcher->handedSeq_) continue;
+            watcher->pending_.push_back(event);
+            watcher->handedSeq_ = event.seq;
+          }
+        }
+        // Status and last_event_seq come from one row read: once the job is terminal and the
+        // watcher has everything up to that seq, nothing can follow.
+        if (isTerminalStatus(update.mark.status) &&
+            watcher->handedSeq_ >= update.mark.lastEventSeq) {
+          watcher->completedStatus_ = update.mark.status;
+        }
+      }
+      bool wake = !watcher->pending_.empty() || watcher->failure_ || watcher->completedStatus_;
+      lock.unlock();
+      if (wake) watcher->changed_.notify_all();
+    }
+  }
+  return busy;
+}
+
+}  // namespace rj

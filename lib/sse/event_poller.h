@@ -1,0 +1,120 @@
+#pragma once
+// One poller per handler process for every live stream in it: each tick it asks the database once
+// for the state of all watched jobs (status and last_event_seq), reads new events only for the
+// jobs that have some, and hands every watcher the events past its own cursor. The database work
+// grows with the number of jobs that change, not with the number of idle streams.
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "events/event_store.h"
+
+namespace rj {
+
+struct PollerSettings {
+  // Poll interval while events flow, and the longest one it backs off to while idle.
+  std::chrono::milliseconds fastInterval{20};
+  std::chrono::milliseconds idleInterval{100};
+};
+
+// Poll interval settings from RJ_STREAM_POLL_MS (idle, 10..1000, default 100) and
+// RJ_STREAM_FAST_POLL_MS (5..idle, default 20).
+PollerSettings pollerSettingsFromConfig();
+
+// Why a stream must end without completing.
+struct StreamFailure {
+  std::string message;
+  bool retryable = true;
+};
+
+// What a stream has to do next: write events, then possibly complete, fail or stop.
+struct StreamBatch {
+  std::vector<JobEvent> events;
+  std::optional<std::string> completedStatus;  // the job is terminal and every event is handed
+  std::optional<StreamFailure> failure;
+  bool clientGone = false;
+  bool timedOut = false;  // nothing happened until the deadline
+};
+
+// A stream's registration with the poller; the poller fills it, the stream drains it.
+class EventWatcher {
+ public:
+  EventWatcher(std::string jobId, int64_t cursor, int connectionFd)
+      : jobId_(std::move(jobId)), handedSeq_(cursor), connectionFd_(connectionFd) {}
+
+  // Waits until there is something to do or the deadline passes.
+  StreamBatch next(std::chrono::steady_clock::time_point deadline);
+
+  const std::string& jobId() const { return jobId_; }
+  int connectionFd() const { return connectionFd_; }
+
+ private:
+  friend class EventPoller;
+  std::string jobId_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<JobEvent> pending_;
+  int64_t handedSeq_;  // every event up to this seq is written or pending
+  std::optional<std::string> completedStatus_;
+  std::optional<StreamFailure> failure_;
+  bool clientGone_ = false;
+  int connectionFd_;
+};
+
+class EventPoller {
+ public:
+  explicit EventPoller(PollerSettings settings);
+  ~EventPoller();
+  EventPoller(const EventPoller&) = delete;
+  EventPoller& operator=(const EventPoller&) = delete;
+
+  // The process's poller, started on first use.
+  static EventPoller& shared();
+
+  // Starts watching a job for a stream that already has every event up to `cursor`.
+  // `connectionFd` (or -1) is checked each tick for a web server that hung up.
+  std::shared_ptr<EventWatcher> watch(const std::string& jobId, int64_t cursor, int connectionFd);
+  void unwatch(const std::shared_ptr<EventWatcher>& watcher);
+
+  // Database round trips so far (for the benchmark and tests).
+  uint64_t queryCount() const;
+
+ private:
+  void run();
+  // One tick; true when events were found (poll again soon).
+  bool tick();
+
+  PollerSettings settings_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::map<std::string, std::vector<std::shared_ptr<EventWatcher>>> watchers_;
+  bool stopping_ = false;
+  uint64_t queries_ = 0;
+  std::thread thread_;
+};
+
+// Watches a job for the lifetime of this object.
+class EventWatch {
+ public:
+  EventWatch(EventPoller& poller, const std::string& jobId, int64_t cursor, int connectionFd)
+      : poller_(poller), watcher_(poller.watch(jobId, cursor, connectionFd)) {}
+  ~EventWatch() { poller_.unwatch(watcher_); }
+  EventWatch(const EventWatch&) = delete;
+  EventWatch& operator=(const EventWatch&) = delete;
+  EventWatcher& operator*() { return *watcher_; }
+  EventWatcher* operator->() { return watcher_.get(); }
+
+ private:
+  EventPoller& poller_;
+  std::shared_ptr<EventWatcher> watcher_;
+};
+
+}  // namespace rj
