@@ -4,6 +4,7 @@
 
 #include "app/routes.h"
 #include "auth/guards.h"
+#include "auth/runner_guard.h"
 #include "db/config.h"
 #include "db/connection.h"
 #include "db/database_error.h"
@@ -14,7 +15,11 @@ namespace rj {
 
 Context guard(Permission permission, const Request& request) {
   Context context;
-  if (permission == Permission::Public || permission == Permission::Runner) return context;
+  if (permission == Permission::Public) return context;
+  if (permission == Permission::Runner) {
+    context.runner_ = authenticateRunner(request);
+    return context;
+  }
   context.userId_ = authenticateUser(request);
   if (permission == Permission::Authenticated) return context;
   context.workspaceId_ = requireWorkspaceId(request);

@@ -5,9 +5,12 @@
 #include <string>
 
 #include "auth/role.h"
+#include "auth/runner_guard.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "jobs/job_store.h"
+#include "runners/claim_service.h"
+#include "runners/lease_store.h"
 
 namespace rj {
 
@@ -26,15 +29,21 @@ class Context {
   const std::string& workspaceId() const { return workspaceId_; }
   Role role() const { return role_; }
   JobStore jobs() const { return JobStore(); }
+  // The calling runner (Permission::Runner endpoints only).
+  const RunnerIdentity& runner() const { return runner_; }
+  ClaimService claims() const { return ClaimService(); }
+  LeaseStore leases() const { return LeaseStore(); }
 
  private:
   friend Context guard(Permission permission, const Request& request);
   std::string userId_;
   std::string workspaceId_;
   Role role_ = Role::Guest;
+  RunnerIdentity runner_;
 };
 
-// Runs the three guards a permission requires (401, 400, 403 in that order).
+// Runs the three guards a permission requires (401, 400, 403 in that order); a runner endpoint
+// authenticates the runner token instead (401).
 Context guard(Permission permission, const Request& request);
 
 using EndpointHandler = std::function<Response(Request&, Context&)>;

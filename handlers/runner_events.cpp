@@ -1,0 +1,13 @@
+// POST /api/runner/jobs/:id/events — a step.* or job.progress event from the job's runner.
+#include "app/serve.h"
+
+int main() {
+  return rj::serve({.method = "POST",
+                    .pattern = "/api/runner/jobs/:id/events",
+                    .permission = rj::Permission::Runner},
+                   [](rj::Request& req, rj::Context& ctx) {
+                     auto event = rj::parseRunnerEvent(req.body);
+                     return rj::json(
+                         ctx.leases().recordEvent(ctx.runner(), req.uuidParam("id"), event), 201);
+                   });
+}

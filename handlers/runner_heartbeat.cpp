@@ -1,0 +1,13 @@
+// POST /api/runner/jobs/:id/heartbeat — extends the lease; tells the runner about a cancel.
+#include "app/serve.h"
+#include "json/validation.h"
+
+int main() {
+  return rj::serve({.method = "POST",
+                    .pattern = "/api/runner/jobs/:id/heartbeat",
+                    .permission = rj::Permission::Runner},
+                   [](rj::Request& req, rj::Context& ctx) {
+                     rj::requireNoFields(req.body);
+                     return rj::json(ctx.leases().heartbeat(ctx.runner(), req.uuidParam("id")));
+                   });
+}

@@ -1,0 +1,57 @@
+#include "auth/runner_guard.h"
+
+#include <algorithm>
+
+#include "auth/guards.h"
+#include "db/retry.h"
+#include "http/errors.h"
+#include "util/crypto.h"
+
+namespace rj {
+
+bool RunnerIdentity::acceptsType(const std::string& type) const {
+  return jobTypes.empty() || std::find(jobTypes.begin(), jobTypes.end(), type) != jobTypes.end();
+}
+
+std::vector<std::string> splitJobTypes(const std::string& list) {
+  std::vector<std::string> types;
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    if (end > start) types.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return types;
+}
+
+RunnerIdentity authenticateRunner(const Request& request) {
+  auto token = presentedToken(request);
+  if (!token || token->empty()) throw Unauthorized("Missing runner token");
+  std::string hash = sha256Hex(*token);
+  auto runner = withRetry([&](Connection& connection) -> std::optional<RunnerIdentity> {
+    auto rows = Query(connection,
+                      "SELECT id, name, workspace_id, job_types FROM runners"
+                      " WHERE token_hash = ? AND revoked_at IS NULL")
+                    .bind(hash)
+                    .rows();
+    if (!rows->next()) return std::nullopt;
+    RunnerIdentity identity;
+    identity.id = rows->getString("id");
+    identity.name = rows->getString("name");
+    identity.workspaceId = optionalString(*rows, "workspace_id");
+    identity.jobTypes = splitJobTypes(optionalString(*rows, "job_types").value_or(""));
+    // last_seen_at is for operators; writing it at most every few seconds keeps a busy runner's
+    // calls from all updating the same row.
+    Query(connection,
+          "UPDATE runners SET last_seen_at = UTC_TIMESTAMP(3) WHERE id = ? AND (last_seen_at IS"
+          " NULL OR last_seen_at < UTC_TIMESTAMP(3) - INTERVAL 5 SECOND)")
+        .bind(identity.id)
+        .execute();
+    return identity;
+  });
+  if (!runner) throw Unauthorized("Invalid or revoked runner token");
+  return *runner;
+}
+
+}  // namespace rj

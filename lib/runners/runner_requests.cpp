@@ -1,0 +1,101 @@
+#include "runners/runner_requests.h"
+
+#include "http/errors.h"
+#include "http/request.h"
+#include "jobs/list_query.h"
+#include "json/json.h"
+#include "json/validation.h"
+
+namespace rj {
+
+namespace {
+constexpr size_t kMaxClaimTypes = 50;
+constexpr size_t kMaxStepNameLength = 255;
+constexpr int64_t kMaxStepOrdinal = 100000;
+
+const char* const kRunnerEventTypes[] = {"step.started", "step.output", "step.completed",
+                                         "step.failed", "job.progress"};
+}  // namespace
+
+bool isRunnerEventType(const std::string& type) {
+  for (const char* allowed : kRunnerEventTypes) {
+    if (type == allowed) return true;
+  }
+  return false;
+}
+
+ClaimRequest parseClaimRequest(const std::string& body) {
+  rapidjson::Document document = parseJsonBody(body);
+  BodyValidator validator(document);
+  ClaimRequest request;
+  auto types = validator.stringArray("types", false, kMaxClaimTypes, 100, isJobType,
+                                     "match /^[A-Za-z0-9._:-]+$/ regular expression");
+  if (types && types->empty()) validator.fail("types should not be empty");
+  auto wait = validator.integer("waitSeconds", false, 0, kMaxClaimWaitSeconds);
+  validator.finish();
+  if (types) request.types = *types;
+  if (wait) request.waitSeconds = *wait;
+  return request;
+}
+
+RunnerEvent parseRunnerEvent(const std::string& body) {
+  rapidjson::Document document = parseJsonBody(body);
+  BodyValidator validator(document);
+  RunnerEvent event;
+  auto type = validator.string("type", true, 1, 32, isRunnerEventType,
+                               "be one of the following values: step.started, step.output, "
+                               "step.completed, step.failed, job.progress");
+  auto payload = validator.object("payload", false, kMaxEventPayloadBytes);
+  validator.finish();
+  event.type = *type;
+  if (payload) event.payload = *payload;
+
+  // The payload is free-form except for the fields the server acts on.
+  rapidjson::Document fields = parseJsonBody(event.payload);
+  BodyValidator payloadValidator(fields);
+  if (event.type == "job.progress") {
+    event.progressPercent = payloadValidator.integer("progressPercent", true, 0, 100);
+  } else if (event.type != "step.output") {
+    event.stepOrdinal = payloadValidator.integer("ordinal", true, 1, kMaxStepOrdinal);
+    event.stepName =
+        payloadValidator.string("name", event.type == "step.started", 1, kMaxStepNameLength);
+  } else {
+    event.stepOrdinal = payloadValidator.integer("ordinal", false, 1, kMaxStepOrdinal);
+  }
+  try {
+    // Other payload fields are the runner's own: only the messages about known ones count.
+    for (auto member = fields.MemberBegin(); member != fields.MemberEnd();) {
+      std::string name(member->name.GetString(), member->name.GetStringLength());
+      if (name != "progressPercent" && name != "ordinal" && name != "name") {
+        member = fields.EraseMember(member);
+      } else {
+        ++member;
+      }
+    }
+    payloadValidator.finish();
+  } catch (const HttpError& error) {
+    std::vector<std::string> prefixed;
+    for (const auto& message : error.messages()) prefixed.push_back("payload." + message);
+    throw ValidationFailed(prefixed);
+  }
+  return event;
+}
+
+std::optional<std::string> parseCompletion(const std::string& body) {
+  rapidjson::Document document = parseJsonBody(body);
+  BodyValidator validator(document);
+  auto result = validator.anyValue("result", false, kMaxBodyBytes);
+  validator.finish();
+  if (result && *result == "null") return std::nullopt;
+  return result;
+}
+
+std::string parseFailure(const std::string& body) {
+  rapidjson::Document document = parseJsonBody(body);
+  BodyValidator validator(document);
+  auto error = validator.string("error", true, 1, kMaxErrorLength);
+  validator.finish();
+  return *error;
+}
+
+}  // namespace rj

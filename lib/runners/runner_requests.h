@@ -1,0 +1,40 @@
+#pragma once
+// The bodies of the runner endpoints, validated (400 with NestJS messages, unknown fields too).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rj {
+
+constexpr int64_t kMaxClaimWaitSeconds = 30;
+constexpr size_t kMaxEventPayloadBytes = 64 * 1024;
+constexpr size_t kMaxErrorLength = 10000;
+
+// POST /api/runner/claim {types?, waitSeconds?}
+struct ClaimRequest {
+  std::vector<std::string> types;  // empty: every type the runner accepts
+  int64_t waitSeconds = 0;
+};
+ClaimRequest parseClaimRequest(const std::string& body);
+
+// POST /api/runner/jobs/:id/events {type, payload?}
+struct RunnerEvent {
+  std::string type;
+  std::string payload = "{}";  // serialised JSON object
+  // Decoded from the payload where the type needs it.
+  std::optional<int64_t> progressPercent;  // job.progress
+  std::optional<int64_t> stepOrdinal;      // step.*
+  std::optional<std::string> stepName;     // step.started (required), others (optional)
+};
+RunnerEvent parseRunnerEvent(const std::string& body);
+
+// The event types a runner may post.
+bool isRunnerEventType(const std::string& type);
+
+// POST /api/runner/jobs/:id/complete {result?}: the result serialised, nullopt when absent.
+std::optional<std::string> parseCompletion(const std::string& body);
+// POST /api/runner/jobs/:id/fail {error}: the error message.
+std::string parseFailure(const std::string& body);
+
+}  // namespace rj
