@@ -5,6 +5,7 @@ namespace rj {
 const std::vector<ApiRoute>& apiRoutes() {
   static const std::vector<ApiRoute> routes = {
       {"GET", "/api/health", "health"},
+      {"GET", "/api/auth/session", "auth_session_get"},
       {"POST", "/api/auth/session", "auth_session"},
       {"DELETE", "/api/auth/session", "auth_session_end"},
       {"GET", "/api/runner-jobs", "jobs_list"},

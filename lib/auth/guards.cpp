@@ -1,6 +1,7 @@
 #include "auth/guards.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "db/retry.h"
 #include "http/errors.h"
@@ -8,6 +9,14 @@
 #include "util/uuid.h"
 
 namespace rj {
+
+namespace {
+std::string lowerCase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+}  // namespace
 
 std::optional<std::string> presentedToken(const Request& request) {
   if (auto authorization = request.header("Authorization")) {
@@ -37,7 +46,36 @@ std::string authenticateUser(const Request& request) {
     return std::string(rows->getString("user_id"));
   });
   if (!userId) throw Unauthorized("Invalid, expired or revoked token");
+  requireSameOriginForCookie(request);
   return *userId;
+}
+
+std::string requireBearerToken(const Request& request) {
+  if (!request.header("Authorization")) {
+    throw Unauthorized("A session starts from a bearer token in the Authorization header");
+  }
+  auto token = presentedToken(request);
+  if (!token || token->empty()) throw Unauthorized("Missing bearer token");
+  return *token;
+}
+
+std::string requestOrigin(const Request& request) {
+  return std::string(request.https ? "https://" : "http://") +
+         lowerCase(request.header("Host").value_or(""));
+}
+
+void requireSameOriginForCookie(const Request& request) {
+  if (request.header("Authorization") || !request.cookie(kSessionCookie)) return;
+  if (request.method == "GET" || request.method == "HEAD") return;
+  auto origin = request.header("Origin");
+  if (!origin || origin->empty()) {
+    throw Forbidden("An Origin header is required for changes authenticated by the session cookie");
+  }
+  // Browsers send the origin in lower case without a default port, as the Host header has it.
+  auto host = request.header("Host");
+  if (!host || host->empty() || lowerCase(*origin) != requestOrigin(request)) {
+    throw Forbidden("Cross-origin request refused: Origin does not match this site");
+  }
 }
 
 std::string requireWorkspaceId(const Request& request) {

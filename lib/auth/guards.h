@@ -12,8 +12,17 @@ constexpr const char* kSessionCookie = "rj_session";
 
 // The bearer token from Authorization, else the rj_session cookie.
 std::optional<std::string> presentedToken(const Request& request);
-// The user id behind a live (unexpired, unrevoked) token; 401 otherwise.
+// The user id behind a live (unexpired, unrevoked) token; 401 otherwise. A request the cookie
+// authenticates must also pass requireSameOriginForCookie (403).
 std::string authenticateUser(const Request& request);
+// The token of the Authorization header only (a cookie does not count); 401 when there is none.
+std::string requireBearerToken(const Request& request);
+// "http://host:port" or "https://host": the scheme the request came over and its Host header.
+std::string requestOrigin(const Request& request);
+// A request the rj_session cookie authenticates (no Authorization header) with a method other
+// than GET/HEAD must carry an Origin equal to requestOrigin(); 403 otherwise. Browsers always send
+// Origin on such requests and other sites cannot forge it, so a cross-site request is refused.
+void requireSameOriginForCookie(const Request& request);
 // The workspace id from X-Workspace-Id, else the workspaceId query parameter; 400 when
 // missing or not a UUID. Returned in lower case.
 std::string requireWorkspaceId(const Request& request);

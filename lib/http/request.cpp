@@ -23,6 +23,11 @@ Request::Request(Channel& channel) {
   size_t question = uri.find('?');
   path = uri.substr(0, question);
   query = parseQueryString(value("QUERY_STRING"));
+  // Servers set HTTPS=on for TLS requests (lighttpd, Apache, nginx's fastcgi_params).
+  std::string httpsFlag = value("HTTPS");
+  std::transform(httpsFlag.begin(), httpsFlag.end(), httpsFlag.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  https = httpsFlag == "on" || httpsFlag == "1";
   for (char** variable = channel.environment(); variable && *variable; ++variable) {
     const char* equals = std::strchr(*variable, '=');
     if (!equals) continue;

@@ -24,6 +24,7 @@ class Request {
   std::map<std::string, std::string> query;
   std::map<std::string, std::string> cookies;
   RouteParams params;
+  bool https = false;  // arrived over TLS (the CGI variable HTTPS=on)
 
   // A request header by its HTTP name ("X-Workspace-Id"), case-insensitive.
   std::optional<std::string> header(const std::string& name) const;

@@ -1,0 +1,21 @@
+// POST /api/auth/session — a browser session (the rj_session cookie) from a bearer token.
+#include "app/serve.h"
+#include "auth/guards.h"
+#include "auth/session.h"
+#include "json/validation.h"
+#include "users/user_store.h"
+
+int main() {
+  return rj::serve({.method = "POST",
+                    .pattern = "/api/auth/session",
+                    .permission = rj::Permission::Authenticated},
+                   [](rj::Request& req, rj::Context& ctx) {
+                     rj::requireNoFields(req.body);
+                     std::string token = rj::requireBearerToken(req);
+                     auto cookie = rj::sessionCookie(token, rj::sessionMaxAge(token), req.https);
+                     auto response = rj::json(rj::UserStore().profile(ctx.userId()));
+                     response.headers.emplace_back("Set-Cookie", cookie);
+                     response.headers.emplace_back("Cache-Control", "no-store");
+                     return response;
+                   });
+}
