@@ -1,0 +1,405 @@
+// The runner service against a real MariaDB: claims, leases, rescue, events, complete, fail.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "admin/admin_store.h"
+#include "auth/runner_guard.h"
+#include "db/retry.h"
+#include "http/errors.h"
+#include "jobs/job_store.h"
+#include "runners/claim_service.h"
+#include "runners/lease_store.h"
+#include "support/test_database.h"
+
+namespace rj::test {
+
+class Runners : public DatabaseTest {
+ protected:
+  JobStore jobs;
+
+  // A runner row made with rjadmin's own statements; the identity as the guard would read it.
+  RunnerIdentity createRunner(std::optional<std::string> workspace, std::vector<std::string> types,
+                              std::string* token = nullptr) {
+    auto issued = AdminStore(connection()).createRunner("runner", workspace, types);
+    if (token) *token = issued.token;
+    return RunnerIdentity{issued.id, "runner", workspace, types};
+  }
+  RunnerIdentity runnerFor(const std::string& type) { return createRunner(workspaceId, {type}); }
+
+  Job createJob(const std::string& type, int64_t priority = 5) {
+    NewJob request;
+    request.type = type;
+    request.priority = priority;
+    return jobs.create(workspaceId, request, std::nullopt).job;
+  }
+  static std::string uniqueType(const std::string& prefix) {
+    static std::atomic<int> counter{0};
+    return prefix + "." + std::to_string(++counter) + "." +
+           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  }
+  std::vector<std::string> eventTypes(const std::string& jobId) {
+    std::vector<std::string> types;
+    for (const auto& event : jobs.get(workspaceId, jobId).events) types.push_back(event.type);
+    return types;
+  }
+  static int statusOf(const std::function<void()>& action) {
+    try {
+      action();
+      return 200;
+    } catch (const HttpError& error) {
+      return error.status();
+    }
+  }
+  static void onThreads(int threads, const std::function<void(int)>& work) {
+    std::vector<std::thread> pool;
+    for (int i = 0; i < threads; ++i) {
+      pool.emplace_back([&, i] {
+        DatabaseThread database;
+        useSuiteSchema();
+        work(i);
+      });
+    }
+    for (auto& thread : pool) thread.join();
+  }
+  static ClaimRequest typesRequest(std::vector<std::string> types, int64_t wait = 0) {
+    ClaimRequest request;
+    request.types = std::move(types);
+    request.waitSeconds = wait;
+    return request;
+  }
+  static RunnerEvent event(const std::string& type, const std::string& payload) {
+    return parseRunnerEvent(R"({"type":")" + type + R"(","payload":)" + payload + "}");
+  }
+};
+
+TEST_F(Runners, ClaimTakesHighestPriorityThenOldest) {
+  std::string type = uniqueType("order");
+  Job low = createJob(type, 1);
+  Job firstHigh = createJob(type, 9);
+  Job secondHigh = createJob(type, 9);
+  RunnerIdentity runner = runnerFor(type);
+  ClaimService claims;
+  EXPECT_EQ(claims.claim(runner, {})->id, firstHigh.id);
+  EXPECT_EQ(claims.claim(runner, {})->id, secondHigh.id);
+  EXPECT_EQ(claims.claim(runner, {})->id, low.id);
+  EXPECT_FALSE(claims.claim(runner, {}).has_value());
+}
+
+TEST_F(Runners, ClaimMarksRunningWithLeaseAndRecordsStarted) {
+  std::string type = uniqueType("start");
+  Job queued = createJob(type);
+  RunnerIdentity runner = runnerFor(type);
+  Job claimed = *ClaimService().claim(runner, {});
+  EXPECT_EQ(claimed.id, queued.id);
+  EXPECT_EQ(claimed.status, "RUNNING");
+  EXPECT_TRUE(claimed.startedAt.has_value());
+  EXPECT_EQ(eventTypes(queued.id),
+            (std::vector<std::string>{"job.created", "job.queued", "job.started"}));
+  auto rows = Query(connection(),
+                    "SELECT runner_id, lease_expires_at > UTC_TIMESTAMP(3) + INTERVAL 50 SECOND AS"
+                    " far FROM runner_jobs WHERE id = ?")
+                  .bind(queued.id)
+                  .rows();
+  ASSERT_TRUE(rows->next());
+  EXPECT_EQ(rows->getString("runner_id"), runner.id);
+  EXPECT_TRUE(rows->getBoolean("far")) << "the default lease is 60 s";
+}
+
+TEST_F(Runners, ClaimHonoursTypesAndWorkspaceRestrictions) {
+  std::string wanted = uniqueType("wanted");
+  std::string other = uniqueType("other");
+  Job otherJob = createJob(other, 100);
+  Job wantedJob = createJob(wanted, 1);
+  ClaimService claims;
+  // The runner's own list.
+  EXPECT_EQ(claims.claim(runnerFor(wanted), {})->id, wantedJob.id);
+  // A runner restricted to another workspace does not see this one's jobs.
+  std::string elsewhere = createWorkspace("elsewhere");
+  EXPECT_FALSE(claims.claim(createRunner(elsewhere, {}), typesRequest({other})).has_value());
+  // An unrestricted runner asking for a type it may run.
+  Job otherClaimed = *claims.claim(createRunner(std::nullopt, {}), typesRequest({other}));
+  EXPECT_EQ(otherClaimed.id, otherJob.id);
+}
+
+TEST_F(Runners, ClaimOfATypeTheRunnerDoesNotAcceptIs403) {
+  std::string type = uniqueType("forbidden");
+  Job job = createJob(type);
+  RunnerIdentity runner = runnerFor(uniqueType("mine"));
+  EXPECT_EQ(statusOf([&] { ClaimService().claim(runner, typesRequest({type})); }), 403);
+  EXPECT_EQ(jobs.get(workspaceId, job.id).job.status, "QUEUED");
+}
+
+TEST_F(Runners, LongPollReturnsAsSoonAsAJobAppears) {
+  std::string type = uniqueType("poll");
+  RunnerIdentity runner = runnerFor(type);
+  auto started = std::chrono::steady_clock::now();
+  std::optional<Job> claimed;
+  std::thread waiter([&] {
+    DatabaseThread database;
+    useSuiteSchema();
+    claimed = ClaimService().claim(runner, typesRequest({}, 10));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  Job job = createJob(type);
+  waiter.join();
+  auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(claimed.has_value());
+  EXPECT_EQ(claimed->id, job.id);
+  EXPECT_LT(waited, std::chrono::seconds(3));
+}
+
+TEST_F(Runners, LongPollGivesUpAfterWaitSeconds) {
+  RunnerIdentity runner = runnerFor(uniqueType("empty"));
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(ClaimService().claim(runner, typesRequest({}, 1)).has_value());
+  auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, std::chrono::milliseconds(700));
+  EXPECT_LT(waited, std::chrono::milliseconds(2500));
+}
+
+TEST_F(Runners, EightRunnersRacingClaimEveryJobExactlyOnce) {
+  constexpr int kJobs = 2000;
+  constexpr int kRunners = 8;
+  std::string type = uniqueType("race");
+  onThreads(4, [&](int) {
+    for (int i = 0; i < kJobs / 4; ++i) createJob(type, i % 7);
+  });
+  RunnerIdentity runner = runnerFor(type);
+  std::mutex mutex;
+  std::map<std::string, int> claimedTimes;
+  std::vector<int> perRunner(kRunners, 0);
+  onThreads(kRunners, [&](int index) {
+    ClaimService claims;
+    while (auto job = claims.claim(runner, {})) {
+      std::lock_guard<std::mutex> lock(mutex);
+      ++claimedTimes[job->id];
+      ++perRunner[index];
+    }
+  });
+  EXPECT_EQ(claimedTimes.size(), static_cast<size_t>(kJobs));
+  for (const auto& [id, times] : claimedTimes) EXPECT_EQ(times, 1) << id;
+  for (int count : perRunner) EXPECT_GT(count, 0) << "every runner got work";
+  auto rows = Query(connection(),
+                    "SELECT COUNT(*) AS running, SUM(last_event_seq = 3) AS started_once"
+                    " FROM runner_jobs WHERE type = ? AND status = 'RUNNING'")
+                  .bind(type)
+                  .rows();
+  rows->next();
+  EXPECT_EQ(rows->getInt64("running"), kJobs);
+  EXPECT_EQ(rows->getInt64("started_once"), kJobs) << "exactly one job.started per job";
+}
+
+TEST_F(Runners, LeaseExpiryRequeuesAndThenFailsAfterMaxAttempts) {
+  std::string type = uniqueType("lease");
+  Job job = createJob(type);
+  RunnerIdentity runner = runnerFor(type);
+  ClaimService shortLease(200);
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    auto claimed = shortLease.claim(runner, {});
+    ASSERT_TRUE(claimed.has_value()) << "attempt " << attempt;
+    EXPECT_EQ(claimed->attempt, attempt);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  // The next claim's rescue finds the third lease expired: max_attempts (3) is used up.
+  EXPECT_FALSE(shortLease.claim(runner, {}).has_value());
+  Job failed = jobs.get(workspaceId, job.id).job;
+  EXPECT_EQ(failed.status, "FAILED");
+  EXPECT_EQ(*failed.error, "Lease expired on attempt 3 of 3");
+  EXPECT_TRUE(failed.completedAt.has_value());
+  EXPECT_EQ(eventTypes(job.id),
+            (std::vector<std::string>{"job.created", "job.queued", "job.started", "job.queued",
+                                      "job.started", "job.queued", "job.started", "job.failed"}));
+  auto events = jobs.get(workspaceId, job.id).events;
+  EXPECT_NE(events[3].payload.find(R"("reason":"lease expired")"), std::string::npos);
+  EXPECT_NE(events[3].payload.find(R"("attempt":2)"), std::string::npos);
+}
+
+TEST_F(Runners, ARunnerThatLostItsLeaseCannotCompleteOrReport) {
+  std::string type = uniqueType("lost");
+  Job job = createJob(type);
+  RunnerIdentity first = runnerFor(type);
+  RunnerIdentity second = runnerFor(type);
+  ASSERT_TRUE(ClaimService(200).claim(first, {}).has_value());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  LeaseStore leases;
+  // Expired but not yet rescued: the lease is gone all the same.
+  EXPECT_EQ(statusOf([&] { leases.heartbeat(first, job.id); }), 409);
+  EXPECT_EQ(statusOf([&] { leases.complete(first, job.id, std::nullopt); }), 409);
+  auto reclaimed = ClaimService().claim(second, {});
+  ASSERT_TRUE(reclaimed.has_value());
+  EXPECT_EQ(reclaimed->attempt, 2);
+  EXPECT_EQ(statusOf([&] { leases.complete(first, job.id, std::string("1")); }), 409);
+  EXPECT_EQ(statusOf([&] { leases.fail(first, job.id, "late"); }), 409);
+  EXPECT_EQ(statusOf([&] {
+              leases.recordEvent(first, job.id, event("job.progress", R"({"progressPercent":5})"));
+            }),
+            409);
+  Job running = jobs.get(workspaceId, job.id).job;
+  EXPECT_EQ(running.status, "RUNNING");
+  EXPECT_EQ(running.progressPercent, 0);
+  Job completed = leases.complete(second, job.id, std::string(R"({"ok":true})"));
+  EXPECT_EQ(completed.status, "COMPLETED");
+  EXPECT_EQ(*completed.result, R"({"ok":true})");
+}
+
+TEST_F(Runners, HeartbeatExtendsTheLease) {
+  std::string type = uniqueType("beat");
+  Job job = createJob(type);
+  RunnerIdentity runner = runnerFor(type);
+  ASSERT_TRUE(ClaimService(400).claim(runner, {}).has_value());
+  LeaseStore leases(400);
+  for (int i = 0; i < 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    Heartbeat beat = leases.heartbeat(runner, job.id);
+    EXPECT_FALSE(beat.cancelRequested);
+    EXPECT_TRUE(beat.leaseExpiresAt.has_value());
+  }
+  // 800 ms after a 400 ms claim the job is still ours: the heartbeats renewed it.
+  ClaimService().rescueExpiredLeases();
+  EXPECT_EQ(leases.complete(runner, job.id, std::nullopt).status, "COMPLETED");
+}
+
+TEST_F(Runners, CancelReachesTheRunnerOnItsNextHeartbeatAndBlocksCompletion) {
+  std::string type = uniqueType("cancel");
+  Job job = createJob(type);
+  RunnerIdentity runner = runnerFor(type);
+  ASSERT_TRUE(ClaimService().claim(runner, {}).has_value());
+  LeaseStore leases;
+  EXPECT_FALSE(leases.heartbeat(runner, job.id).cancelRequested);
+  jobs.cancel(workspaceId, job.id);
+  EXPECT_TRUE(leases.heartbeat(runner, job.id).cancelRequested);
+  EXPECT_EQ(statusOf([&] { leases.complete(runner, job.id, std::string("1")); }), 409);
+  EXPECT_EQ(statusOf([&] { leases.fail(runner, job.id, "x"); }), 409);
+  EXPECT_EQ(statusOf([&] {
+              leases.recordEvent(runner, job.id, event("step.output", R"({"lines":["x"]})"));
+            }),
+            409);
+  Job cancelled = jobs.get(workspaceId, job.id).job;
+  EXPECT_EQ(cancelled.status, "CANCELLED");
+  EXPECT_FALSE(cancelled.result.has_value());
+  EXPECT_EQ(eventTypes(job.id).back(), "job.cancelled");
+  // Another runner learns nothing from heartbeating a job it does not hold.
+  EXPECT_EQ(statusOf([&] { leases.heartbeat(runnerFor(type), job.id); }), 409);
+}
+
+TEST_F(Runners, CancelRacingCompletionLeavesExactlyOneTerminalStateAndEvent) {
+  std::string type = uniqueType("cancelrace");
+  RunnerIdentity runner = runnerFor(type);
+  int completedWins = 0, cancelWins = 0;
+  for (int round = 0; round < 20; ++round) {
+    Job job = createJob(type);
+    ASSERT_TRUE(ClaimService().claim(runner, {}).has_value());
+    std::atomic<int> ready{0};
+    int completeStatus = 0, cancelStatus = 0;
+    onThreads(2, [&](int index) {
+      ++ready;
+      while (ready < 2) std::this_thread::yield();
+      if (index == 0) {
+        completeStatus = statusOf([&] { LeaseStore().complete(runner, job.id, std::nullopt); });
+      } else {
+        cancelStatus = statusOf([&] { JobStore().cancel(workspaceId, job.id); });
+      }
+    });
+    EXPECT_TRUE((completeStatus == 200) != (cancelStatus == 200))
+        << "complete " << completeStatus << ", cancel " << cancelStatus;
+    EXPECT_EQ(completeStatus == 200 ? cancelStatus : completeStatus, 409);
+    auto types = eventTypes(job.id);
+    int terminalEvents = 0;
+    for (const auto& type : types) {
+      terminalEvents += type == "job.completed" || type == "job.cancelled" || type == "job.failed";
+    }
+    EXPECT_EQ(terminalEvents, 1);
+    Job final = jobs.get(workspaceId, job.id).job;
+    EXPECT_EQ(final.status, completeStatus == 200 ? "COMPLETED" : "CANCELLED");
+    EXPECT_EQ(types.back(), completeStatus == 200 ? "job.completed" : "job.cancelled");
+    (completeStatus == 200 ? completedWins : cancelWins)++;
+  }
+  std::printf("cancel/complete race: %d completed first, %d cancelled first\n", completedWins,
+              cancelWins);
+}
+
+TEST_F(Runners, ProgressAndStepEventsUpdateTheJob) {
+  std::string type = uniqueType("events");
+  Job job = createJob(type);
+  RunnerIdentity runner = runnerFor(type);
+  ASSERT_TRUE(ClaimService().claim(runner, {}).has_value());
+  LeaseStore leases;
+  EXPECT_EQ(
+      leases.recordEvent(runner, job.id, event("step.started", R"({"ordinal":1,"name":"build"})"))
+          .seq,
+      4);
+  EXPECT_EQ(
+      leases
+          .recordEvent(runner, job.id,
+                       event("step.output", R"({"ordinal":1,"stream":"stdout","lines":["a","b"]})"))
+          .seq,
+      5);
+  EXPECT_EQ(leases
+                .recordEvent(runner, job.id,
+                             event("job.progress", R"({"progressPercent":40,"message":"m"})"))
+                .seq,
+            6);
+  EXPECT_EQ(leases.recordEvent(runner, job.id, event("step.completed", R"({"ordinal":1})")).seq, 7);
+  EXPECT_EQ(
+      leases.recordEvent(runner, job.id, event("step.failed", R"({"ordinal":2,"name":"test"})"))
+          .seq,
+      8);
+  JobDetail detail = jobs.get(workspaceId, job.id);
+  EXPECT_EQ(detail.job.progressPercent, 40);
+  ASSERT_EQ(detail.steps.size(), 2u);
+  EXPECT_EQ(detail.steps[0].name, "build");
+  EXPECT_EQ(detail.steps[0].status, "COMPLETED");
+  EXPECT_TRUE(detail.steps[0].completedAt.has_value());
+  EXPECT_EQ(detail.steps[1].name, "test");
+  EXPECT_EQ(detail.steps[1].status, "FAILED");
+  EXPECT_EQ(detail.events[4].payload, R"({"ordinal":1,"stream":"stdout","lines":["a","b"]})");
+  Job failed = leases.fail(runner, job.id, "exit status 2");
+  EXPECT_EQ(failed.status, "FAILED");
+  EXPECT_EQ(*failed.error, "exit status 2");
+  EXPECT_EQ(eventTypes(job.id).back(), "job.failed");
+}
+
+TEST_F(Runners, AnotherWorkspacesRunnerGets404AndAnUnknownJob404) {
+  std::string type = uniqueType("tenancy");
+  Job job = createJob(type);
+  RunnerIdentity runner = runnerFor(type);
+  ASSERT_TRUE(ClaimService().claim(runner, {}).has_value());
+  RunnerIdentity stranger = createRunner(createWorkspace("other"), {});
+  LeaseStore leases;
+  EXPECT_EQ(statusOf([&] { leases.heartbeat(stranger, job.id); }), 404);
+  EXPECT_EQ(statusOf([&] { leases.complete(stranger, job.id, std::nullopt); }), 404);
+  EXPECT_EQ(statusOf([&] { leases.heartbeat(runner, "00000000-0000-4000-8000-000000000000"); }),
+            404);
+  EXPECT_EQ(jobs.get(workspaceId, job.id).job.status, "RUNNING");
+}
+
+TEST_F(Runners, RunnerTokenGuardRejectsMissingUnknownAndRevokedTokens) {
+  std::string token;
+  RunnerIdentity runner = createRunner(workspaceId, {"a.b", "c"}, &token);
+  auto requestWith = [](const std::string& authorization) {
+    Request request;
+    if (!authorization.empty()) request.headers["HTTP_AUTHORIZATION"] = authorization;
+    return request;
+  };
+  RunnerIdentity found = authenticateRunner(requestWith("Bearer " + token));
+  EXPECT_EQ(found.id, runner.id);
+  EXPECT_EQ(*found.workspaceId, workspaceId);
+  EXPECT_EQ(found.jobTypes, (std::vector<std::string>{"a.b", "c"}));
+  EXPECT_EQ(statusOf([&] { authenticateRunner(requestWith("")); }), 401);
+  EXPECT_EQ(statusOf([&] { authenticateRunner(requestWith("Bearer nope")); }), 401);
+  // A user's token is not a runner token.
+  EXPECT_EQ(statusOf([&] { authenticateRunner(requestWith("Bearer " + member.token)); }), 401);
+  Query(connection(), "UPDATE runners SET revoked_at = UTC_TIMESTAMP(3) WHERE id = ?")
+      .bind(runner.id)
+      .execute();
+  EXPECT_EQ(statusOf([&] { authenticateRunner(requestWith("Bearer " + token)); }), 401);
+}
+
+}  // namespace rj::test
