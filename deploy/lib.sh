@@ -2,7 +2,7 @@
 
 RJ_PACKAGES="cmake g++ make pkg-config libfcgi-dev libcgicc-dev libmysqlcppconn-dev rapidjson-dev
 libgtest-dev libssl-dev libcurl4-openssl-dev mariadb-server mariadb-client lighttpd spawn-fcgi curl
-procps"
+procps apache2 libapache2-mod-fcgid nginx"
 
 rj_log() { printf '%s\n' "$*" >&2; }
 
