@@ -1,0 +1,234 @@
+#include "job_runner.h"
+
+#include <cstdio>
+#include <deque>
+#include <optional>
+#include <thread>
+
+#include "child_process.h"
+#include "json/json.h"
+
+namespace rj::runner {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kStepOrdinal = 1;
+
+void log(const std::string& message) {
+  std::fprintf(stderr, "rj-runner: %s\n", message.c_str());
+  std::fflush(stderr);
+}
+
+struct OutputLine {
+  OutputStream stream;
+  std::string text;
+};
+
+// Output waiting to be sent; bounded so a chatty command cannot eat the runner's memory.
+class OutputBuffer {
+ public:
+  explicit OutputBuffer(const JobRunnerSettings& settings) : settings_(settings) {}
+  void add(OutputStream stream, std::string text) {
+    if (lines_.size() >= settings_.maxPendingLines) {
+      ++dropped_;
+      return;
+    }
+    if (text.size() > settings_.maxLineBytes) text = text.substr(0, settings_.maxLineBytes) + "…";
+    lines_.push_back({stream, std::move(text)});
+  }
+  bool empty() const { return lines_.empty() && dropped_ == 0; }
+  // The next event's payload: a run of lines of one stream. Taken out only once sent.
+  std::string nextPayload(size_t* count) {
+    if (lines_.empty() && dropped_ > 0) {
+      lines_.push_back(
+          {OutputStream::Stderr, "[rj-runner: " + std::to_string(dropped_) + " lines dropped]"});
+      dropped_ = 0;
+    }
+    OutputStream stream = lines_.front().stream;
+    JsonWriter out;
+    out.startObject().key("ordinal").integer(kStepOrdinal);
+    out.key("stream").string(stream == OutputStream::Stdout ? "stdout" : "stderr");
+    out.key("lines").startArray();
+    *count = 0;
+    for (const auto& line : lines_) {
+      if (line.stream != stream || *count == settings_.maxLinesPerEvent) break;
+      out.string(line.text);
+      ++*count;
+    }
+    out.endArray().endObject();
+    return out.take();
+  }
+  void drop(size_t count) { lines_.erase(lines_.begin(), lines_.begin() + count); }
+
+ private:
+  const JobRunnerSettings& settings_;
+  std::deque<OutputLine> lines_;
+  size_t dropped_ = 0;
+};
+
+std::string eventBody(const std::string& type, const std::string& payload) {
+  return R"({"type":")" + type + R"(","payload":)" + payload + "}";
+}
+
+bool isJsonDocument(const std::string& line) {
+  size_t start = line.find_first_not_of(" \t");
+  if (start == std::string::npos || (line[start] != '{' && line[start] != '[')) return false;
+  rapidjson::Document document;
+  document.Parse(line.c_str(), line.size());
+  return !document.HasParseError();
+}
+
+bool cancelRequested(const ApiResponse& heartbeat) {
+  if (heartbeat.status != 200) return false;
+  rapidjson::Document document;
+  document.Parse(heartbeat.body.c_str(), heartbeat.body.size());
+  if (document.HasParseError() || !document.IsObject()) return false;
+  auto member = document.FindMember("cancelRequested");
+  return member != document.MemberEnd() && member->value.IsBool() && member->value.GetBool();
+}
+
+class JobSession {
+ public:
+  JobSession(ApiClient& api, const ClaimedJob& job, const JobRunnerSettings& settings)
+      : api_(api), job_(job), settings_(settings), output_(settings) {}
+
+  // A job call; remembers when the server says the lease is gone (409) or the job unknown (404).
+  ApiResponse call(const std::string& action, const std::string& body) {
+    ApiResponse response = api_.post("/api/runner/jobs/" + job_.id + "/" + action, body, 30);
+    if (response.status == 409 || response.status == 404) leaseGone_ = true;
+    if (response.status == 0 || response.status >= 400) {
+      log("job " + job_.id + " " + action + ": " +
+          (response.status ? std::to_string(response.status) + " " + response.body
+                           : response.failure));
+    }
+    return response;
+  }
+
+  // Sends buffered output; keeps it for the next try when the server cannot be reached.
+  void flushOutput() {
+    while (!output_.empty() && !leaseGone_) {
+      size_t count = 0;
+      std::string payload = output_.nextPayload(&count);
+      ApiResponse response = call("events", eventBody("step.output", payload));
+      if (response.retryable()) return;
+      output_.drop(count);  // sent, or refused for good
+    }
+  }
+
+  // Delivers complete/fail, retrying while the server is unreachable for up to about a minute.
+  bool report(const std::string& action, const std::string& body) {
+    auto delay = std::chrono::milliseconds(500);
+    for (int attempt = 0; attempt < 12; ++attempt) {
+      ApiResponse response = call(action, body);
+      if (response.status == 200) return true;
+      if (!response.retryable()) return false;
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, std::chrono::milliseconds(8000));
+    }
+    return false;
+  }
+
+  JobOutcome run(const CommandLine& command, const std::atomic<bool>& stopping) {
+    JsonWriter started;
+    started.startObject().key("ordinal").integer(kStepOrdinal).key("name").string(job_.type);
+    started.endObject();
+    call("events", eventBody("step.started", started.take()));
+    ChildProcess child(command, job_.data);
+    log("job " + job_.id + " (" + job_.type + ") started, pid " + std::to_string(child.pid()));
+    std::optional<std::string> lastJson;
+    std::string lastError;
+    auto collect = [&](OutputStream stream, const std::string& line) {
+      if (stream == OutputStream::Stdout && isJsonDocument(line)) lastJson = line;
+      if (stream == OutputStream::Stderr && !line.empty()) lastError = line;
+      output_.add(stream, line);
+    };
+    Clock::time_point nextHeartbeat = Clock::now() + settings_.heartbeatInterval;
+    Clock::time_point nextFlush = Clock::now() + settings_.flushInterval;
+    std::optional<Clock::time_point> stopDeadline;
+    std::optional<JobOutcome> interrupted;
+    while (!child.finished()) {
+      child.pump(std::chrono::milliseconds(50), collect);
+      Clock::time_point now = Clock::now();
+      if (now >= nextFlush) {
+        flushOutput();
+        nextFlush = now + settings_.flushInterval;
+      }
+      if (!interrupted && now >= nextHeartbeat) {
+        ApiResponse beat = call("heartbeat", "{}");
+        nextHeartbeat = now + settings_.heartbeatInterval;
+        if (cancelRequested(beat)) {
+          log("job " + job_.id + " was cancelled: killing pid " + std::to_string(child.pid()));
+          interrupted = JobOutcome::Cancelled;
+        }
+      }
+      if (!interrupted && leaseGone_) {
+        log("job " + job_.id + ": lease lost, killing pid " + std::to_string(child.pid()));
+        interrupted = JobOutcome::LeaseLost;
+      }
+      if (!interrupted && stopping && !stopDeadline) stopDeadline = now + settings_.stopGrace;
+      if (!interrupted && stopDeadline && now >= *stopDeadline) {
+        log("job " + job_.id + ": stopping, killing pid " + std::to_string(child.pid()) +
+            "; its lease will requeue it");
+        interrupted = JobOutcome::Abandoned;
+      }
+      if (interrupted) child.terminate();
+    }
+    if (interrupted) return *interrupted;
+    flushOutput();
+    JsonWriter step;
+    step.startObject().key("ordinal").integer(kStepOrdinal).endObject();
+    if (child.succeeded()) {
+      call("events", eventBody("step.completed", step.take()));
+      JsonWriter body;
+      body.startObject();
+      if (lastJson) body.key("result").raw(*lastJson);
+      body.endObject();
+      if (!report("complete", body.take()))
+        return leaseGone_ ? JobOutcome::LeaseLost : JobOutcome::Unreported;
+      return JobOutcome::Completed;
+    }
+    call("events", eventBody("step.failed", step.take()));
+    std::string error = child.describeExit();
+    if (!lastError.empty()) error += ": " + lastError.substr(0, 1000);
+    JsonWriter body;
+    body.startObject().key("error").string(error).endObject();
+    if (!report("fail", body.take()))
+      return leaseGone_ ? JobOutcome::LeaseLost : JobOutcome::Unreported;
+    return JobOutcome::Failed;
+  }
+
+ private:
+  ApiClient& api_;
+  const ClaimedJob& job_;
+  const JobRunnerSettings& settings_;
+  OutputBuffer output_;
+  bool leaseGone_ = false;
+};
+
+}  // namespace
+
+const char* outcomeName(JobOutcome outcome) {
+  switch (outcome) {
+    case JobOutcome::Completed:
+      return "completed";
+    case JobOutcome::Failed:
+      return "failed";
+    case JobOutcome::Cancelled:
+      return "cancelled";
+    case JobOutcome::LeaseLost:
+      return "lease lost";
+    case JobOutcome::Abandoned:
+      return "abandoned";
+    case JobOutcome::Unreported:
+      return "unreported";
+  }
+  return "?";
+}
+
+JobOutcome runJob(ApiClient& api, const ClaimedJob& job, const CommandLine& command,
+                  const JobRunnerSettings& settings, const std::atomic<bool>& stopping) {
+  return JobSession(api, job, settings).run(command, stopping);
+}
+
+}  // namespace rj::runner
