@@ -7,7 +7,7 @@ int main() {
   return rj::serve({.method = "GET",
                     .pattern = "/api/runner-jobs/:id/events/stream",
                     .permission = rj::Permission::WorkspaceAny,
-                    .threads = 64},
+                    .threads = rj::streamThreadCount()},
                    [](rj::Request& req, rj::Context& ctx) {
                      std::string jobId = req.uuidParam("id");
                      auto lastEventId = req.header("Last-Event-ID");

@@ -53,6 +53,16 @@ StreamSettings streamSettingsFromConfig() {
   return settings;
 }
 
+int streamThreadCount() {
+  std::string text = setting("RJ_STREAM_THREADS");
+  try {
+    if (!text.empty()) return std::clamp(std::stoi(text), 1, 4096);
+  } catch (const std::exception&) {
+    // The default for an unreadable value.
+  }
+  return 64;
+}
+
 Response jobEventStream(const std::string& workspaceId, const std::string& jobId, int64_t cursor) {
   bool exists = withRetry(
       [&](Connection& connection) { return findJob(connection, workspaceId, jobId).has_value(); });

@@ -18,6 +18,9 @@ struct StreamSettings {
 
 // RJ_STREAM_KEEPALIVE_SECONDS (1..300, default 15).
 StreamSettings streamSettingsFromConfig();
+// Serving threads of a stream process, each holding one live stream: RJ_STREAM_THREADS
+// (1..4096, default 64).
+int streamThreadCount();
 
 // Checks, before any byte of the stream, that the job exists in the workspace (404 otherwise),
 // then answers with the stream of its events after `cursor`.

@@ -30,7 +30,7 @@ struct Reader {
     }
     if (text[0] == ':') {
       ++session.comments;
-      return true;
+      return (*listener)(session);
     }
     size_t colon = text.find(':');
     std::string field = text.substr(0, colon);

@@ -27,8 +27,8 @@ struct SseSession {
   bool ended = false;                     // the server ended the stream
 };
 
-// Called after each parsed event (and once after the first bytes with an empty event list); return
-// false to hang up.
+// Called after each parsed event and comment (and once after the first bytes); return false to
+// hang up.
 using SseListener = std::function<bool(const SseSession&)>;
 
 // GETs `url` with the given header lines until the server ends, the listener hangs up or
