@@ -1,0 +1,111 @@
+// The event stream arrives unbuffered through the web server in front of the handlers: every event
+// reaches the client within one poll interval while the connection stays open. Run against
+// lighttpd here and against Apache and nginx by the web server fixtures (RJ_TEST_STACK_VAR).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+
+#include "db/connection.h"
+#include "db/transaction.h"
+#include "events/event_store.h"
+#include "support/sse_client.h"
+#include "support/stack.h"
+
+namespace rj::test {
+
+namespace {
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+const Stack& s() {
+  return stack();
+}
+
+std::chrono::milliseconds since(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+}
+
+// Appends an event straight to the stack's database, as a runner's request would.
+void appendDirectly(const std::string& jobId, const std::string& type, const std::string& payload) {
+  setenv("RJ_CONFIG", (s().var + "/db.conf").c_str(), 1);
+  Transaction transaction(threadConnection());
+  appendEvent(threadConnection(), jobId, type, payload);
+  transaction.commit();
+}
+}  // namespace
+
+TEST(UnbufferedStream, EveryEventArrivesWithinOnePollInterval) {
+  auto created = s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace,
+                          R"({"type":"e2e.unbuffered"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = created.json()["id"].GetString();
+  size_t replayed = s().call("GET", "/api/runner-jobs/" + id, s().tokenMember, s().workspace)
+                        .json()["events"]
+                        .Size();
+  ASSERT_GE(replayed, 1u);
+
+  // Spawning a handler process (mod_fcgid starts one on demand) may take a moment; after that,
+  // the stream's poll interval (100 ms) bounds every delivery.
+  const auto firstBytesLimit = 3000ms;
+  const auto deliveryLimit = 1000ms;
+  Clock::time_point start = Clock::now(), appended, cancelled;
+  std::optional<std::chrono::milliseconds> firstBytes, replay, progress, cancellation;
+  bool endedBeforeCancel = false;
+
+  auto session = readSse(
+      s().url + "/api/runner-jobs/" + id + "/events/stream",
+      {"Authorization: Bearer " + s().tokenMember, "X-Workspace-Id: " + s().workspace},
+      [&](const SseSession& current) {
+        if (!firstBytes) firstBytes = since(start);
+        if (current.events.empty()) return true;
+        const SseEvent& last = current.events.back();
+        if (current.events.size() == replayed && !replay) {
+          replay = since(start);
+          // The connection is open and idle: the next event can only arrive if nothing buffers.
+          appended = Clock::now();
+          appendDirectly(id, "step.output", R"({"line":"unbuffered"})");
+        } else if (last.type == "step.output" && !progress) {
+          progress = since(appended);
+          auto answer = s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember,
+                                 s().workspace);
+          EXPECT_EQ(answer.status, 200) << answer.body;
+          cancelled = Clock::now();
+        } else if (last.type == "job.cancelled") {
+          cancellation = since(cancelled);
+        } else if (last.type == "stream.complete" && !cancellation) {
+          endedBeforeCancel = true;
+        }
+        return true;
+      },
+      20s);
+
+  ASSERT_EQ(session.status, 200) << session.raw;
+  EXPECT_EQ(session.headers["content-type"].rfind("text/event-stream", 0), 0u);
+  EXPECT_EQ(session.headers.count("content-length"), 0u);
+  EXPECT_EQ(session.headers.count("content-encoding"), 0u);
+  ASSERT_TRUE(firstBytes);
+  EXPECT_LT(*firstBytes, firstBytesLimit);
+  ASSERT_TRUE(replay) << "the replay never arrived: " << session.raw;
+  EXPECT_LT(*replay, firstBytesLimit) << "the replay was held back";
+  ASSERT_TRUE(progress) << "an event appended while the stream was open never arrived: "
+                        << session.raw;
+  EXPECT_LT(*progress, deliveryLimit) << "an event appended mid-stream was held back";
+  ASSERT_TRUE(cancellation) << session.raw;
+  EXPECT_LT(*cancellation, deliveryLimit);
+  EXPECT_FALSE(endedBeforeCancel);
+  ASSERT_FALSE(session.events.empty());
+  EXPECT_EQ(session.events.back().type, "stream.complete");
+  EXPECT_TRUE(session.ended);
+}
+
+TEST(UnbufferedStream, GuardsAnswerBeforeTheStreamStarts) {
+  auto response = httpRequest(
+      "GET", s().url + "/api/runner-jobs/00000000-0000-4000-8000-000000000000/events/stream",
+      {"X-Workspace-Id: " + s().workspace});
+  EXPECT_EQ(response.status, 401);
+  EXPECT_EQ(response.json()["statusCode"].GetInt(), 401);
+}
+
+}  // namespace rj::test
