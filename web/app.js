@@ -1,0 +1,575 @@
+// The runner-jobs dashboard: sign in with a token (exchanged for the HttpOnly rj_session cookie),
+// pick a workspace, list/create/cancel/retry jobs and watch one live over Server-Sent Events.
+// Plain ES module, no build step. Everything from the server is written with textContent.
+
+const PAGE_SIZE = 10;
+const LIST_REFRESH_MS = 5000;
+const ACTIVE_STATUSES = ['PENDING', 'QUEUED', 'RUNNING'];
+const RETRYABLE_STATUSES = ['FAILED', 'CANCELLED'];
+const WRITER_ROLES = ['MEMBER', 'ADMIN', 'OWNER'];
+const EVENT_TYPES = ['job.created', 'job.queued', 'job.started', 'job.progress', 'job.completed',
+  'job.failed', 'job.cancelled', 'step.started', 'step.output', 'step.completed', 'step.failed'];
+const STATUS_BY_EVENT = {
+  'job.queued': 'QUEUED', 'job.started': 'RUNNING', 'job.completed': 'COMPLETED',
+  'job.failed': 'FAILED', 'job.cancelled': 'CANCELLED',
+};
+const WORKSPACE_KEY = 'rj.workspaceId';  // only the choice of workspace is remembered, never a token
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  profile: null,      // {user, workspaces}
+  workspaceId: null,
+  role: null,
+  page: 1,
+  totalPages: 1,
+  jobs: [],
+  detail: null,       // the open job
+  stream: null,       // its EventSource
+  lastSeq: 0,
+  refreshTimer: null,
+};
+
+class ApiError extends Error {
+  constructor(status, body) {
+    const message = body && body.message !== undefined ? body.message : `HTTP ${status}`;
+    super(Array.isArray(message) ? message.join('; ') : String(message));
+    this.status = status;
+    this.messages = Array.isArray(message) ? message : [String(message)];
+  }
+}
+
+// fetch with the workspace header; the session cookie goes along by itself (same origin).
+async function api(method, path, body, extraHeaders = {}) {
+  const headers = { Accept: 'application/json', ...extraHeaders };
+  if (state.workspaceId) headers['X-Workspace-Id'] = state.workspaceId;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(path, {
+    method, headers, credentials: 'same-origin', cache: 'no-store',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try { data = JSON.parse(text); } catch { data = { message: text }; }
+  }
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}
+
+// ---- session ------------------------------------------------------------------------------
+
+async function signIn(event) {
+  event.preventDefault();
+  const input = $('token-input');
+  const token = input.value.trim();
+  // The token leaves the page's memory as soon as it is sent.
+  input.value = '';
+  $('sign-in-error').textContent = '';
+  if (!token) {
+    $('sign-in-error').textContent = 'Paste a token first.';
+    return;
+  }
+  try {
+    const profile = await api('POST', '/api/auth/session', undefined,
+      { Authorization: `Bearer ${token}` });
+    showSignedIn(profile);
+  } catch (error) {
+    $('sign-in-error').textContent = error.status === 401
+      ? 'That token is unknown, expired or revoked.' : `Sign-in failed: ${error.message}`;
+  }
+}
+
+async function signOut() {
+  closeStream();
+  try { await api('DELETE', '/api/auth/session'); } catch { /* the cookie is gone either way */ }
+  state.profile = null;
+  state.workspaceId = null;
+  showSignedOut();
+}
+
+function showSignedOut() {
+  stopRefresh();
+  $('account').hidden = true;
+  $('workspace-view').hidden = true;
+  $('sign-in').hidden = false;
+  $('token-input').focus();
+}
+
+function showSignedIn(profile) {
+  state.profile = profile;
+  $('sign-in').hidden = true;
+  $('account').hidden = false;
+  $('user-name').textContent = profile.user.name || profile.user.email;
+  $('user-name').title = profile.user.email;
+  const select = $('workspace-select');
+  select.replaceChildren(...profile.workspaces.map((workspace) => {
+    const option = document.createElement('option');
+    option.value = workspace.id;
+    option.textContent = `${workspace.name} (${workspace.role.toLowerCase()})`;
+    return option;
+  }));
+  if (profile.workspaces.length === 0) {
+    $('role-badge').textContent = '';
+    $('workspace-view').hidden = true;
+    $('sign-in-error').textContent = '';
+    $('list-error').textContent = '';
+    return;
+  }
+  const remembered = localStorage.getItem(WORKSPACE_KEY);
+  const chosen = profile.workspaces.find((workspace) => workspace.id === remembered)
+    || profile.workspaces[0];
+  select.value = chosen.id;
+  chooseWorkspace(chosen.id);
+}
+
+function chooseWorkspace(workspaceId) {
+  const workspace = state.profile.workspaces.find((candidate) => candidate.id === workspaceId);
+  if (!workspace) return;
+  closeDetail();
+  state.workspaceId = workspace.id;
+  state.role = workspace.role;
+  state.page = 1;
+  localStorage.setItem(WORKSPACE_KEY, workspace.id);
+  $('role-badge').textContent = workspace.role;
+  $('workspace-view').hidden = false;
+  const canWrite = mayWrite();
+  for (const field of $('create-form').elements) field.disabled = !canWrite;
+  $('create-note').textContent = canWrite ? '' : 'Guests may look but not create jobs.';
+  loadJobs();
+  startRefresh();
+}
+
+const mayWrite = () => WRITER_ROLES.includes(state.role);
+const mayCancel = (job) => mayWrite() && ACTIVE_STATUSES.includes(job.status);
+const mayRetry = (job) => mayWrite() && RETRYABLE_STATUSES.includes(job.status);
+
+// ---- job list -----------------------------------------------------------------------------
+
+function selectedStatuses() {
+  return [...$('status-filters').querySelectorAll('input:checked')].map((box) => box.value);
+}
+
+async function loadJobs() {
+  if (!state.workspaceId) return;
+  const query = new URLSearchParams({ page: String(state.page), limit: String(PAGE_SIZE) });
+  const statuses = selectedStatuses();
+  if (statuses.length) query.set('status', statuses.join(','));
+  try {
+    const result = await api('GET', `/api/runner-jobs?${query}`);
+    $('list-error').textContent = '';
+    state.totalPages = Math.max(1, result.meta.totalPages);
+    if (state.page > state.totalPages && result.meta.total > 0) {
+      state.page = state.totalPages;
+      return loadJobs();
+    }
+    state.jobs = result.data;
+    renderJobs();
+  } catch (error) {
+    handleApiError(error, $('list-error'));
+  }
+}
+
+function renderJobs() {
+  const rows = state.jobs.map((job) => {
+    const row = document.createElement('tr');
+    row.dataset.jobId = job.id;
+    row.className = state.detail && state.detail.id === job.id ? 'selected' : '';
+    row.append(
+      cell(job.type, 'type'),
+      cellWith(statusBadge(job.status)),
+      cell(String(job.priority)),
+      cellWith(miniProgress(job.progressPercent)),
+      cell(formatTime(job.createdAt), 'time'),
+      cellWith(jobButtons(job)),
+    );
+    row.addEventListener('click', (event) => {
+      if (event.target.closest('button')) return;
+      openJob(job.id);
+    });
+    return row;
+  });
+  $('job-rows').replaceChildren(...rows);
+  $('empty-list').hidden = state.jobs.length > 0;
+  $('page-info').textContent = `Page ${state.page} of ${state.totalPages}`;
+  $('previous-page').disabled = state.page <= 1;
+  $('next-page').disabled = state.page >= state.totalPages;
+}
+
+function jobButtons(job) {
+  const wrapper = document.createElement('span');
+  wrapper.className = 'row-actions';
+  const open = button('Open', 'secondary small', () => openJob(job.id));
+  const cancel = button('Cancel', 'danger small', () => cancelJob(job.id));
+  cancel.disabled = !mayCancel(job);
+  cancel.dataset.action = 'cancel';
+  cancel.title = reasonDisabled(job, 'cancel');
+  const retry = button('Retry', 'small', () => retryJob(job.id));
+  retry.disabled = !mayRetry(job);
+  retry.dataset.action = 'retry';
+  retry.title = reasonDisabled(job, 'retry');
+  wrapper.append(open, cancel, retry);
+  return wrapper;
+}
+
+function reasonDisabled(job, action) {
+  if (!mayWrite()) return `Your role ${state.role} may only read`;
+  if (action === 'cancel' && !ACTIVE_STATUSES.includes(job.status)) return `The job is ${job.status}`;
+  if (action === 'retry' && !RETRYABLE_STATUSES.includes(job.status)) {
+    return 'Only failed or cancelled jobs can be retried';
+  }
+  return '';
+}
+
+function startRefresh() {
+  stopRefresh();
+  state.refreshTimer = setInterval(() => {
+    if (document.visibilityState === 'visible') loadJobs();
+  }, LIST_REFRESH_MS);
+}
+
+function stopRefresh() {
+  if (state.refreshTimer) clearInterval(state.refreshTimer);
+  state.refreshTimer = null;
+}
+
+// ---- create, cancel, retry ----------------------------------------------------------------
+
+function fieldErrors() {
+  return [...$('create-form').querySelectorAll('.field-error')];
+}
+
+function showFieldErrors(messages) {
+  const byField = { type: [], priority: [], data: [], form: [] };
+  for (const message of messages) {
+    const field = Object.keys(byField).find((name) => message.startsWith(`${name} `)
+      || message.startsWith(`property ${name} `));
+    byField[field || 'form'].push(message);
+  }
+  for (const element of fieldErrors()) {
+    element.textContent = byField[element.dataset.field].join('. ');
+    const input = $('create-form').elements[element.dataset.field];
+    if (input) input.setAttribute('aria-invalid', String(byField[element.dataset.field].length > 0));
+  }
+}
+
+async function createJob(event) {
+  event.preventDefault();
+  showFieldErrors([]);
+  const form = $('create-form');
+  const body = { type: form.elements.type.value.trim() };
+  const priorityText = form.elements.priority.value.trim();
+  if (priorityText !== '') {
+    // Sent as typed when it is not a plain number, so the server's message explains the problem.
+    body.priority = /^-?\d+(\.\d+)?$/.test(priorityText) ? Number(priorityText) : priorityText;
+  }
+  const dataText = form.elements.data.value.trim();
+  if (dataText !== '') {
+    try {
+      body.data = JSON.parse(dataText);
+    } catch (error) {
+      showFieldErrors([`data is not valid JSON: ${error.message}`]);
+      return;
+    }
+  }
+  $('create-button').disabled = true;
+  try {
+    const job = await api('POST', '/api/runner-jobs', body);
+    $('create-note').textContent = `Created ${job.type} ${job.id.slice(0, 8)}`;
+    state.page = 1;
+    await loadJobs();
+    openJob(job.id);
+  } catch (error) {
+    if (error.status === 400) showFieldErrors(error.messages);
+    else showFieldErrors([error.message]);
+    if (error.status === 401) showSignedOut();
+  } finally {
+    $('create-button').disabled = !mayWrite();
+  }
+}
+
+async function cancelJob(jobId) {
+  await changeJob(() => api('POST', `/api/runner-jobs/${jobId}/cancel`), jobId);
+}
+
+async function retryJob(jobId) {
+  await changeJob(() => api('POST', `/api/runner-jobs/${jobId}/retry`), null);
+}
+
+async function changeJob(action, keepOpenId) {
+  const target = state.detail ? $('detail-error') : $('list-error');
+  target.textContent = '';
+  try {
+    const job = await action();
+    await loadJobs();
+    if (keepOpenId && state.detail && state.detail.id === keepOpenId) updateDetail(job);
+    else openJob(job.id);
+  } catch (error) {
+    handleApiError(error, target);
+  }
+}
+
+function handleApiError(error, target) {
+  if (error.status === 401) {
+    showSignedOut();
+    $('sign-in-error').textContent = 'Your session has ended; sign in again.';
+    return;
+  }
+  target.textContent = error.message;
+}
+
+// ---- job detail and its live stream -------------------------------------------------------
+
+async function openJob(jobId) {
+  closeStream();
+  $('detail-error').textContent = '';
+  let job;
+  try {
+    job = await api('GET', `/api/runner-jobs/${jobId}`);
+  } catch (error) {
+    handleApiError(error, $('list-error'));
+    return;
+  }
+  state.detail = job;
+  state.lastSeq = 0;
+  $('job-detail').hidden = false;
+  $('event-log').replaceChildren();
+  updateDetail(job);
+  renderJobs();
+  openStream(job.id);
+}
+
+function updateDetail(job) {
+  state.detail = { ...state.detail, ...job };
+  const detail = state.detail;
+  $('job-detail').dataset.jobId = detail.id;
+  $('detail-id').textContent = detail.id;
+  $('detail-type').textContent = detail.type;
+  setBadge($('detail-status'), detail.status);
+  $('detail-priority').textContent = String(detail.priority);
+  $('detail-attempt').textContent = String(detail.attempt);
+  $('detail-created').textContent = formatTime(detail.createdAt);
+  setProgress(detail.progressPercent);
+  $('detail-cancel').disabled = !mayCancel(detail);
+  $('detail-cancel').title = reasonDisabled(detail, 'cancel');
+  $('detail-retry').disabled = !mayRetry(detail);
+  $('detail-retry').title = reasonDisabled(detail, 'retry');
+  const outcome = detail.error || (detail.result != null ? JSON.stringify(detail.result, null, 2) : '');
+  $('detail-result').hidden = !outcome;
+  $('detail-result').textContent = detail.error ? `Error: ${detail.error}` : `Result: ${outcome}`;
+  const listed = state.jobs.find((candidate) => candidate.id === detail.id);
+  if (listed && (listed.status !== detail.status || listed.progressPercent !== detail.progressPercent)) {
+    Object.assign(listed, { status: detail.status, progressPercent: detail.progressPercent });
+    renderJobs();
+  }
+}
+
+function setProgress(percent) {
+  const value = Math.max(0, Math.min(100, Number(percent) || 0));
+  $('detail-progress').setAttribute('aria-valuenow', String(value));
+  $('detail-progress-fill').style.width = `${value}%`;
+  $('detail-progress-label').textContent = `${value}%`;
+}
+
+function setStreamState(name, text) {
+  const element = $('stream-state');
+  element.dataset.state = name;
+  element.textContent = text;
+}
+
+function openStream(jobId) {
+  const query = new URLSearchParams({ workspaceId: state.workspaceId });
+  // EventSource cannot set headers: the cookie authenticates, the query names the workspace.
+  // On a reconnect it sends Last-Event-ID itself, so no event is lost or repeated.
+  const source = new EventSource(`/api/runner-jobs/${jobId}/events/stream?${query}`);
+  state.stream = source;
+  setStreamState('connecting', 'connecting…');
+  source.onopen = () => { if (state.stream === source) setStreamState('live', 'live'); };
+  for (const type of EVENT_TYPES) {
+    source.addEventListener(type, (message) => { if (state.stream === source) onJobEvent(type, message); });
+  }
+  source.addEventListener('stream.complete', (message) => {
+    if (state.stream !== source) return;
+    const data = parseData(message);
+    if (data.status) updateDetail({ status: data.status });
+    closeStream();
+    setStreamState('complete', `finished: ${state.detail.status.toLowerCase()}`);
+    refreshDetail(jobId);
+  });
+  // Both the server's "event: error" (with data) and connection failures arrive here.
+  source.addEventListener('error', (event) => {
+    if (state.stream !== source) return;
+    if (event instanceof MessageEvent && event.data) {
+      const data = parseData(event);
+      if (data.retryable === false) {
+        closeStream();
+        setStreamState('failed', 'stream stopped');
+        $('detail-error').textContent = data.message || 'The live stream stopped.';
+        return;
+      }
+      setStreamState('reconnecting', 'reconnecting…');
+      return;
+    }
+    if (source.readyState === EventSource.CONNECTING) {
+      setStreamState('reconnecting', 'reconnecting…');
+    } else {
+      // Closed for good: a non-200 answer (401/403/404) is permanent.
+      state.stream = null;
+      setStreamState('failed', 'disconnected');
+      refreshDetail(jobId);
+    }
+  });
+}
+
+function closeStream() {
+  if (state.stream) state.stream.close();
+  state.stream = null;
+}
+
+function onJobEvent(type, message) {
+  const seq = Number(message.lastEventId);
+  if (seq && seq <= state.lastSeq) return;  // already shown (never expected, but harmless)
+  if (seq) state.lastSeq = seq;
+  setStreamState('live', 'live');
+  const data = parseData(message);
+  const update = {};
+  if (STATUS_BY_EVENT[type]) update.status = STATUS_BY_EVENT[type];
+  if (type === 'job.progress' && data.progressPercent !== undefined) {
+    update.progressPercent = data.progressPercent;
+  }
+  if (type === 'job.completed') update.progressPercent = 100;
+  if (type === 'job.failed' && data.error) update.error = data.error;
+  if (Object.keys(update).length) updateDetail(update);
+  appendEventLine(seq, type, data);
+}
+
+function appendEventLine(seq, type, data) {
+  const item = document.createElement('li');
+  item.className = `event ${type.replace('.', '-')}`;
+  item.dataset.type = type;
+  const time = document.createElement('time');
+  time.textContent = data.timestamp ? formatTime(data.timestamp, true) : '';
+  const name = document.createElement('span');
+  name.className = 'event-type';
+  name.textContent = `#${seq || '?'} ${type}`;
+  const text = document.createElement('span');
+  text.className = 'event-text';
+  text.textContent = describeEvent(type, data);
+  item.append(time, name, text);
+  const log = $('event-log');
+  const follow = log.scrollTop + log.clientHeight >= log.scrollHeight - 8;
+  log.append(item);
+  if (follow) log.scrollTop = log.scrollHeight;
+}
+
+function describeEvent(type, data) {
+  const { jobId, seq, type: eventType, timestamp, ...payload } = data;
+  if (type === 'job.progress') return `${payload.progressPercent}%`;
+  if (type === 'step.output') {
+    const line = payload.line ?? payload.text ?? payload.output ?? payload.message;
+    if (line !== undefined) return String(line);
+  }
+  if (type.startsWith('step.') && payload.ordinal !== undefined) {
+    const { ordinal, name, ...rest } = payload;
+    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+    return `step ${ordinal}${name ? `: ${name}` : ''}${extra}`;
+  }
+  return Object.keys(payload).length ? JSON.stringify(payload) : '';
+}
+
+async function refreshDetail(jobId) {
+  try {
+    const job = await api('GET', `/api/runner-jobs/${jobId}`);
+    if (state.detail && state.detail.id === jobId) updateDetail(job);
+  } catch { /* the stream state already tells */ }
+}
+
+function closeDetail() {
+  closeStream();
+  state.detail = null;
+  $('job-detail').hidden = true;
+  setStreamState('idle', '');
+  renderJobs();
+}
+
+// ---- small helpers ------------------------------------------------------------------------
+
+function parseData(message) {
+  try { return JSON.parse(message.data); } catch { return {}; }
+}
+
+function cell(text, className) {
+  const element = document.createElement('td');
+  element.textContent = text;
+  if (className) element.className = className;
+  return element;
+}
+
+function cellWith(child) {
+  const element = document.createElement('td');
+  element.append(child);
+  return element;
+}
+
+function button(text, className, onClick) {
+  const element = document.createElement('button');
+  element.type = 'button';
+  element.textContent = text;
+  element.className = className;
+  element.addEventListener('click', onClick);
+  return element;
+}
+
+function statusBadge(status) {
+  const badge = document.createElement('span');
+  setBadge(badge, status);
+  return badge;
+}
+
+function setBadge(element, status) {
+  element.className = `badge status-${String(status).toLowerCase()}`;
+  element.textContent = status;
+}
+
+function miniProgress(percent) {
+  const bar = document.createElement('span');
+  bar.className = 'mini-progress';
+  bar.title = `${percent}%`;
+  const fill = document.createElement('span');
+  fill.style.width = `${Math.max(0, Math.min(100, percent))}%`;
+  bar.append(fill);
+  return bar;
+}
+
+function formatTime(iso, withSeconds = false) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return date.toLocaleString(undefined, {
+    month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+    second: withSeconds ? '2-digit' : undefined,
+  });
+}
+
+// ---- start --------------------------------------------------------------------------------
+
+async function start() {
+  $('sign-in-form').addEventListener('submit', signIn);
+  $('sign-out').addEventListener('click', signOut);
+  $('workspace-select').addEventListener('change', (event) => chooseWorkspace(event.target.value));
+  $('status-filters').addEventListener('change', () => { state.page = 1; loadJobs(); });
+  $('refresh').addEventListener('click', () => loadJobs());
+  $('previous-page').addEventListener('click', () => { state.page -= 1; loadJobs(); });
+  $('next-page').addEventListener('click', () => { state.page += 1; loadJobs(); });
+  $('create-form').addEventListener('submit', createJob);
+  $('detail-cancel').addEventListener('click', () => state.detail && cancelJob(state.detail.id));
+  $('detail-retry').addEventListener('click', () => state.detail && retryJob(state.detail.id));
+  $('close-detail').addEventListener('click', closeDetail);
+  try {
+    // A session cookie from an earlier visit: the page never sees it, the server does.
+    showSignedIn(await api('GET', '/api/auth/session'));
+  } catch {
+    showSignedOut();
+  }
+}
+
+start();
