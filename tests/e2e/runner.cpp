@@ -1,0 +1,252 @@
+// The runner API through lighttpd, the real rj-runner against it (cancel kills the command within
+// a heartbeat), and the dev stack's own runner running a demo.count job watched live over SSE.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "support/sse_client.h"
+#include "support/stack.h"
+#include "util/crypto.h"
+
+namespace rj::test {
+
+namespace {
+using namespace std::chrono_literals;
+
+const Stack& s() {
+  return stack();
+}
+
+std::string uniqueType(const std::string& prefix) {
+  return prefix + "." + toHex(randomBytes(4));
+}
+
+// A runner restricted to the demo workspace and one type, so it never takes other suites' jobs.
+std::string createRunner(const std::string& type) {
+  return s().admin("create-runner --name e2e-" + type + " --workspace " + s().workspace +
+                   " --types " + type);
+}
+
+HttpResponse runnerCall(const std::string& token, const std::string& path,
+                        const std::string& body = "") {
+  return s().call("POST", path, token, "", body);
+}
+
+std::string createJob(const std::string& type, const std::string& data = "{}") {
+  auto response = s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace,
+                           R"({"type":")" + type + R"(","data":)" + data + "}");
+  EXPECT_EQ(response.status, 201) << response.body;
+  return response.json()["id"].GetString();
+}
+
+HttpResponse getJob(const std::string& id) {
+  return s().call("GET", "/api/runner-jobs/" + id, s().tokenMember, s().workspace);
+}
+
+bool processGone(pid_t pid) {
+  return kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+// rj-runner as a child of the test, with its own config and a 1 s heartbeat.
+class RunnerProcess {
+ public:
+  RunnerProcess(const std::string& token, const std::string& configPath) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      setenv("RJ_URL", s().url.c_str(), 1);
+      setenv("RJ_RUNNER_TOKEN", token.c_str(), 1);
+      setenv("RJ_RUNNER_CONFIG", configPath.c_str(), 1);
+      setenv("RJ_RUNNER_HEARTBEAT_SECONDS", "1", 1);
+      setenv("RJ_RUNNER_WAIT_SECONDS", "5", 1);
+      std::string binary = std::string(RJ_BUILD_DIR) + "/bin/rj-runner";
+      execl(binary.c_str(), "rj-runner", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~RunnerProcess() {
+    if (pid_ > 0 && !stopped_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  // SIGTERM and wait; the exit status, or -1 when it did not end within `timeout`.
+  int stop(std::chrono::milliseconds timeout) {
+    kill(pid_, SIGTERM);
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        stopped_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    return -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+  bool stopped_ = false;
+};
+
+template <typename Condition>
+bool waitFor(Condition condition, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return condition();
+}
+}  // namespace
+
+TEST(RunnerApi, RejectsMissingAndUserTokens) {
+  EXPECT_EQ(runnerCall("", "/api/runner/claim").status, 401);
+  EXPECT_EQ(runnerCall("rjr_unknown", "/api/runner/claim").status, 401);
+  auto user = runnerCall(s().tokenMember, "/api/runner/claim");
+  EXPECT_EQ(user.status, 401);
+  EXPECT_EQ(user.json()["statusCode"].GetInt(), 401);
+}
+
+TEST(RunnerApi, RejectsMalformedBodies) {
+  std::string token = createRunner(uniqueType("e2e.bodies"));
+  auto unknown = runnerCall(token, "/api/runner/claim", R"({"lease":5})");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_STREQ(unknown.json()["message"][0].GetString(), "property lease should not exist");
+  EXPECT_EQ(runnerCall(token, "/api/runner/claim", R"({"waitSeconds":31})").status, 400);
+  EXPECT_EQ(runnerCall(token, "/api/runner/claim", "{nope").status, 400);
+  EXPECT_EQ(runnerCall(token, "/api/runner/claim", R"({"types":["other.type"]})").status, 403);
+  EXPECT_EQ(runnerCall(token, "/api/runner/jobs/not-a-uuid/heartbeat").status, 400);
+  EXPECT_EQ(
+      runnerCall(token, "/api/runner/jobs/00000000-0000-4000-8000-000000000000/heartbeat").status,
+      404);
+}
+
+TEST(RunnerApi, ClaimHeartbeatEventsCompleteOverHttp) {
+  std::string type = uniqueType("e2e.api");
+  std::string token = createRunner(type);
+  EXPECT_EQ(runnerCall(token, "/api/runner/claim").status, 204);
+  std::string id = createJob(type, R"({"n":42})");
+  auto claim = runnerCall(token, "/api/runner/claim", R"({"waitSeconds":2})");
+  ASSERT_EQ(claim.status, 200) << claim.body;
+  auto job = claim.json();
+  EXPECT_EQ(std::string(job["id"].GetString()), id);
+  EXPECT_STREQ(job["status"].GetString(), "RUNNING");
+  EXPECT_EQ(job["data"]["n"].GetInt(), 42);
+  EXPECT_EQ(runnerCall(token, "/api/runner/claim").status, 204);
+
+  std::string base = "/api/runner/jobs/" + id;
+  auto beat = runnerCall(token, base + "/heartbeat");
+  ASSERT_EQ(beat.status, 200) << beat.body;
+  EXPECT_FALSE(beat.json()["cancelRequested"].GetBool());
+  auto step = runnerCall(token, base + "/events",
+                         R"({"type":"step.started","payload":{"ordinal":1,"name":"work"}})");
+  ASSERT_EQ(step.status, 201) << step.body;
+  EXPECT_EQ(step.json()["seq"].GetInt(), 4);
+  EXPECT_EQ(runnerCall(token, base + "/events", R"({"type":"job.completed"})").status, 400);
+  auto progress = runnerCall(token, base + "/events",
+                             R"({"type":"job.progress","payload":{"progressPercent":50}})");
+  EXPECT_EQ(progress.status, 201);
+  EXPECT_EQ(getJob(id).json()["progressPercent"].GetInt(), 50);
+  // Another runner of the same workspace does not hold the lease.
+  std::string otherToken = createRunner(type);
+  EXPECT_EQ(runnerCall(otherToken, base + "/complete").status, 409);
+
+  auto done = runnerCall(token, base + "/complete", R"({"result":{"answer":42}})");
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_STREQ(done.json()["status"].GetString(), "COMPLETED");
+  EXPECT_EQ(done.json()["result"]["answer"].GetInt(), 42);
+  EXPECT_EQ(runnerCall(token, base + "/complete").status, 409);
+  EXPECT_EQ(runnerCall(token, base + "/fail", R"({"error":"late"})").status, 409);
+  auto detail = getJob(id).json();
+  EXPECT_STREQ(detail["status"].GetString(), "COMPLETED");
+  EXPECT_STREQ(detail["steps"][0]["name"].GetString(), "work");
+}
+
+TEST(RjRunner, CancelReachesTheRunnerWithinAHeartbeatAndKillsTheCommand) {
+  std::string type = uniqueType("e2e.cancel");
+  std::string token = createRunner(type);
+  std::string dir = std::string(RJ_TEST_VAR) + "/runner-" + toHex(randomBytes(4));
+  ASSERT_EQ(system(("mkdir -p '" + dir + "'").c_str()), 0);
+  std::string pidFile = dir + "/command.pid";
+  {
+    std::ofstream config(dir + "/runner.conf");
+    config << "# a command that runs until it is killed\n"
+           << type << " = /bin/bash -c \"echo started; echo $$ > " << pidFile << ".tmp; mv "
+           << pidFile << ".tmp " << pidFile << "; exec sleep 300\"\n";
+  }
+  RunnerProcess runner(token, dir + "/runner.conf");
+  std::string id = createJob(type);
+  ASSERT_TRUE(waitFor([&] { return std::ifstream(pidFile).good(); }, 15s))
+      << "the runner did not start the command";
+  pid_t command = 0;
+  std::ifstream(pidFile) >> command;
+  ASSERT_GT(command, 0);
+  EXPECT_FALSE(processGone(command));
+  EXPECT_STREQ(getJob(id).json()["status"].GetString(), "RUNNING");
+  // The command's first line is streamed while it runs.
+  EXPECT_TRUE(waitFor([&] { return getJob(id).body.find("\"started\"") != std::string::npos; }, 5s))
+      << getJob(id).body;
+
+  auto cancelledAt = std::chrono::steady_clock::now();
+  ASSERT_EQ(
+      s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember, s().workspace).status,
+      200);
+  ASSERT_TRUE(waitFor([&] { return processGone(command); }, 10s)) << "command still alive";
+  auto took = std::chrono::steady_clock::now() - cancelledAt;
+  // One heartbeat (1 s) plus the HTTP round trip and the kill.
+  EXPECT_LT(took, 2500ms) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+
+  // The runner reported nothing after the cancel and stops cleanly on SIGTERM.
+  EXPECT_EQ(runner.stop(10s), 0);
+  auto detail = getJob(id).json();
+  EXPECT_STREQ(detail["status"].GetString(), "CANCELLED");
+  const auto& events = detail["events"];
+  EXPECT_STREQ(events[events.Size() - 1]["type"].GetString(), "job.cancelled");
+  for (const auto& event : events.GetArray()) {
+    std::string eventType = event["type"].GetString();
+    EXPECT_NE(eventType, "job.completed");
+    EXPECT_NE(eventType, "job.failed");
+  }
+  system(("rm -rf '" + dir + "'").c_str());
+}
+
+TEST(RjRunner, DevStackRunsADemoCountJobWatchedLive) {
+  std::string id = createJob("demo.count", R"({"seconds":2})");
+  std::vector<std::string> types;
+  auto session = readSse(
+      s().url + "/api/runner-jobs/" + id + "/events/stream?workspaceId=" + s().workspace,
+      {"Authorization: Bearer " + s().tokenMember},
+      [](const SseSession& current) {
+        return current.events.empty() || current.events.back().type != "stream.complete";
+      },
+      40s);
+  ASSERT_EQ(session.status, 200);
+  for (const auto& event : session.events) types.push_back(event.type);
+  ASSERT_FALSE(types.empty());
+  EXPECT_EQ(types.back(), "stream.complete");
+  EXPECT_NE(session.events.back().data.find("COMPLETED"), std::string::npos);
+  std::string output;
+  for (const auto& event : session.events) {
+    if (event.type == "step.output") output += event.data;
+  }
+  EXPECT_NE(output.find("count 1/2"), std::string::npos) << output;
+  EXPECT_NE(output.find("count 2/2"), std::string::npos) << output;
+  EXPECT_NE(std::find(types.begin(), types.end(), "job.started"), types.end());
+  EXPECT_NE(std::find(types.begin(), types.end(), "job.completed"), types.end());
+
+  auto job = getJob(id).json();
+  EXPECT_STREQ(job["status"].GetString(), "COMPLETED");
+  EXPECT_EQ(job["result"]["counted"].GetInt(), 2);
+  EXPECT_EQ(job["progressPercent"].GetInt(), 100);
+  ASSERT_EQ(job["steps"].Size(), 1u);
+  EXPECT_STREQ(job["steps"][0]["status"].GetString(), "COMPLETED");
+}
+
+}  // namespace rj::test
