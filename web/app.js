@@ -466,6 +466,8 @@ function describeEvent(type, data) {
   const { jobId, seq, type: eventType, timestamp, ...payload } = data;
   if (type === 'job.progress') return `${payload.progressPercent}%`;
   if (type === 'step.output') {
+    // The reference runner sends {ordinal, stream, lines: [...]}; other runners may send a line.
+    if (Array.isArray(payload.lines)) return payload.lines.join('\n');
     const line = payload.line ?? payload.text ?? payload.output ?? payload.message;
     if (line !== undefined) return String(line);
   }

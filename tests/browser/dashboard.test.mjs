@@ -37,7 +37,8 @@ async function signIn(page, tokenToPaste) {
   await page.click('#sign-in-form button[type=submit]');
   await page.locator('#workspace-view').waitFor({ state: 'visible' });
   await page.selectOption('#workspace-select', workspace);
-  await page.locator('#job-rows tr').first().waitFor({ state: 'attached' }).catch(() => {});
+  // The first page of the list has been rendered (it may be empty).
+  await page.waitForFunction(() => document.getElementById('page-info').textContent !== '');
 }
 
 // Submits the create form and returns the id of the job it opened.
@@ -202,7 +203,11 @@ async function main() {
     check(JSON.stringify(replayed) === JSON.stringify(log),
       `the replay has the same events: ${replayed.join(' ')}`);
 
-    await page.screenshot({ path: `${artifactDir}/dashboard.png`, fullPage: true });
+    const output = await page.$$eval('#event-log li[data-type="step.output"] .event-text',
+      (items) => items.map((item) => item.textContent).join('\n'));
+    check(output.includes('count 2/2'), `the runner's output lines are shown: ${output}`);
+    await page.screenshot({ path: `${artifactDir}/dashboard.png`, fullPage: true,
+      animations: 'disabled' });
     step(`screenshot: ${artifactDir}/dashboard.png`);
 
     step('sign out forgets the cookie');
