@@ -15,19 +15,22 @@ size_t appendBody(char* data, size_t size, size_t count, void* target) {
 }
 
 size_t appendHeader(char* data, size_t size, size_t count, void* target) {
-  std::string line(data, size * count);
-  size_t colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-    std::string value = line.substr(colon + 1);
-    value.erase(0, value.find_first_not_of(" \t"));
-    value.erase(value.find_last_not_of(" \t\r\n") + 1);
-    (*static_cast<std::map<std::string, std::string>*>(target))[name] = value;
-  }
+  addHeaderLine(std::string(data, size * count),
+                *static_cast<std::map<std::string, std::string>*>(target));
   return size * count;
 }
 }  // namespace
+
+void addHeaderLine(const std::string& line, std::map<std::string, std::string>& headers) {
+  size_t colon = line.find(':');
+  if (colon == std::string::npos) return;
+  std::string name = line.substr(0, colon);
+  std::transform(name.begin(), name.end(), name.begin(), ::tolower);
+  std::string value = line.substr(colon + 1);
+  value.erase(0, value.find_first_not_of(" \t"));
+  value.erase(value.find_last_not_of(" \t\r\n") + 1);
+  headers[name] = value;
+}
 
 rapidjson::Document HttpResponse::json() const {
   rapidjson::Document document;

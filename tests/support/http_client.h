@@ -16,6 +16,10 @@ struct HttpResponse {
   std::string header(const std::string& lowerCaseName) const;
 };
 
+// Adds a "Name: value" response header line to `headers` (lower-case name); other lines are
+// skipped.
+void addHeaderLine(const std::string& line, std::map<std::string, std::string>& headers);
+
 // Sends one request; `headers` are full lines ("X-Workspace-Id: ..."). A JSON Content-Type is
 // added when there is a body and no Content-Type among the headers.
 HttpResponse httpRequest(const std::string& method, const std::string& url,

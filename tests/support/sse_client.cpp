@@ -2,8 +2,9 @@
 
 #include <curl/curl.h>
 
-#include <algorithm>
 #include <memory>
+
+#include "support/http_client.h"
 
 namespace rj::test {
 
@@ -89,15 +90,7 @@ size_t onHeader(char* data, size_t size, size_t count, void* target) {
     if (space != std::string::npos) reader->session.status = std::stol(line.substr(space + 1));
     return size * count;
   }
-  size_t colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(), ::tolower);
-    std::string value = line.substr(colon + 1);
-    value.erase(0, value.find_first_not_of(" \t"));
-    value.erase(value.find_last_not_of(" \t\r\n") + 1);
-    reader->session.headers[name] = value;
-  }
+  addHeaderLine(line, reader->session.headers);
   return size * count;
 }
 
