@@ -74,6 +74,13 @@ std::vector<std::string> claimableTypes(const RunnerIdentity& runner,
 
 int ClaimService::rescueExpiredLeases() {
   return withRetry([&](Connection& connection) {
+    // A plain read first: almost always nothing has expired, and then no transaction is needed.
+    auto any = Query(connection,
+                     "SELECT 1 AS expired FROM runner_jobs WHERE status = 'RUNNING'"
+                     " AND lease_expires_at < UTC_TIMESTAMP(3) LIMIT 1")
+                   .rows();
+    if (!any->next()) return 0;
+    any.reset();
     readCommittedNextTransaction(connection);
     Transaction transaction(connection);
     auto rows = Query(connection,

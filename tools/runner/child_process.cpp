@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,6 +64,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, std::string inp
   if (pid_ == 0) {
     // Its own group, so a cancel reaches whatever the command starts in turn.
     setpgid(0, 0);
+    // Should the runner itself be killed outright, the command does not outlive it.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     signal(SIGPIPE, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);

@@ -1,5 +1,6 @@
 #include "job_runner.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <deque>
 #include <optional>
@@ -97,6 +98,9 @@ class JobSession {
   ApiResponse call(const std::string& action, const std::string& body) {
     ApiResponse response = api_.post("/api/runner/jobs/" + job_.id + "/" + action, body, 30);
     if (response.status == 409 || response.status == 404) leaseGone_ = true;
+    if (response.status == 409 && response.body.find("was cancelled") != std::string::npos) {
+      cancelled_ = true;
+    }
     if (response.status == 0 || response.status >= 400) {
       log("job " + job_.id + " " + action + ": " +
           (response.status ? std::to_string(response.status) + " " + response.body
@@ -106,8 +110,9 @@ class JobSession {
   }
 
   // Sends buffered output; keeps it for the next try when the server cannot be reached.
-  void flushOutput() {
-    while (!output_.empty() && !leaseGone_) {
+  // At most maxEventsPerFlush events, so the event rate stays bounded however chatty the command.
+  void flushOutput(size_t maxEvents) {
+    for (size_t sent = 0; sent < maxEvents && !output_.empty() && !leaseGone_; ++sent) {
       size_t count = 0;
       std::string payload = output_.nextPayload(&count);
       ApiResponse response = call("events", eventBody("step.output", payload));
@@ -151,7 +156,7 @@ class JobSession {
       child.pump(std::chrono::milliseconds(50), collect);
       Clock::time_point now = Clock::now();
       if (now >= nextFlush) {
-        flushOutput();
+        flushOutput(settings_.maxEventsPerFlush);
         nextFlush = now + settings_.flushInterval;
       }
       if (!interrupted && now >= nextHeartbeat) {
@@ -161,6 +166,10 @@ class JobSession {
           log("job " + job_.id + " was cancelled: killing pid " + std::to_string(child.pid()));
           interrupted = JobOutcome::Cancelled;
         }
+      }
+      if (!interrupted && cancelled_) {
+        log("job " + job_.id + " was cancelled: killing pid " + std::to_string(child.pid()));
+        interrupted = JobOutcome::Cancelled;
       }
       if (!interrupted && leaseGone_) {
         log("job " + job_.id + ": lease lost, killing pid " + std::to_string(child.pid()));
@@ -175,7 +184,7 @@ class JobSession {
       if (interrupted) child.terminate();
     }
     if (interrupted) return *interrupted;
-    flushOutput();
+    flushOutput(SIZE_MAX);
     JsonWriter step;
     step.startObject().key("ordinal").integer(kStepOrdinal).endObject();
     if (child.succeeded()) {
@@ -204,6 +213,7 @@ class JobSession {
   const JobRunnerSettings& settings_;
   OutputBuffer output_;
   bool leaseGone_ = false;
+  bool cancelled_ = false;
 };
 
 }  // namespace

@@ -21,9 +21,10 @@ struct JobRunnerSettings {
   std::chrono::milliseconds heartbeatInterval{10000};
   std::chrono::milliseconds flushInterval{250};  // at most one output batch per interval
   size_t maxLinesPerEvent = 200;
+  size_t maxEventsPerFlush = 4;
   size_t maxPendingLines = 5000;  // beyond this, lines are dropped (and counted)
   size_t maxLineBytes = 4096;     // longer lines are cut
-  std::chrono::milliseconds stopGrace{20000};
+  std::chrono::milliseconds stopGrace{8000};
 };
 
 enum class JobOutcome {

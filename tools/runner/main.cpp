@@ -1,6 +1,6 @@
 // rj-runner — the reference runner: claims jobs of the types in its config file and runs each
 // one's command. Environment: RJ_URL, RJ_RUNNER_TOKEN, RJ_RUNNER_CONFIG (required);
-// RJ_RUNNER_HEARTBEAT_SECONDS (10), RJ_RUNNER_WAIT_SECONDS (20), RJ_RUNNER_GRACE_SECONDS (20).
+// RJ_RUNNER_HEARTBEAT_SECONDS (10), RJ_RUNNER_WAIT_SECONDS (20), RJ_RUNNER_GRACE_SECONDS (8).
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -89,7 +89,7 @@ int main() {
   settings.heartbeatInterval =
       std::chrono::seconds(environmentSeconds("RJ_RUNNER_HEARTBEAT_SECONDS", 10, 1, 300));
   settings.stopGrace =
-      std::chrono::seconds(environmentSeconds("RJ_RUNNER_GRACE_SECONDS", 20, 0, 3600));
+      std::chrono::seconds(environmentSeconds("RJ_RUNNER_GRACE_SECONDS", 8, 0, 3600));
   long waitSeconds = environmentSeconds("RJ_RUNNER_WAIT_SECONDS", 20, 0, 30);
 
   std::signal(SIGPIPE, SIG_IGN);
