@@ -1,5 +1,6 @@
 #include "http/channel.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -30,7 +31,22 @@ char** CgiChannel::environment() {
 }
 
 size_t CgiChannel::read(char* buffer, size_t size) {
-  return std::fread(buffer, 1, size, stdin);
+  size_t count = std::fread(buffer, 1, size, stdin);
+  bytesRead_ += count;
+  return count;
+}
+
+void CgiChannel::discardUnreadBody() {
+  const char* length = std::getenv("CONTENT_LENGTH");
+  if (!length || !*length) return;
+  char* end = nullptr;
+  unsigned long long declared = std::strtoull(length, &end, 10);
+  if (*end != '\0') return;
+  char buffer[16384];
+  while (bytesRead_ < declared) {
+    size_t count = read(buffer, std::min<unsigned long long>(sizeof buffer, declared - bytesRead_));
+    if (count == 0) break;
+  }
 }
 
 bool CgiChannel::write(std::string_view bytes) {

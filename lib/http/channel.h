@@ -20,6 +20,9 @@ class Channel {
   virtual bool bodyEndsAtEof() const = 0;
   // The descriptor the answer goes out on, for noticing that the peer hung up.
   virtual int connectionFd() const = 0;
+  // Reads and drops what is left of the request body, for servers that fail when a program
+  // answers before taking its input.
+  virtual void discardUnreadBody() {}
 };
 
 class FcgiChannel : public Channel {
@@ -46,6 +49,12 @@ class CgiChannel : public Channel {
   bool flush() override;
   bool bodyEndsAtEof() const override { return false; }
   int connectionFd() const override { return 1; }  // stdout
+  // A CGI server writes the whole body to stdin; one that is refused unread (401, 413, ...) would
+  // make that write fail and the answer get lost.
+  void discardUnreadBody() override;
+
+ private:
+  size_t bytesRead_ = 0;
 };
 
 }  // namespace rj

@@ -74,6 +74,7 @@ void answer(Channel& channel, const RequestHandler& handle) {
     std::fprintf(stderr, "runner-jobs: internal error: %s\n", error.what());
     response = errorResponse(HttpError(500, "Internal server error"));
   }
+  channel.discardUnreadBody();
   try {
     writeResponse(channel, response);
   } catch (const std::exception& error) {

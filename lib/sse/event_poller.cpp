@@ -137,20 +137,21 @@ bool EventPoller::tick() {
     for (const auto& [jobId, watchers] : watchers_) jobs.push_back({jobId, watchers, 0});
   }
 
-  // A web server closes the FastCGI connection when its client hangs up: notice it now rather
-  // than at the next keep-alive.
+  // A web server that closes the connection when its client hangs up (nginx does): notice it now
+  // rather than at the next keep-alive. Only a full hang-up counts: a CGI server half-closes the
+  // socket after it has sent the request body, and the answer still goes out on it.
   std::vector<pollfd> descriptors;
   std::vector<EventWatcher*> owners;
   for (auto& job : jobs) {
     for (auto& watcher : job.watchers) {
       if (watcher->connectionFd() < 0) continue;
-      descriptors.push_back({watcher->connectionFd(), POLLRDHUP, 0});
+      descriptors.push_back({watcher->connectionFd(), 0, 0});
       owners.push_back(watcher.get());
     }
   }
   if (!descriptors.empty() && ::poll(descriptors.data(), descriptors.size(), 0) > 0) {
     for (size_t i = 0; i < descriptors.size(); ++i) {
-      if (descriptors[i].revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) {
+      if (descriptors[i].revents & (POLLHUP | POLLERR | POLLNVAL)) {
         {
           std::lock_guard<std::mutex> lock(owners[i]->mutex_);
           owners[i]->clientGone_ = true;
