@@ -107,12 +107,15 @@ std::optional<std::string> optionalString(sql::ResultSet& row, const std::string
 
 namespace rj {
 bool databaseReachable() {
-  try {
-    auto rows = Query(threadConnection(), "SELECT 1 AS alive").rows();
-    return rows->next();
-  } catch (const sql::SQLException&) {
-    discardThreadConnection();
-    return false;
+  // Two tries: a connection kept from before a database restart fails once, a fresh one tells.
+  for (int attempt = 1; attempt <= 2; ++attempt) {
+    try {
+      auto rows = Query(threadConnection(), "SELECT 1 AS alive").rows();
+      return rows->next();
+    } catch (const sql::SQLException&) {
+      discardThreadConnection();
+    }
   }
+  return false;
 }
 }  // namespace rj
