@@ -19,6 +19,7 @@ const std::vector<ApiRoute>& apiRoutes() {
       {"POST", "/api/runner/jobs/:id/events", "runner_events"},
       {"POST", "/api/runner/jobs/:id/complete", "runner_complete"},
       {"POST", "/api/runner/jobs/:id/fail", "runner_fail"},
+      {"POST", "/api/runner/jobs/:id/release", "runner_release"},
   };
   return routes;
 }

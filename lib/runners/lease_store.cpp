@@ -158,6 +158,60 @@ Job LeaseStore::fail(const RunnerIdentity& runner, const std::string& jobId,
   });
 }
 
+Job LeaseStore::release(const RunnerIdentity& runner, const std::string& jobId,
+                        const std::optional<std::string>& reason) {
+  return withRetry([&](Connection& connection) {
+    Transaction transaction(connection);
+    LeasedJob job = lockLeasedJob(connection, runner, jobId, false);
+    auto rows = Query(connection,
+                      "SELECT attempt, max_attempts, release_count FROM runner_jobs WHERE id = ?")
+                    .bind(jobId)
+                    .rows();
+    rows->next();
+    int64_t attempt = rows->getInt64("attempt");
+    int64_t maxAttempts = rows->getInt64("max_attempts");
+    int64_t releases = rows->getInt64("release_count") + 1;
+    rows.reset();
+    // A release is not the job's failure, but one released over and over must still end.
+    bool costsAnAttempt = releases > kFreeReleases;
+    bool fails = costsAnAttempt && attempt >= maxAttempts;
+    JsonWriter payload;
+    payload.startObject();
+    if (fails) {
+      std::string error = "Released by its runner " + std::to_string(releases) +
+                          " times; attempt " + std::to_string(attempt) + " of " +
+                          std::to_string(maxAttempts);
+      Query(connection,
+            "UPDATE runner_jobs SET status = 'FAILED', error = ?, release_count = ?,"
+            " lease_expires_at = NULL, completed_at = UTC_TIMESTAMP(3), updated_at ="
+            " UTC_TIMESTAMP(3) WHERE id = ?")
+          .bind(error)
+          .bind(releases)
+          .bind(jobId)
+          .execute();
+      payload.key("status").string("FAILED").key("error").string(error);
+      payload.key("reason").string("released by runner").key("attempt").integer(attempt);
+    } else {
+      if (costsAnAttempt) ++attempt;
+      Query(connection,
+            "UPDATE runner_jobs SET status = 'QUEUED', attempt = ?, release_count = ?,"
+            " runner_id = NULL, lease_expires_at = NULL, updated_at = UTC_TIMESTAMP(3)"
+            " WHERE id = ?")
+          .bind(attempt)
+          .bind(releases)
+          .bind(jobId)
+          .execute();
+      payload.key("attempt").integer(attempt).key("reason").string("released by runner");
+    }
+    payload.key("runnerId").string(runner.id).key("releases").integer(releases);
+    if (reason) payload.key("detail").string(*reason);
+    payload.endObject();
+    appendEvent(connection, jobId, fails ? "job.failed" : "job.queued", payload.take());
+    transaction.commit();
+    return *findJob(connection, job.workspaceId, jobId);
+  });
+}
+
 std::string toJson(const Heartbeat& heartbeat) {
   JsonWriter out;
   out.startObject().key("cancelRequested").boolean(heartbeat.cancelRequested);

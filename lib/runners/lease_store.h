@@ -13,6 +13,10 @@
 
 namespace rj {
 
+// Releases that keep the job's attempt; every later release of the same job counts as an attempt
+// (as an expired lease does), so a job that keeps being released ends FAILED at max_attempts.
+constexpr int64_t kFreeReleases = 3;
+
 struct Heartbeat {
   bool cancelRequested = false;
   std::optional<std::string> leaseExpiresAt;  // absent when the job was cancelled
@@ -38,6 +42,10 @@ class LeaseStore {
                const std::optional<std::string>& result);
   // RUNNING -> FAILED with the error, event job.failed.
   Job fail(const RunnerIdentity& runner, const std::string& jobId, const std::string& error);
+  // RUNNING -> QUEUED at once, unfinished (a runner that stops): clears the runner and lease,
+  // event job.queued. Past kFreeReleases it costs an attempt, or fails the job at max_attempts.
+  Job release(const RunnerIdentity& runner, const std::string& jobId,
+              const std::optional<std::string>& reason);
 
  private:
   int64_t leaseMilliseconds_;

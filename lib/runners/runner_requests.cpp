@@ -98,4 +98,12 @@ std::string parseFailure(const std::string& body) {
   return *error;
 }
 
+std::optional<std::string> parseRelease(const std::string& body) {
+  rapidjson::Document document = parseJsonBody(body);
+  BodyValidator validator(document);
+  auto reason = validator.string("reason", false, 1, kMaxReleaseReasonLength);
+  validator.finish();
+  return reason;
+}
+
 }  // namespace rj

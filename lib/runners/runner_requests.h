@@ -10,6 +10,7 @@ namespace rj {
 constexpr int64_t kMaxClaimWaitSeconds = 30;
 constexpr size_t kMaxEventPayloadBytes = 64 * 1024;
 constexpr size_t kMaxErrorLength = 10000;
+constexpr size_t kMaxReleaseReasonLength = 500;
 
 // POST /api/runner/claim {types?, waitSeconds?}
 struct ClaimRequest {
@@ -36,5 +37,7 @@ bool isRunnerEventType(const std::string& type);
 std::optional<std::string> parseCompletion(const std::string& body);
 // POST /api/runner/jobs/:id/fail {error}: the error message.
 std::string parseFailure(const std::string& body);
+// POST /api/runner/jobs/:id/release {reason?}: why the runner gives the job back, if it says.
+std::optional<std::string> parseRelease(const std::string& body);
 
 }  // namespace rj

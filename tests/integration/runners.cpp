@@ -366,6 +366,106 @@ TEST_F(Runners, ProgressAndStepEventsUpdateTheJob) {
   EXPECT_EQ(eventTypes(job.id).back(), "job.failed");
 }
 
+TEST_F(Runners, ReleaseRequeuesAtOnceKeepingTheAttempt) {
+  std::string type = uniqueType("release");
+  Job job = createJob(type);
+  RunnerIdentity runner = runnerFor(type);
+  ASSERT_TRUE(ClaimService().claim(runner, {}).has_value());
+  LeaseStore leases;
+  leases.recordEvent(runner, job.id, event("job.progress", R"({"progressPercent":30})"));
+  Job released = leases.release(runner, job.id, std::string("runner stopping"));
+  EXPECT_EQ(released.status, "QUEUED");
+  EXPECT_EQ(released.attempt, 1);
+  auto rows = Query(connection(),
+                    "SELECT runner_id, lease_expires_at, release_count FROM runner_jobs"
+                    " WHERE id = ?")
+                  .bind(job.id)
+                  .rows();
+  ASSERT_TRUE(rows->next());
+  EXPECT_TRUE(rows->isNull("runner_id"));
+  EXPECT_TRUE(rows->isNull("lease_expires_at"));
+  EXPECT_EQ(rows->getInt64("release_count"), 1);
+  rows.reset();
+  auto events = jobs.get(workspaceId, job.id).events;
+  ASSERT_EQ(events.back().type, "job.queued");
+  EXPECT_EQ(events.back().payload, R"({"attempt":1,"reason":"released by runner","runnerId":")" +
+                                       runner.id + R"(","releases":1,"detail":"runner stopping"})");
+  // The runner gave it up: it holds nothing any more.
+  EXPECT_EQ(statusOf([&] { leases.heartbeat(runner, job.id); }), 409);
+  EXPECT_EQ(statusOf([&] { leases.release(runner, job.id, std::nullopt); }), 409);
+  EXPECT_EQ(statusOf([&] { leases.complete(runner, job.id, std::nullopt); }), 409);
+  // Claimable again at once, by another runner, on the same attempt.
+  RunnerIdentity next = runnerFor(type);
+  auto reclaimed = ClaimService().claim(next, {});
+  ASSERT_TRUE(reclaimed.has_value());
+  EXPECT_EQ(reclaimed->id, job.id);
+  EXPECT_EQ(reclaimed->attempt, 1);
+  EXPECT_EQ(leases.complete(next, job.id, std::nullopt).status, "COMPLETED");
+  EXPECT_EQ(eventTypes(job.id),
+            (std::vector<std::string>{"job.created", "job.queued", "job.started", "job.progress",
+                                      "job.queued", "job.started", "job.completed"}));
+}
+
+TEST_F(Runners, ReleaseNeedsTheLiveLeaseAndChangesNothingOtherwise) {
+  std::string type = uniqueType("norelease");
+  Job job = createJob(type);
+  RunnerIdentity runner = runnerFor(type);
+  ASSERT_TRUE(ClaimService(200).claim(runner, {}).has_value());
+  LeaseStore leases;
+  EXPECT_EQ(statusOf([&] { leases.release(runnerFor(type), job.id, std::nullopt); }), 409);
+  EXPECT_EQ(statusOf([&] {
+              leases.release(createRunner(createWorkspace("stranger"), {}), job.id, std::nullopt);
+            }),
+            404);
+  EXPECT_EQ(statusOf([&] {
+              leases.release(runner, "00000000-0000-4000-8000-000000000000", std::nullopt);
+            }),
+            404);
+  // Expired, not yet rescued: the lease is lost, the release refused.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(statusOf([&] { leases.release(runner, job.id, std::nullopt); }), 409);
+  EXPECT_EQ(jobs.get(workspaceId, job.id).job.status, "RUNNING");
+  EXPECT_EQ(eventTypes(job.id).back(), "job.started");
+
+  // A cancelled job stays cancelled.
+  Job other = createJob(type);
+  ASSERT_TRUE(ClaimService().claim(runner, typesRequest({type})).has_value());
+  jobs.cancel(workspaceId, other.id);
+  EXPECT_EQ(statusOf([&] { leases.release(runner, other.id, std::nullopt); }), 409);
+  EXPECT_EQ(jobs.get(workspaceId, other.id).job.status, "CANCELLED");
+  EXPECT_EQ(eventTypes(other.id).back(), "job.cancelled");
+}
+
+TEST_F(Runners, AJobReleasedOverAndOverCostsAttemptsAndEndsFailed) {
+  std::string type = uniqueType("rereleased");
+  Job job = createJob(type);
+  RunnerIdentity runner = runnerFor(type);
+  ClaimService claims;
+  LeaseStore leases;
+  // The first kFreeReleases (3) keep attempt 1, the 4th and 5th move it to 2 and 3, the 6th
+  // finds max_attempts (3) used up: six runs in all, kFreeReleases + max_attempts.
+  std::vector<int64_t> attempts;
+  for (int release = 1; release <= kFreeReleases + 2; ++release) {
+    auto claimed = claims.claim(runner, {});
+    ASSERT_TRUE(claimed.has_value()) << "release " << release;
+    attempts.push_back(claimed->attempt);
+    EXPECT_EQ(leases.release(runner, job.id, std::nullopt).status, "QUEUED");
+  }
+  EXPECT_EQ(attempts, (std::vector<int64_t>{1, 1, 1, 1, 2}));
+  auto last = claims.claim(runner, {});
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->attempt, 3);
+  Job failed = leases.release(runner, job.id, std::nullopt);
+  EXPECT_EQ(failed.status, "FAILED");
+  EXPECT_EQ(*failed.error, "Released by its runner 6 times; attempt 3 of 3");
+  EXPECT_TRUE(failed.completedAt.has_value());
+  EXPECT_FALSE(claims.claim(runner, {}).has_value());
+  auto events = jobs.get(workspaceId, job.id).events;
+  EXPECT_EQ(events.back().type, "job.failed");
+  EXPECT_NE(events.back().payload.find(R"("reason":"released by runner")"), std::string::npos);
+  EXPECT_NE(events.back().payload.find(R"("releases":6)"), std::string::npos);
+}
+
 TEST_F(Runners, AnotherWorkspacesRunnerGets404AndAnUnknownJob404) {
   std::string type = uniqueType("tenancy");
   Job job = createJob(type);

@@ -94,5 +94,20 @@ TEST(Completion, ResultIsAnyJsonValueAndErrorIsRequired) {
             (std::vector<std::string>{"error must be a string"}));
 }
 
+TEST(Release, NoBodyOrAReasonOfAtMost500Characters) {
+  EXPECT_FALSE(parseRelease("").has_value());
+  EXPECT_FALSE(parseRelease("{}").has_value());
+  EXPECT_EQ(*parseRelease(R"({"reason":"runner stopping"})"), "runner stopping");
+  EXPECT_EQ(parseRelease(R"({"reason":")" + std::string(500, 'x') + R"("})")->size(), 500u);
+  EXPECT_EQ(messagesOf([] { parseRelease(R"({"reason":")" + std::string(501, 'x') + R"("})"); }),
+            (std::vector<std::string>{"reason must be shorter than or equal to 500 characters"}));
+  EXPECT_EQ(messagesOf([] { parseRelease(R"({"reason":""})"); }),
+            (std::vector<std::string>{"reason must be longer than or equal to 1 characters"}));
+  EXPECT_EQ(messagesOf([] { parseRelease(R"({"reason":3})"); }),
+            (std::vector<std::string>{"reason must be a string"}));
+  EXPECT_EQ(messagesOf([] { parseRelease(R"({"attempt":1})"); }),
+            (std::vector<std::string>{"property attempt should not exist"}));
+}
+
 }  // namespace
 }  // namespace rj
