@@ -56,9 +56,11 @@ bool processGone(pid_t pid) {
 // rj-runner as a child of the test, with its own config and a 1 s heartbeat.
 class RunnerProcess {
  public:
-  RunnerProcess(const std::string& token, const std::string& configPath) {
+  RunnerProcess(const std::string& token, const std::string& configPath,
+                const std::string& graceSeconds = "8") {
     pid_ = fork();
     if (pid_ == 0) {
+      setenv("RJ_RUNNER_GRACE_SECONDS", graceSeconds.c_str(), 1);
       setenv("RJ_URL", s().url.c_str(), 1);
       setenv("RJ_RUNNER_TOKEN", token.c_str(), 1);
       setenv("RJ_RUNNER_CONFIG", configPath.c_str(), 1);
@@ -126,6 +128,14 @@ TEST(RunnerApi, RejectsMalformedBodies) {
   EXPECT_EQ(
       runnerCall(token, "/api/runner/jobs/00000000-0000-4000-8000-000000000000/heartbeat").status,
       404);
+  EXPECT_EQ(runnerCall(token, "/api/runner/jobs/not-a-uuid/release").status, 400);
+  EXPECT_EQ(
+      runnerCall(token, "/api/runner/jobs/00000000-0000-4000-8000-000000000000/release").status,
+      404);
+  auto extra = runnerCall(token, "/api/runner/jobs/00000000-0000-4000-8000-000000000000/release",
+                          R"({"attempt":1})");
+  EXPECT_EQ(extra.status, 400);
+  EXPECT_STREQ(extra.json()["message"][0].GetString(), "property attempt should not exist");
 }
 
 TEST(RunnerApi, ClaimHeartbeatEventsCompleteOverHttp) {
@@ -217,6 +227,55 @@ TEST(RjRunner, CancelReachesTheRunnerWithinAHeartbeatAndKillsTheCommand) {
   system(("rm -rf '" + dir + "'").c_str());
 }
 
+TEST(RjRunner, SigtermPastTheGraceKillsTheCommandAndReleasesTheJobAtOnce) {
+  std::string type = uniqueType("e2e.release");
+  std::string token = createRunner(type);
+  std::string dir = std::string(RJ_TEST_VAR) + "/runner-" + toHex(randomBytes(4));
+  ASSERT_EQ(system(("mkdir -p '" + dir + "'").c_str()), 0);
+  std::string pidFile = dir + "/command.pid";
+  {
+    std::ofstream config(dir + "/runner.conf");
+    config << type << " = /bin/bash -c \"echo started; echo $$ > " << pidFile << ".tmp; mv "
+           << pidFile << ".tmp " << pidFile << "; exec sleep 300\"\n";
+  }
+  RunnerProcess runner(token, dir + "/runner.conf", "1");
+  std::string id = createJob(type);
+  ASSERT_TRUE(waitFor([&] { return std::ifstream(pidFile).good(); }, 15s))
+      << "the runner did not start the command";
+  pid_t command = 0;
+  std::ifstream(pidFile) >> command;
+  ASSERT_GT(command, 0);
+  EXPECT_STREQ(getJob(id).json()["status"].GetString(), "RUNNING");
+
+  // 1 s of grace, the kill, the release: the job is QUEUED long before its 60 s lease runs out.
+  auto stoppedAt = std::chrono::steady_clock::now();
+  EXPECT_EQ(runner.stop(10s), 0);
+  auto took = std::chrono::steady_clock::now() - stoppedAt;
+  EXPECT_LT(took, 5s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  EXPECT_TRUE(processGone(command)) << "the command outlived its runner";
+  auto detail = getJob(id).json();
+  EXPECT_STREQ(detail["status"].GetString(), "QUEUED");
+  EXPECT_EQ(detail["attempt"].GetInt(), 1);
+  const auto& events = detail["events"];
+  const auto& last = events[events.Size() - 1];
+  ASSERT_STREQ(last["type"].GetString(), "job.queued");
+  EXPECT_STREQ(last["reason"].GetString(), "released by runner");
+  EXPECT_STREQ(last["detail"].GetString(), "runner stopped before the command finished");
+  // The output before the stop was delivered first.
+  EXPECT_NE(getJob(id).body.find("\"started\""), std::string::npos);
+
+  // Another runner of the type takes it at once and may finish it.
+  std::string next = createRunner(type);
+  auto claim = runnerCall(next, "/api/runner/claim");
+  ASSERT_EQ(claim.status, 200) << claim.body;
+  EXPECT_EQ(std::string(claim.json()["id"].GetString()), id);
+  EXPECT_EQ(runnerCall(token, "/api/runner/jobs/" + id + "/release").status, 409);
+  auto released = runnerCall(next, "/api/runner/jobs/" + id + "/release", R"({"reason":"done"})");
+  ASSERT_EQ(released.status, 200) << released.body;
+  EXPECT_STREQ(released.json()["status"].GetString(), "QUEUED");
+  system(("rm -rf '" + dir + "'").c_str());
+}
+
 TEST(RjRunner, DevStackRunsADemoCountJobWatchedLive) {
   std::string id = createJob("demo.count", R"({"seconds":2})");
   std::vector<std::string> types;
@@ -238,6 +297,25 @@ TEST(RjRunner, DevStackRunsADemoCountJobWatchedLive) {
   }
   EXPECT_NE(output.find("count 1/2"), std::string::npos) << output;
   EXPECT_NE(output.find("count 2/2"), std::string::npos) << output;
+  // demo-count's progress lines arrive as job.progress events, in order, not as output.
+  EXPECT_EQ(output.find("progressPercent"), std::string::npos) << output;
+  std::vector<std::string> progress;
+  for (const auto& event : session.events) {
+    if (event.type == "job.progress") progress.push_back(event.data);
+  }
+  ASSERT_EQ(progress.size(), 2u);
+  EXPECT_NE(progress[0].find(R"("progressPercent":50)"), std::string::npos) << progress[0];
+  EXPECT_NE(progress[1].find(R"("progressPercent":100)"), std::string::npos) << progress[1];
+  auto position = [&](const std::string& type, const std::string& text) {
+    for (size_t i = 0; i < session.events.size(); ++i) {
+      if (session.events[i].type == type && session.events[i].data.find(text) != std::string::npos)
+        return i;
+    }
+    return session.events.size();
+  };
+  EXPECT_LT(position("step.output", "count 1/2"), position("job.progress", ":50"));
+  EXPECT_LT(position("job.progress", ":50"), position("step.output", "count 2/2"));
+  EXPECT_LT(position("step.output", "count 2/2"), position("job.progress", ":100"));
   EXPECT_NE(std::find(types.begin(), types.end(), "job.started"), types.end());
   EXPECT_NE(std::find(types.begin(), types.end(), "job.completed"), types.end());
 

@@ -8,6 +8,7 @@
 
 #include "child_process.h"
 #include "json/json.h"
+#include "runners/progress_line.h"
 
 namespace rj::runner {
 
@@ -21,12 +22,22 @@ void log(const std::string& message) {
   std::fflush(stderr);
 }
 
+// One stdout/stderr line, or a progress report (a progress line of the command).
 struct OutputLine {
   OutputStream stream;
   std::string text;
+  std::optional<int64_t> progressPercent;
 };
 
-// Output waiting to be sent; bounded so a chatty command cannot eat the runner's memory.
+// An event ready to send: `count` items leave the buffer once it is delivered.
+struct PendingEvent {
+  std::string type;
+  std::string payload;
+  size_t count = 0;
+};
+
+// Output and progress waiting to be sent, in the command's order; bounded so a chatty command
+// cannot eat the runner's memory.
 class OutputBuffer {
  public:
   explicit OutputBuffer(const JobRunnerSettings& settings) : settings_(settings) {}
@@ -36,29 +47,47 @@ class OutputBuffer {
       return;
     }
     if (text.size() > settings_.maxLineBytes) text = text.substr(0, settings_.maxLineBytes) + "…";
-    lines_.push_back({stream, std::move(text)});
+    lines_.push_back({stream, std::move(text), std::nullopt});
+  }
+  // Progress reports in a row keep only the latest: nothing between them to order against.
+  void addProgress(int64_t percent) {
+    if (!lines_.empty() && lines_.back().progressPercent) {
+      lines_.back().progressPercent = percent;
+      return;
+    }
+    lines_.push_back({OutputStream::Stdout, "", percent});
   }
   bool empty() const { return lines_.empty() && dropped_ == 0; }
-  // The next event's payload: a run of lines of one stream. Taken out only once sent.
-  std::string nextPayload(size_t* count) {
+  // The next event: a job.progress, or a step.output of a run of lines of one stream (stopping at
+  // a progress report, so output before it is sent before it). Taken out only once sent.
+  PendingEvent next() {
     if (lines_.empty() && dropped_ > 0) {
-      lines_.push_back(
-          {OutputStream::Stderr, "[rj-runner: " + std::to_string(dropped_) + " lines dropped]"});
+      lines_.push_back({OutputStream::Stderr,
+                        "[rj-runner: " + std::to_string(dropped_) + " lines dropped]",
+                        std::nullopt});
       dropped_ = 0;
+    }
+    if (lines_.front().progressPercent) {
+      JsonWriter out;
+      out.startObject().key("progressPercent").integer(*lines_.front().progressPercent);
+      out.endObject();
+      return {"job.progress", out.take(), 1};
     }
     OutputStream stream = lines_.front().stream;
     JsonWriter out;
     out.startObject().key("ordinal").integer(kStepOrdinal);
     out.key("stream").string(stream == OutputStream::Stdout ? "stdout" : "stderr");
     out.key("lines").startArray();
-    *count = 0;
+    size_t count = 0;
     for (const auto& line : lines_) {
-      if (line.stream != stream || *count == settings_.maxLinesPerEvent) break;
+      if (line.progressPercent || line.stream != stream || count == settings_.maxLinesPerEvent) {
+        break;
+      }
       out.string(line.text);
-      ++*count;
+      ++count;
     }
     out.endArray().endObject();
-    return out.take();
+    return {"step.output", out.take(), count};
   }
   void drop(size_t count) { lines_.erase(lines_.begin(), lines_.begin() + count); }
 
@@ -113,11 +142,10 @@ class JobSession {
   // At most maxEventsPerFlush events, so the event rate stays bounded however chatty the command.
   void flushOutput(size_t maxEvents) {
     for (size_t sent = 0; sent < maxEvents && !output_.empty() && !leaseGone_; ++sent) {
-      size_t count = 0;
-      std::string payload = output_.nextPayload(&count);
-      ApiResponse response = call("events", eventBody("step.output", payload));
+      PendingEvent event = output_.next();
+      ApiResponse response = call("events", eventBody(event.type, event.payload));
       if (response.retryable()) return;
-      output_.drop(count);  // sent, or refused for good
+      output_.drop(event.count);  // sent, or refused for good
     }
   }
 
@@ -144,7 +172,13 @@ class JobSession {
     std::optional<std::string> lastJson;
     std::string lastError;
     auto collect = [&](OutputStream stream, const std::string& line) {
-      if (stream == OutputStream::Stdout && isJsonDocument(line)) lastJson = line;
+      if (stream == OutputStream::Stdout) {
+        if (auto percent = progressLinePercent(line)) {
+          output_.addProgress(*percent);
+          return;
+        }
+        if (isJsonDocument(line)) lastJson = line;
+      }
       if (stream == OutputStream::Stderr && !line.empty()) lastError = line;
       output_.add(stream, line);
     };
@@ -178,10 +212,18 @@ class JobSession {
       if (!interrupted && stopping && !stopDeadline) stopDeadline = now + settings_.stopGrace;
       if (!interrupted && stopDeadline && now >= *stopDeadline) {
         log("job " + job_.id + ": stopping, killing pid " + std::to_string(child.pid()) +
-            "; its lease will requeue it");
+            " and releasing the job");
         interrupted = JobOutcome::Abandoned;
       }
       if (interrupted) child.terminate();
+    }
+    if (interrupted == JobOutcome::Abandoned) {
+      // The command is gone: its last output, then the job back to the queue for another runner
+      // (else it waits out its lease).
+      flushOutput(SIZE_MAX);
+      if (!leaseGone_ && releaseJob(api_, job_.id, "runner stopped before the command finished")) {
+        return JobOutcome::Released;
+      }
     }
     if (interrupted) return *interrupted;
     flushOutput(SIZE_MAX);
@@ -228,12 +270,29 @@ const char* outcomeName(JobOutcome outcome) {
       return "cancelled";
     case JobOutcome::LeaseLost:
       return "lease lost";
+    case JobOutcome::Released:
+      return "released";
     case JobOutcome::Abandoned:
       return "abandoned";
     case JobOutcome::Unreported:
       return "unreported";
   }
   return "?";
+}
+
+bool releaseJob(ApiClient& api, const std::string& jobId, const std::string& reason) {
+  JsonWriter body;
+  body.startObject().key("reason").string(reason).endObject();
+  // One short try: a runner that is stopping must not hang; the lease is the fallback.
+  ApiResponse response = api.post("/api/runner/jobs/" + jobId + "/release", body.take(), 5);
+  if (response.status == 200) {
+    log("job " + jobId + " released: " + reason);
+    return true;
+  }
+  log("job " + jobId + " release: " +
+      (response.status ? std::to_string(response.status) + " " + response.body : response.failure) +
+      "; its lease will requeue it");
+  return false;
 }
 
 JobOutcome runJob(ApiClient& api, const ClaimedJob& job, const CommandLine& command,

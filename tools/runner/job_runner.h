@@ -32,14 +32,18 @@ enum class JobOutcome {
   Failed,      // reported FAILED
   Cancelled,   // cancelled by a user: the command was killed, nothing reported
   LeaseLost,   // the server no longer counts this runner as the job's holder
-  Abandoned,   // the runner was stopped before the command ended: the lease will requeue it
+  Released,    // the runner was stopped before the command ended: killed, the job given back
+  Abandoned,   // as Released, but the release failed: the lease will requeue it
   Unreported,  // the outcome could not be delivered (server unreachable)
 };
 
 const char* outcomeName(JobOutcome outcome);
 
+// Gives a claimed job back unfinished (POST .../release): true once the server took it back.
+bool releaseJob(ApiClient& api, const std::string& jobId, const std::string& reason);
+
 // `stopping` is the runner's SIGTERM flag: the command gets stopGrace to finish, then it is
-// killed and the job left to its lease.
+// killed and the job released (back to QUEUED at once).
 JobOutcome runJob(ApiClient& api, const ClaimedJob& job, const CommandLine& command,
                   const JobRunnerSettings& settings, const std::atomic<bool>& stopping);
 

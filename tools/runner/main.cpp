@@ -104,13 +104,25 @@ int main() {
     auto backoff = std::chrono::milliseconds(500);
     while (!stopping) {
       ApiResponse claim = api.post("/api/runner/claim", body, waitSeconds + 15, &stopping);
-      if (stopping) break;
       if (claim.status == 204) {
         backoff = std::chrono::milliseconds(500);
         continue;
       }
       auto job = claim.status == 200 ? readClaimedJob(claim.body) : std::nullopt;
-      if (!job || !config.commands.count(job->type)) {
+      if (job && stopping) {
+        // Handed over while stopping: give it back rather than leave it to its lease.
+        releaseJob(api, job->id, "runner stopping");
+        break;
+      }
+      if (stopping) break;
+      if (job && !config.commands.count(job->type)) {
+        // Not asked for (the claim names the config's types), so give it back and slow down.
+        releaseJob(api, job->id, "this runner has no command for type " + job->type);
+        pause(backoff);
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(30000));
+        continue;
+      }
+      if (!job) {
         // Unreachable, 503 while the database is away, or refused (a bad token): retry, slower
         // and slower, so a runner started before its server simply waits for it.
         std::fprintf(stderr, "rj-runner: claim: %s; retrying in %lld ms\n",
