@@ -106,11 +106,6 @@ void EventPoller::unwatch(const std::shared_ptr<EventWatcher>& watcher) {
   if (list.empty()) watchers_.erase(found);
 }
 
-uint64_t EventPoller::queryCount() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return queries_;
-}
-
 void EventPoller::run() {
   DatabaseThread database;
   auto interval = settings_.fastInterval;
@@ -172,7 +167,6 @@ bool EventPoller::tick() {
   }
 
   std::vector<JobUpdate> updates(jobs.size());
-  uint64_t queries = 0;
   std::optional<StreamFailure> failure;
   try {
     withRetry([&](Connection& connection) {
@@ -181,7 +175,6 @@ bool EventPoller::tick() {
         std::vector<std::string> ids;
         for (size_t i = start; i < end; ++i) ids.push_back(jobs[i].jobId);
         auto marks = readJobEventMarks(connection, ids);
-        ++queries;
         for (size_t i = start; i < end; ++i) {
           auto found = marks.find(jobs[i].jobId);
           updates[i] = JobUpdate{found != marks.end(), {}, {}};
@@ -190,7 +183,6 @@ bool EventPoller::tick() {
           if (jobs[i].fromSeq < updates[i].mark.lastEventSeq) {
             updates[i].events =
                 readEventsAfter(connection, jobs[i].jobId, jobs[i].fromSeq, kEventsPerRead);
-            ++queries;
           }
         }
       }
@@ -204,10 +196,6 @@ bool EventPoller::tick() {
   } catch (const std::exception& error) {
     std::fprintf(stderr, "runner-jobs: event poll failed: %s\n", error.what());
     failure = StreamFailure{"Internal error", false};
-  }
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    queries_ += queries;
   }
 
   bool busy = false;

@@ -84,9 +84,6 @@ class EventPoller {
   std::shared_ptr<EventWatcher> watch(const std::string& jobId, int64_t cursor, int connectionFd);
   void unwatch(const std::shared_ptr<EventWatcher>& watcher);
 
-  // Database round trips so far (for the benchmark and tests).
-  uint64_t queryCount() const;
-
  private:
   void run();
   // One tick; true when events were found (poll again soon).
@@ -97,7 +94,6 @@ class EventPoller {
   std::condition_variable wake_;
   std::map<std::string, std::vector<std::shared_ptr<EventWatcher>>> watchers_;
   bool stopping_ = false;
-  uint64_t queries_ = 0;
   std::thread thread_;
 };
 

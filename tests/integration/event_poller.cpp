@@ -1,0 +1,107 @@
+// The per-process event poller against a real MariaDB: each watcher gets exactly the events past
+// its own cursor, completion comes only after the last event, and a vanished job fails its
+// watchers for good.
+#include "sse/event_poller.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "db/transaction.h"
+#include "events/event_store.h"
+#include "jobs/job_store.h"
+#include "support/test_database.h"
+
+namespace rj::test {
+
+namespace {
+using namespace std::chrono_literals;
+
+// Collects batches until `done` says so or two seconds pass.
+std::vector<StreamBatch> collect(EventWatcher& watcher,
+                                 const std::function<bool(const StreamBatch&)>& done) {
+  std::vector<StreamBatch> batches;
+  auto until = std::chrono::steady_clock::now() + 2s;
+  while (std::chrono::steady_clock::now() < until) {
+    StreamBatch batch = watcher.next(until);
+    batches.push_back(batch);
+    if (done(batch)) break;
+  }
+  return batches;
+}
+
+std::vector<int64_t> seqsOf(const std::vector<StreamBatch>& batches) {
+  std::vector<int64_t> seqs;
+  for (const auto& batch : batches) {
+    for (const auto& event : batch.events) seqs.push_back(event.seq);
+  }
+  return seqs;
+}
+}  // namespace
+
+class EventPollerTest : public DatabaseTest {
+ protected:
+  std::string createJob() {
+    return JobStore().create(workspaceId, NewJob{"poller.test", 5, "{}", {}}, std::nullopt).job.id;
+  }
+  void append(const std::string& jobId, int count) {
+    for (int i = 0; i < count; ++i) {
+      Transaction transaction(connection());
+      appendEvent(connection(), jobId, "step.output", R"({"n":1})");
+      transaction.commit();
+    }
+  }
+  EventPoller poller{PollerSettings{5ms, 20ms}};
+};
+
+TEST_F(EventPollerTest, EachWatcherGetsTheEventsPastItsOwnCursor) {
+  std::string job = createJob();  // seq 1 and 2
+  std::string other = createJob();
+  EventWatch fromStart(poller, job, 0, -1);
+  EventWatch fromTwo(poller, job, 2, -1);
+  EventWatch elsewhere(poller, other, 2, -1);
+  append(job, 3);  // seq 3..5
+  auto all = collect(*fromStart, [](const StreamBatch&) { return false; });
+  auto later = collect(*fromTwo, [](const StreamBatch&) { return false; });
+  EXPECT_EQ(seqsOf(all), (std::vector<int64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(seqsOf(later), (std::vector<int64_t>{3, 4, 5}));
+  // The last batch of each timed out: nothing more came, and the job is not terminal.
+  EXPECT_TRUE(all.back().timedOut);
+  auto quiet = elsewhere->next(std::chrono::steady_clock::now() + 200ms);
+  EXPECT_TRUE(quiet.timedOut);
+  EXPECT_TRUE(quiet.events.empty());
+}
+
+TEST_F(EventPollerTest, CompletionComesWithTheTerminalEvent) {
+  std::string job = createJob();
+  EventWatch watch(poller, job, 2, -1);
+  JobStore().cancel(workspaceId, job);  // seq 3, terminal
+  auto batches =
+      collect(*watch, [](const StreamBatch& batch) { return batch.completedStatus.has_value(); });
+  ASSERT_TRUE(batches.back().completedStatus.has_value());
+  EXPECT_EQ(*batches.back().completedStatus, "CANCELLED");
+  EXPECT_EQ(seqsOf(batches), (std::vector<int64_t>{3}));
+}
+
+TEST_F(EventPollerTest, AVanishedJobFailsItsWatchersForGood) {
+  std::string job = createJob();
+  EventWatch watch(poller, job, 2, -1);
+  Query(connection(), "DELETE FROM runner_jobs WHERE id = ?").bind(job).execute();
+  auto batches =
+      collect(*watch, [](const StreamBatch& batch) { return batch.failure.has_value(); });
+  ASSERT_TRUE(batches.back().failure.has_value());
+  EXPECT_FALSE(batches.back().failure->retryable);
+}
+
+TEST_F(EventPollerTest, AHungUpConnectionIsNoticedWithoutAWrite) {
+  std::string job = createJob();
+  int sockets[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sockets), 0);
+  EventWatch watch(poller, job, 2, sockets[0]);
+  close(sockets[1]);  // the web server's end goes away
+  auto batches = collect(*watch, [](const StreamBatch& batch) { return batch.clientGone; });
+  EXPECT_TRUE(batches.back().clientGone);
+  close(sockets[0]);
+}
+
+}  // namespace rj::test
