@@ -18,14 +18,7 @@ std::string runCgi(const std::string& handler, const std::string& variables,
   std::string command = "printf '%s' '" + input + "' | env -i RJ_CONFIG='" + config +
                         "' ASAN_OPTIONS=detect_leaks=0 GATEWAY_INTERFACE=CGI/1.1 " + variables +
                         " '" + std::string(RJ_BUILD_DIR) + "/handlers/" + handler + "'";
-  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), pclose);
-  std::string output;
-  std::array<char, 4096> buffer{};
-  size_t count;
-  while (pipe && (count = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) {
-    output.append(buffer.data(), count);
-  }
-  return output;
+  return commandOutput(command);
 }
 // Database settings that point at a server that is not there.
 std::string unreachableDatabaseConfig() {

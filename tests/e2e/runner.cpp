@@ -106,6 +106,29 @@ bool waitFor(Condition condition, std::chrono::milliseconds timeout) {
   }
   return condition();
 }
+
+// A runner config for `type` whose command prints "started", writes its PID to a file and
+// sleeps until it is killed; the folder is removed with this object.
+struct SleepingCommand {
+  explicit SleepingCommand(const std::string& type)
+      : dir(std::string(RJ_TEST_VAR) + "/runner-" + toHex(randomBytes(4))),
+        pidFile(dir + "/command.pid"),
+        config(dir + "/runner.conf") {
+    EXPECT_EQ(system(("mkdir -p '" + dir + "'").c_str()), 0);
+    std::ofstream(config) << "# a command that runs until it is killed\n"
+                          << type << " = /bin/bash -c \"echo started; echo $$ > " << pidFile
+                          << ".tmp; mv " << pidFile << ".tmp " << pidFile << "; exec sleep 300\"\n";
+  }
+  ~SleepingCommand() { system(("rm -rf '" + dir + "'").c_str()); }
+  // The command's PID once it runs, or 0.
+  pid_t waitForPid() const {
+    if (!waitFor([&] { return std::ifstream(pidFile).good(); }, 15s)) return 0;
+    pid_t pid = 0;
+    std::ifstream(pidFile) >> pid;
+    return pid;
+  }
+  std::string dir, pidFile, config;
+};
 }  // namespace
 
 TEST(RunnerApi, RejectsMissingAndUserTokens) {
@@ -182,22 +205,11 @@ TEST(RunnerApi, ClaimHeartbeatEventsCompleteOverHttp) {
 TEST(RjRunner, CancelReachesTheRunnerWithinAHeartbeatAndKillsTheCommand) {
   std::string type = uniqueType("e2e.cancel");
   std::string token = createRunner(type);
-  std::string dir = std::string(RJ_TEST_VAR) + "/runner-" + toHex(randomBytes(4));
-  ASSERT_EQ(system(("mkdir -p '" + dir + "'").c_str()), 0);
-  std::string pidFile = dir + "/command.pid";
-  {
-    std::ofstream config(dir + "/runner.conf");
-    config << "# a command that runs until it is killed\n"
-           << type << " = /bin/bash -c \"echo started; echo $$ > " << pidFile << ".tmp; mv "
-           << pidFile << ".tmp " << pidFile << "; exec sleep 300\"\n";
-  }
-  RunnerProcess runner(token, dir + "/runner.conf");
+  SleepingCommand sleeping(type);
+  RunnerProcess runner(token, sleeping.config);
   std::string id = createJob(type);
-  ASSERT_TRUE(waitFor([&] { return std::ifstream(pidFile).good(); }, 15s))
-      << "the runner did not start the command";
-  pid_t command = 0;
-  std::ifstream(pidFile) >> command;
-  ASSERT_GT(command, 0);
+  pid_t command = sleeping.waitForPid();
+  ASSERT_GT(command, 0) << "the runner did not start the command";
   EXPECT_FALSE(processGone(command));
   EXPECT_STREQ(getJob(id).json()["status"].GetString(), "RUNNING");
   // The command's first line is streamed while it runs.
@@ -224,27 +236,16 @@ TEST(RjRunner, CancelReachesTheRunnerWithinAHeartbeatAndKillsTheCommand) {
     EXPECT_NE(eventType, "job.completed");
     EXPECT_NE(eventType, "job.failed");
   }
-  system(("rm -rf '" + dir + "'").c_str());
 }
 
 TEST(RjRunner, SigtermPastTheGraceKillsTheCommandAndReleasesTheJobAtOnce) {
   std::string type = uniqueType("e2e.release");
   std::string token = createRunner(type);
-  std::string dir = std::string(RJ_TEST_VAR) + "/runner-" + toHex(randomBytes(4));
-  ASSERT_EQ(system(("mkdir -p '" + dir + "'").c_str()), 0);
-  std::string pidFile = dir + "/command.pid";
-  {
-    std::ofstream config(dir + "/runner.conf");
-    config << type << " = /bin/bash -c \"echo started; echo $$ > " << pidFile << ".tmp; mv "
-           << pidFile << ".tmp " << pidFile << "; exec sleep 300\"\n";
-  }
-  RunnerProcess runner(token, dir + "/runner.conf", "1");
+  SleepingCommand sleeping(type);
+  RunnerProcess runner(token, sleeping.config, "1");
   std::string id = createJob(type);
-  ASSERT_TRUE(waitFor([&] { return std::ifstream(pidFile).good(); }, 15s))
-      << "the runner did not start the command";
-  pid_t command = 0;
-  std::ifstream(pidFile) >> command;
-  ASSERT_GT(command, 0);
+  pid_t command = sleeping.waitForPid();
+  ASSERT_GT(command, 0) << "the runner did not start the command";
   EXPECT_STREQ(getJob(id).json()["status"].GetString(), "RUNNING");
 
   // 1 s of grace, the kill, the release: the job is QUEUED long before its 60 s lease runs out.
@@ -273,7 +274,6 @@ TEST(RjRunner, SigtermPastTheGraceKillsTheCommandAndReleasesTheJobAtOnce) {
   auto released = runnerCall(next, "/api/runner/jobs/" + id + "/release", R"({"reason":"done"})");
   ASSERT_EQ(released.status, 200) << released.body;
   EXPECT_STREQ(released.json()["status"].GetString(), "QUEUED");
-  system(("rm -rf '" + dir + "'").c_str());
 }
 
 TEST(RjRunner, DevStackRunsADemoCountJobWatchedLive) {

@@ -247,14 +247,7 @@ std::string runSessionCgi(const std::string& variables) {
       "REQUEST_METHOD=POST REQUEST_URI=/api/auth/session HTTP_AUTHORIZATION='Bearer " +
       s().tokenMember + "' " + variables + " '" + std::string(RJ_BUILD_DIR) +
       "/handlers/auth_session' </dev/null";
-  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), pclose);
-  std::string output;
-  std::array<char, 4096> buffer{};
-  size_t count;
-  while (pipe && (count = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) {
-    output.append(buffer.data(), count);
-  }
-  return output;
+  return commandOutput(command);
 }
 }  // namespace
 

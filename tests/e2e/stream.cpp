@@ -9,8 +9,6 @@
 #include <thread>
 
 #include "db/connection.h"
-#include "db/transaction.h"
-#include "events/event_store.h"
 #include "support/sse_client.h"
 #include "support/stack.h"
 #include "util/uuid.h"
@@ -57,17 +55,6 @@ std::vector<int64_t> sequenceNumbers(const std::vector<SseEvent>& events) {
     if (event.id) seqs.push_back(std::stoll(*event.id));
   }
   return seqs;
-}
-
-// Appends events straight to the stack's database, as another process would.
-void useStackDatabase() {
-  setenv("RJ_CONFIG", (s().var + "/db.conf").c_str(), 1);
-}
-
-void appendDirectly(const std::string& jobId, const std::string& type, const std::string& payload) {
-  Transaction transaction(threadConnection());
-  appendEvent(threadConnection(), jobId, type, payload);
-  transaction.commit();
 }
 
 // Reads the whole stream of a job like EventSource does: after an end without stream.complete,
@@ -268,7 +255,6 @@ TEST(Stream, HungUpStreamsFreeTheirThreads) {
 }
 
 TEST(Stream, NoLossNoDuplicatesWithFourWritersAndFiveReconnects) {
-  useStackDatabase();
   std::string id = createJob();
   constexpr int kWriters = 4;
   constexpr int kPerWriter = 125;
@@ -279,7 +265,7 @@ TEST(Stream, NoLossNoDuplicatesWithFourWritersAndFiveReconnects) {
       threads.emplace_back([&, writer] {
         DatabaseThread database;
         for (int n = 0; n < kPerWriter; ++n) {
-          appendDirectly(
+          s().appendEvent(
               id, "step.output",
               R"({"writer":)" + std::to_string(writer) + R"(,"n":)" + std::to_string(n) + "}");
           std::this_thread::sleep_for(3ms);
@@ -312,7 +298,6 @@ TEST(Stream, NoLossNoDuplicatesWithFourWritersAndFiveReconnects) {
 
 // Runs last in this file: every handler of the stack loses its database connection here.
 TEST(StreamDatabaseRestart, ClientGetsRetryableErrorAndResumesWithoutLoss) {
-  useStackDatabase();
   std::string id = createJob();
   std::atomic<bool> restarted{false};
   std::thread operatorThread([&] {
@@ -324,7 +309,7 @@ TEST(StreamDatabaseRestart, ClientGetsRetryableErrorAndResumesWithoutLoss) {
     restarted = true;
     DatabaseThread database;
     discardThreadConnection();
-    for (int n = 0; n < 5; ++n) appendDirectly(id, "step.output", R"({"afterRestart":true})");
+    for (int n = 0; n < 5; ++n) s().appendEvent(id, "step.output", R"({"afterRestart":true})");
     cancelJob(id);
   });
   ResumingReader reader;

@@ -7,9 +7,6 @@
 #include <cstdlib>
 #include <optional>
 
-#include "db/connection.h"
-#include "db/transaction.h"
-#include "events/event_store.h"
 #include "support/sse_client.h"
 #include "support/stack.h"
 
@@ -27,13 +24,6 @@ std::chrono::milliseconds since(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
 }
 
-// Appends an event straight to the stack's database, as a runner's request would.
-void appendDirectly(const std::string& jobId, const std::string& type, const std::string& payload) {
-  setenv("RJ_CONFIG", (s().var + "/db.conf").c_str(), 1);
-  Transaction transaction(threadConnection());
-  appendEvent(threadConnection(), jobId, type, payload);
-  transaction.commit();
-}
 }  // namespace
 
 TEST(UnbufferedStream, EveryEventArrivesWithinOnePollInterval) {
@@ -65,7 +55,7 @@ TEST(UnbufferedStream, EveryEventArrivesWithinOnePollInterval) {
           replay = since(start);
           // The connection is open and idle: the next event can only arrive if nothing buffers.
           appended = Clock::now();
-          appendDirectly(id, "step.output", R"({"line":"unbuffered"})");
+          s().appendEvent(id, "step.output", R"({"line":"unbuffered"})");
         } else if (last.type == "step.output" && !progress) {
           progress = since(appended);
           auto answer = s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember,

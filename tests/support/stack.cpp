@@ -10,6 +10,9 @@
 #include <sstream>
 
 #include "db/config.h"
+#include "db/connection.h"
+#include "db/transaction.h"
+#include "events/event_store.h"
 
 namespace rj::test {
 
@@ -31,6 +34,7 @@ const Stack& stack() {
     stack.tokenGuest = values["RJ_TOKEN_GUEST"];
     stack.tokenOther = values["RJ_TOKEN_OTHER"];
     stack.runnerToken = values["RJ_RUNNER_TOKEN"];
+    setenv("RJ_CONFIG", (stack.var + "/db.conf").c_str(), 1);
     return stack;
   }();
   if (loaded.url.empty()) ADD_FAILURE() << "no running stack: " << loaded.var << "/dev.env";
@@ -40,11 +44,26 @@ const Stack& stack() {
 std::string Stack::admin(const std::string& arguments) const {
   std::string command = "RJ_CONFIG='" + var + "/db.conf' '" + std::string(RJ_BUILD_DIR) +
                         "/bin/rjadmin' " + arguments + " 2>/dev/null";
+  std::string output = commandOutput(command);
+  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
+  return output;
+}
+
+void Stack::appendEvent(const std::string& jobId, const std::string& type,
+                        const std::string& payloadJson) const {
+  Transaction transaction(threadConnection());
+  rj::appendEvent(threadConnection(), jobId, type, payloadJson);
+  transaction.commit();
+}
+
+std::string commandOutput(const std::string& command) {
   std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), pclose);
   std::string output;
-  std::array<char, 512> buffer{};
-  while (pipe && fgets(buffer.data(), buffer.size(), pipe.get())) output += buffer.data();
-  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
+  std::array<char, 4096> buffer{};
+  size_t count;
+  while (pipe && (count = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) {
+    output.append(buffer.data(), count);
+  }
   return output;
 }
 

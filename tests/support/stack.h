@@ -22,12 +22,20 @@ struct Stack {
 
   // Runs rjadmin with the stack's database settings; returns its stdout (trimmed).
   std::string admin(const std::string& arguments) const;
+  // Appends a job event straight to the stack's database on this thread's connection, as
+  // another process (a runner's request) would.
+  void appendEvent(const std::string& jobId, const std::string& type,
+                   const std::string& payloadJson) const;
   // A request as `token` in `workspace` (either may be empty to leave the header out).
   HttpResponse call(const std::string& method, const std::string& path, const std::string& token,
                     const std::string& workspace, const std::string& body = "",
                     std::vector<std::string> extraHeaders = {}) const;
 };
 
+// The running stack; this process's own database connections use its database.
 const Stack& stack();
+
+// Runs a shell command and returns everything it wrote to stdout.
+std::string commandOutput(const std::string& command);
 
 }  // namespace rj::test
