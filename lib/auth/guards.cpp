@@ -18,16 +18,20 @@ std::string lowerCase(std::string text) {
 }
 }  // namespace
 
-std::optional<std::string> presentedToken(const Request& request) {
-  if (auto authorization = request.header("Authorization")) {
-    const std::string prefix = "Bearer ";
-    if (authorization->size() > prefix.size() &&
-        std::equal(prefix.begin(), prefix.end(), authorization->begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-      return authorization->substr(prefix.size());
-    }
-    return std::nullopt;
+std::optional<std::string> bearerToken(const Request& request) {
+  auto authorization = request.header("Authorization");
+  const std::string prefix = "Bearer ";
+  if (authorization && authorization->size() > prefix.size() &&
+      std::equal(prefix.begin(), prefix.end(), authorization->begin(),
+                 [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    return authorization->substr(prefix.size());
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> presentedToken(const Request& request) {
+  // An Authorization header of another scheme is not replaced by the cookie: it is refused.
+  if (request.header("Authorization")) return bearerToken(request);
   return request.cookie(kSessionCookie);
 }
 
@@ -54,7 +58,7 @@ std::string requireBearerToken(const Request& request) {
   if (!request.header("Authorization")) {
     throw Unauthorized("A session starts from a bearer token in the Authorization header");
   }
-  auto token = presentedToken(request);
+  auto token = bearerToken(request);
   if (!token || token->empty()) throw Unauthorized("Missing bearer token");
   return *token;
 }

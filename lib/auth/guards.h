@@ -10,6 +10,8 @@ namespace rj {
 
 constexpr const char* kSessionCookie = "rj_session";
 
+// The token of an `Authorization: Bearer` header.
+std::optional<std::string> bearerToken(const Request& request);
 // The bearer token from Authorization, else the rj_session cookie.
 std::optional<std::string> presentedToken(const Request& request);
 // The user id behind a live (unexpired, unrevoked) token; 401 otherwise. A request the cookie

@@ -26,7 +26,8 @@ std::vector<std::string> splitJobTypes(const std::string& list) {
 }
 
 RunnerIdentity authenticateRunner(const Request& request) {
-  auto token = presentedToken(request);
+  // Runners send their token as a bearer header; a browser's session cookie never counts here.
+  auto token = bearerToken(request);
   if (!token || token->empty()) throw Unauthorized("Missing runner token");
   std::string hash = sha256Hex(*token);
   auto runner = withRetry([&](Connection& connection) -> std::optional<RunnerIdentity> {

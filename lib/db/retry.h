@@ -1,7 +1,8 @@
 #pragma once
 // Runs database work on this thread's connection, retrying transient failures a bounded number
 // of times (the work must be safe to repeat: a transaction that rolled back). Past the bound it
-// throws TransientDatabaseError.
+// throws TransientDatabaseError. Work that commits reads what it returns before the commit: a
+// failure after a successful commit would otherwise run the work (a claim, a create) again.
 #include <chrono>
 #include <thread>
 

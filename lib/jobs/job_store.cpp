@@ -184,8 +184,10 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
         Transaction transaction(connection);
         std::string id = insertQueuedJob(connection, workspaceId, request, std::nullopt, 1,
                                          idempotencyKey, requestHash);
+        // Read before the commit: see db/retry.h.
+        Job created = *findJob(connection, workspaceId, id);
         transaction.commit();
-        return CreatedJob{*findJob(connection, workspaceId, id), true};
+        return CreatedJob{created, true};
       } catch (const sql::SQLException& error) {
         // A concurrent request with the same key won the unique index: answer with its job.
         if (error.getErrorCode() != kDuplicateKey || !idempotencyKey) throw;
@@ -209,8 +211,9 @@ Job JobStore::cancel(const std::string& workspaceId, const std::string& jobId) {
         .execute();
     appendEvent(connection, jobId, "job.cancelled",
                 jsonObject({{"previousStatus", job->status}, {"status", "CANCELLED"}}));
+    Job saved = *findJob(connection, workspaceId, jobId);  // read before the commit: see db/retry.h
     transaction.commit();
-    return *findJob(connection, workspaceId, jobId);
+    return saved;
   });
 }
 
@@ -226,8 +229,9 @@ Job JobStore::retry(const std::string& workspaceId, const std::string& jobId) {
     NewJob request{job->type, job->priority, job->data, job->agentTaskId};
     std::string id = insertQueuedJob(connection, workspaceId, request, job->id, job->attempt + 1,
                                      std::nullopt, std::nullopt);
+    Job saved = *findJob(connection, workspaceId, id);  // read before the commit: see db/retry.h
     transaction.commit();
-    return *findJob(connection, workspaceId, id);
+    return saved;
   });
 }
 

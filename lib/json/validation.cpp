@@ -147,6 +147,10 @@ void BodyValidator::finish() {
     std::string name(member->name.GetString(), member->name.GetStringLength());
     if (!known_.count(name)) fail("property " + name + " should not exist");
   }
+  finishAllowingOtherFields();
+}
+
+void BodyValidator::finishAllowingOtherFields() {
   if (!messages_.empty()) throw ValidationFailed(messages_);
 }
 

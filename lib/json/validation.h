@@ -38,6 +38,9 @@ class BodyValidator {
   void fail(std::string message) { messages_.push_back(std::move(message)); }
   // Adds "property X should not exist" for every undeclared field, then throws if any message.
   void finish();
+  // Throws if any declared field failed; undeclared fields are the caller's own (free-form
+  // payloads).
+  void finishAllowingOtherFields();
 
  private:
   const rapidjson::Value* lookup(const char* name, bool required);

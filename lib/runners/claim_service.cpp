@@ -140,8 +140,10 @@ std::optional<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
     payload.startObject().key("runnerId").string(runner.id).key("runnerName").string(runner.name);
     payload.key("attempt").integer(attempt).endObject();
     appendEvent(connection, jobId, "job.started", payload.take());
+    // Read before the commit: see db/retry.h.
+    std::optional<Job> claimed = findJob(connection, workspaceId, jobId);
     transaction.commit();
-    return findJob(connection, workspaceId, jobId);
+    return claimed;
   });
 }
 

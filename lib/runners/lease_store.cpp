@@ -134,8 +134,10 @@ Job LeaseStore::complete(const RunnerIdentity& runner, const std::string& jobId,
         .bind(jobId)
         .execute();
     appendEvent(connection, jobId, "job.completed", R"({"status":"COMPLETED"})");
+    Job saved =
+        *findJob(connection, job.workspaceId, jobId);  // read before the commit: see db/retry.h
     transaction.commit();
-    return *findJob(connection, job.workspaceId, jobId);
+    return saved;
   });
 }
 
@@ -153,8 +155,10 @@ Job LeaseStore::fail(const RunnerIdentity& runner, const std::string& jobId,
     JsonWriter payload;
     payload.startObject().key("status").string("FAILED").key("error").string(error).endObject();
     appendEvent(connection, jobId, "job.failed", payload.take());
+    Job saved =
+        *findJob(connection, job.workspaceId, jobId);  // read before the commit: see db/retry.h
     transaction.commit();
-    return *findJob(connection, job.workspaceId, jobId);
+    return saved;
   });
 }
 
@@ -207,8 +211,10 @@ Job LeaseStore::release(const RunnerIdentity& runner, const std::string& jobId,
     if (reason) payload.key("detail").string(*reason);
     payload.endObject();
     appendEvent(connection, jobId, fails ? "job.failed" : "job.queued", payload.take());
+    Job saved =
+        *findJob(connection, job.workspaceId, jobId);  // read before the commit: see db/retry.h
     transaction.commit();
-    return *findJob(connection, job.workspaceId, jobId);
+    return saved;
   });
 }
 

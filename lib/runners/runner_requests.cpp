@@ -63,16 +63,8 @@ RunnerEvent parseRunnerEvent(const std::string& body) {
     event.stepOrdinal = payloadValidator.integer("ordinal", false, 1, kMaxStepOrdinal);
   }
   try {
-    // Other payload fields are the runner's own: only the messages about known ones count.
-    for (auto member = fields.MemberBegin(); member != fields.MemberEnd();) {
-      std::string name(member->name.GetString(), member->name.GetStringLength());
-      if (name != "progressPercent" && name != "ordinal" && name != "name") {
-        member = fields.EraseMember(member);
-      } else {
-        ++member;
-      }
-    }
-    payloadValidator.finish();
+    // Other payload fields are the runner's own: only the fields the server acts on are checked.
+    payloadValidator.finishAllowingOtherFields();
   } catch (const HttpError& error) {
     std::vector<std::string> prefixed;
     for (const auto& message : error.messages()) prefixed.push_back("payload." + message);

@@ -122,6 +122,16 @@ TEST(Session, CannotStartFromTheCookieAlone) {
   EXPECT_EQ(response.header("set-cookie"), "");
 }
 
+TEST(Session, RunnerEndpointsDoNotTakeTheCookie) {
+  // Even a runner token in the cookie does not authenticate a runner: runners send a bearer header.
+  auto response = cookieCall("POST", "/api/runner/claim", s().runnerToken, s().url);
+  EXPECT_EQ(response.status, 401) << response.body;
+  auto bearer =
+      httpRequest("POST", s().url + "/api/runner/claim",
+                  {"Authorization: Bearer " + s().runnerToken}, R"({"types":["session.none"]})");
+  EXPECT_EQ(bearer.status, 204) << bearer.body;
+}
+
 TEST(Session, BodyFieldsAre400) {
   auto response = httpRequest("POST", s().url + "/api/auth/session",
                               {"Authorization: Bearer " + s().tokenMember}, R"({"token":"x"})");

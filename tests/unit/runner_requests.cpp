@@ -59,6 +59,16 @@ TEST(RunnerEvent, DecodesTheFieldsTheServerActsOn) {
   EXPECT_FALSE(output.stepOrdinal.has_value());
 }
 
+TEST(RunnerEvent, PayloadFieldsTheServerDoesNotReadAreTheRunnersOwn) {
+  // "name" means nothing to job.progress or step.output, "ordinal" nothing to job.progress.
+  RunnerEvent progress = parseRunnerEvent(
+      R"({"type":"job.progress","payload":{"progressPercent":5,"name":"x","ordinal":0}})");
+  EXPECT_EQ(*progress.progressPercent, 5);
+  RunnerEvent output =
+      parseRunnerEvent(R"({"type":"step.output","payload":{"name":"stdout","lines":["a"]}})");
+  EXPECT_NE(output.payload.find("\"lines\""), std::string::npos);
+}
+
 TEST(RunnerEvent, RejectsBadTypesAndPayloads) {
   EXPECT_EQ(messagesOf([] { parseRunnerEvent(R"({"type":"job.completed"})"); }).size(), 1u);
   EXPECT_EQ(messagesOf([] { parseRunnerEvent(R"({"payload":{}})"); }),
