@@ -322,6 +322,7 @@ function handleApiError(error, target) {
 
 async function openJob(jobId) {
   closeStream();
+  state.openingJobId = jobId;
   $('detail-error').textContent = '';
   let job;
   try {
@@ -330,6 +331,9 @@ async function openJob(jobId) {
     handleApiError(error, $('list-error'));
     return;
   }
+  // Another job was opened while this one loaded: only the last one gets a stream.
+  if (state.openingJobId !== jobId) return;
+  closeStream();
   state.detail = job;
   state.lastSeq = 0;
   $('job-detail').hidden = false;
