@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "file_descriptor.h"
+
 namespace rj::runner {
 
 enum class OutputStream { Stdout, Stderr };
@@ -17,7 +19,7 @@ using LineHandler = std::function<void(OutputStream, const std::string&)>;
 class ChildProcess {
  public:
   // Starts argv[0] (searched in PATH when it has no slash) with `input` written to its stdin.
-  // A command that cannot be executed exits with status 127 and says why on stderr.
+  // Throws std::runtime_error saying why when it cannot be started (no pipe, no fork, no exec).
   ChildProcess(const std::vector<std::string>& argv, std::string input);
   // Kills the group and reaps the child if it is still running.
   ~ChildProcess();
@@ -27,7 +29,8 @@ class ChildProcess {
   // Waits up to `timeout` for output and hands every complete line to onLine (a line longer than
   // 16 KiB is handed over in pieces).
   void pump(std::chrono::milliseconds timeout, const LineHandler& onLine);
-  // The child has exited and its output is drained.
+  // The child has exited and its output is drained, or it exited more than two seconds ago (what
+  // it started may keep the pipes open for ever: the rest is not read).
   bool finished() const;
   // SIGTERM to the process group now, SIGKILL if it is still there two seconds later.
   void terminate();
@@ -39,15 +42,16 @@ class ChildProcess {
  private:
   void reap(bool block);
   pid_t pid_ = -1;
-  int stdin_ = -1;
-  int stdout_ = -1;
-  int stderr_ = -1;
+  FileDescriptor stdin_;
+  FileDescriptor stdout_;
+  FileDescriptor stderr_;
   std::string input_;
   size_t inputWritten_ = 0;
   std::string stdoutBuffer_;
   std::string stderrBuffer_;
   bool exited_ = false;
   int waitStatus_ = 0;
+  std::chrono::steady_clock::time_point exitedAt_;
   bool terminating_ = false;
   std::chrono::steady_clock::time_point terminatedAt_;
 };

@@ -167,7 +167,16 @@ class JobSession {
     started.startObject().key("ordinal").integer(kStepOrdinal).key("name").string(job_.type);
     started.endObject();
     call("events", eventBody("step.started", started.take()));
-    ChildProcess child(command, job_.data);
+    std::optional<ChildProcess> process;
+    try {
+      process.emplace(command, job_.data);
+    } catch (const std::exception& error) {
+      // No pipe, no fork or no such program: the job fails now rather than wait out its lease.
+      std::string reason = "could not start the command " + command.front() + ": " + error.what();
+      log("job " + job_.id + ": " + reason);
+      return fail(reason);
+    }
+    ChildProcess& child = *process;
     log("job " + job_.id + " (" + job_.type + ") started, pid " + std::to_string(child.pid()));
     std::optional<std::string> lastJson;
     std::string lastError;
@@ -227,9 +236,9 @@ class JobSession {
     }
     if (interrupted) return *interrupted;
     flushOutput(SIZE_MAX);
-    JsonWriter step;
-    step.startObject().key("ordinal").integer(kStepOrdinal).endObject();
     if (child.succeeded()) {
+      JsonWriter step;
+      step.startObject().key("ordinal").integer(kStepOrdinal).endObject();
       call("events", eventBody("step.completed", step.take()));
       JsonWriter body;
       body.startObject();
@@ -239,9 +248,16 @@ class JobSession {
         return leaseGone_ ? JobOutcome::LeaseLost : JobOutcome::Unreported;
       return JobOutcome::Completed;
     }
-    call("events", eventBody("step.failed", step.take()));
     std::string error = child.describeExit();
     if (!lastError.empty()) error += ": " + lastError.substr(0, 1000);
+    return fail(error);
+  }
+
+  // Marks the step failed and reports the job failed with `error`.
+  JobOutcome fail(const std::string& error) {
+    JsonWriter step;
+    step.startObject().key("ordinal").integer(kStepOrdinal).endObject();
+    call("events", eventBody("step.failed", step.take()));
     JsonWriter body;
     body.startObject().key("error").string(error).endObject();
     if (!report("fail", body.take()))
