@@ -11,11 +11,6 @@ size_t appendBody(char* data, size_t size, size_t count, void* target) {
   static_cast<std::string*>(target)->append(data, size * count);
   return size * count;
 }
-
-int abortWhenSet(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto* abort = static_cast<const std::atomic<bool>*>(flag);
-  return abort && abort->load() ? 1 : 0;
-}
 }  // namespace
 
 ApiClient::ApiClient(std::string baseUrl, std::string token)
@@ -29,8 +24,7 @@ ApiClient::~ApiClient() {
   curl_easy_cleanup(static_cast<CURL*>(curl_));
 }
 
-ApiResponse ApiClient::post(const std::string& path, const std::string& body, long timeoutSeconds,
-                            const std::atomic<bool>* abortWhen) {
+ApiResponse ApiClient::post(const std::string& path, const std::string& body, long timeoutSeconds) {
   CURL* curl = static_cast<CURL*>(curl_);
   curl_easy_reset(curl);
   ApiResponse response;
@@ -50,11 +44,6 @@ ApiResponse ApiClient::post(const std::string& path, const std::string& body, lo
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "rj-runner");
-  if (abortWhen) {
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, abortWhenSet);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(abortWhen));
-  }
   CURLcode code = curl_easy_perform(curl);
   if (code == CURLE_OK) {
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

@@ -1,12 +1,11 @@
 #pragma once
 // The runner's side of the runner API over libcurl: one connection kept alive between calls.
-#include <atomic>
 #include <string>
 
 namespace rj::runner {
 
 struct ApiResponse {
-  long status = 0;  // 0: no answer (unreachable, timed out, aborted)
+  long status = 0;  // 0: no answer (unreachable, timed out)
   std::string body;
   std::string failure;  // what went wrong when status is 0
 
@@ -23,10 +22,8 @@ class ApiClient {
   ApiClient(const ApiClient&) = delete;
   ApiClient& operator=(const ApiClient&) = delete;
 
-  // POSTs a JSON body to baseUrl + path. With `abortWhen`, the call is dropped as soon as the flag
-  // is set (a long-poll claim when the runner is told to stop).
-  ApiResponse post(const std::string& path, const std::string& body, long timeoutSeconds,
-                   const std::atomic<bool>* abortWhen = nullptr);
+  // POSTs a JSON body to baseUrl + path.
+  ApiResponse post(const std::string& path, const std::string& body, long timeoutSeconds);
 
  private:
   std::string baseUrl_;

@@ -1,9 +1,10 @@
 // rj-runner — the reference runner: claims jobs of the types in its config file and runs each
 // one's command. Environment: RJ_URL, RJ_RUNNER_TOKEN, RJ_RUNNER_CONFIG (required);
-// RJ_RUNNER_HEARTBEAT_SECONDS (10), RJ_RUNNER_WAIT_SECONDS (20), RJ_RUNNER_GRACE_SECONDS (8).
+// RJ_RUNNER_HEARTBEAT_SECONDS (10), RJ_RUNNER_WAIT_SECONDS (5), RJ_RUNNER_GRACE_SECONDS (8).
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -90,7 +91,8 @@ int main() {
       std::chrono::seconds(environmentSeconds("RJ_RUNNER_HEARTBEAT_SECONDS", 10, 1, 300));
   settings.stopGrace =
       std::chrono::seconds(environmentSeconds("RJ_RUNNER_GRACE_SECONDS", 8, 0, 3600));
-  long waitSeconds = environmentSeconds("RJ_RUNNER_WAIT_SECONDS", 20, 0, 30);
+  // Short, since a stop waits for the claim in flight (see below).
+  long waitSeconds = environmentSeconds("RJ_RUNNER_WAIT_SECONDS", 5, 0, 30);
 
   std::signal(SIGPIPE, SIG_IGN);
   std::signal(SIGTERM, requestStop);
@@ -103,7 +105,9 @@ int main() {
                  url.c_str());
     auto backoff = std::chrono::milliseconds(500);
     while (!stopping) {
-      ApiResponse claim = api.post("/api/runner/claim", body, waitSeconds + 15, &stopping);
+      // Not aborted on SIGTERM: the server may already have granted a job to this request, and
+      // only a read answer lets the runner release it rather than leave it to its lease.
+      ApiResponse claim = api.post("/api/runner/claim", body, waitSeconds + 15);
       if (claim.status == 204) {
         backoff = std::chrono::milliseconds(500);
         continue;
