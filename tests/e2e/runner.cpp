@@ -107,6 +107,26 @@ bool waitFor(Condition condition, std::chrono::milliseconds timeout) {
   return condition();
 }
 
+// Waits up to `timeout` for the job to reach `status`.
+bool waitForStatus(const std::string& id, const std::string& status,
+                   std::chrono::milliseconds timeout) {
+  return waitFor([&] { return getJob(id).json()["status"].GetString() == status; }, timeout);
+}
+
+// A folder for a runner config and what its commands leave behind, removed with this object.
+struct ConfigFolder {
+  ConfigFolder() : dir(std::string(RJ_TEST_VAR) + "/runner-" + toHex(randomBytes(4))) {
+    EXPECT_EQ(system(("mkdir -p '" + dir + "'").c_str()), 0);
+  }
+  ~ConfigFolder() { system(("rm -rf '" + dir + "'").c_str()); }
+  // Writes `text` as the config file and returns its path.
+  std::string writeConfig(const std::string& text) const {
+    std::ofstream(dir + "/runner.conf") << text;
+    return dir + "/runner.conf";
+  }
+  std::string dir;
+};
+
 // A runner config for `type` whose command prints "started", writes its PID to a file and
 // sleeps until it is killed; the folder is removed with this object.
 struct SleepingCommand {
@@ -274,6 +294,59 @@ TEST(RjRunner, SigtermPastTheGraceKillsTheCommandAndReleasesTheJobAtOnce) {
   auto released = runnerCall(next, "/api/runner/jobs/" + id + "/release", R"({"reason":"done"})");
   ASSERT_EQ(released.status, 200) << released.body;
   EXPECT_STREQ(released.json()["status"].GetString(), "QUEUED");
+}
+
+TEST(RjRunner, ACommandWhoseDaemonKeepsStdoutOpenStillCompletesPromptly) {
+  std::string type = uniqueType("e2e.daemon");
+  std::string token = createRunner(type);
+  ConfigFolder folder;
+  std::string daemonPid = folder.dir + "/daemon.pid";
+  // The daemon leaves the command's process group (so the kill of the group misses it) and
+  // inherits its stdout; the command itself exits 0 at once.
+  RunnerProcess runner(token,
+                       folder.writeConfig(type + " = /bin/bash -c 'setsid sleep 300 & echo $! > " +
+                                          daemonPid + R"(; echo "{\"ok\":true}"')" + "\n"));
+  auto createdAt = std::chrono::steady_clock::now();
+  std::string id = createJob(type);
+  bool completed = waitForStatus(id, "COMPLETED", 10s);
+  auto took = std::chrono::steady_clock::now() - createdAt;
+  pid_t daemon = 0;
+  std::ifstream(daemonPid) >> daemon;
+  if (daemon > 0) kill(daemon, SIGKILL);
+  ASSERT_TRUE(completed) << getJob(id).body;
+  EXPECT_GT(daemon, 0) << "the command did not start its daemon";
+  // Two seconds of drain after the command's exit, not the daemon's 300 s.
+  EXPECT_LT(took, 6s) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count();
+  auto detail = getJob(id).json();
+  EXPECT_TRUE(detail["result"]["ok"].GetBool());
+  EXPECT_NE(getJob(id).body.find(R"(\"ok\":true)"), std::string::npos) << "output not sent";
+  EXPECT_EQ(runner.stop(10s), 0);
+}
+
+TEST(RjRunner, ACommandThatCannotBeStartedFailsTheJobAndTheRunnerGoesOn) {
+  std::string missingType = uniqueType("e2e.missing");
+  std::string echoType = uniqueType("e2e.echo");
+  std::string token = createRunner(missingType + "," + echoType);
+  ConfigFolder folder;
+  RunnerProcess runner(token,
+                       folder.writeConfig(missingType + " = ./no-such-command --flag\n" + echoType +
+                                          R"( = /bin/echo '{"echoed":1}')" + "\n"));
+  std::string missing = createJob(missingType);
+  ASSERT_TRUE(waitForStatus(missing, "FAILED", 10s)) << getJob(missing).body;
+  auto failed = getJob(missing).json();
+  std::string error = failed["error"].GetString();
+  EXPECT_NE(error.find("could not start the command " + folder.dir + "/./no-such-command"),
+            std::string::npos)
+      << error;
+  EXPECT_NE(error.find("No such file or directory"), std::string::npos) << error;
+  ASSERT_EQ(failed["steps"].Size(), 1u);
+  EXPECT_STREQ(failed["steps"][0]["status"].GetString(), "FAILED");
+
+  // Still claiming: the next job runs.
+  std::string echo = createJob(echoType);
+  ASSERT_TRUE(waitForStatus(echo, "COMPLETED", 10s)) << getJob(echo).body;
+  EXPECT_EQ(getJob(echo).json()["result"]["echoed"].GetInt(), 1);
+  EXPECT_EQ(runner.stop(10s), 0);
 }
 
 TEST(RjRunner, DevStackRunsADemoCountJobWatchedLive) {
