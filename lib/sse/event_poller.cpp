@@ -44,7 +44,7 @@ struct JobUpdate {
 
 PollerSettings pollerSettingsFromConfig() {
   PollerSettings settings;
-  int idle = boundedSetting("RJ_STREAM_POLL_MS", 100, 10, 1000);
+  int idle = boundedSetting("RJ_STREAM_POLL_MS", 50, 10, 1000);
   int fast = boundedSetting("RJ_STREAM_FAST_POLL_MS", 20, 5, idle);
   settings.idleInterval = std::chrono::milliseconds(idle);
   settings.fastInterval = std::chrono::milliseconds(fast);

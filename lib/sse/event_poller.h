@@ -22,10 +22,10 @@ namespace rj {
 struct PollerSettings {
   // Poll interval while events flow, and the longest one it backs off to while idle.
   std::chrono::milliseconds fastInterval{20};
-  std::chrono::milliseconds idleInterval{100};
+  std::chrono::milliseconds idleInterval{50};
 };
 
-// Poll interval settings from RJ_STREAM_POLL_MS (idle, 10..1000, default 100) and
+// Poll interval settings from RJ_STREAM_POLL_MS (idle, 10..1000, default 50) and
 // RJ_STREAM_FAST_POLL_MS (5..idle, default 20).
 PollerSettings pollerSettingsFromConfig();
 

@@ -37,7 +37,7 @@ TEST(UnbufferedStream, EveryEventArrivesWithinOnePollInterval) {
   ASSERT_GE(replayed, 1u);
 
   // Spawning a handler process (mod_fcgid starts one on demand) may take a moment; after that,
-  // the stream's poll interval (100 ms) bounds every delivery.
+  // the stream's poll interval (50 ms by default) bounds every delivery.
   const auto firstBytesLimit = 3000ms;
   const auto deliveryLimit = 1000ms;
   Clock::time_point start = Clock::now(), appended, cancelled;
