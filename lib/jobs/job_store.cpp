@@ -211,7 +211,8 @@ Job JobStore::cancel(const std::string& workspaceId, const std::string& jobId) {
         .execute();
     appendEvent(connection, jobId, "job.cancelled",
                 jsonObject({{"previousStatus", job->status}, {"status", "CANCELLED"}}));
-    Job saved = *findJob(connection, workspaceId, jobId);  // read before the commit: see db/retry.h
+    // Read before the commit: see db/retry.h.
+    Job saved = *findJob(connection, workspaceId, jobId);
     transaction.commit();
     return saved;
   });
@@ -229,7 +230,8 @@ Job JobStore::retry(const std::string& workspaceId, const std::string& jobId) {
     NewJob request{job->type, job->priority, job->data, job->agentTaskId};
     std::string id = insertQueuedJob(connection, workspaceId, request, job->id, job->attempt + 1,
                                      std::nullopt, std::nullopt);
-    Job saved = *findJob(connection, workspaceId, id);  // read before the commit: see db/retry.h
+    // Read before the commit: see db/retry.h.
+    Job saved = *findJob(connection, workspaceId, id);
     transaction.commit();
     return saved;
   });

@@ -8,6 +8,7 @@
 #include "http/errors.h"
 #include "jobs/job_store.h"
 #include "json/json.h"
+#include "runners/lease_end.h"
 
 namespace rj {
 
@@ -30,32 +31,19 @@ struct ExpiredLease {
 };
 
 void requeueOrFail(Connection& connection, const ExpiredLease& lease) {
+  JsonWriter payload;
+  payload.startObject();
   if (lease.attempt >= lease.maxAttempts) {
     std::string error = "Lease expired on attempt " + std::to_string(lease.attempt) + " of " +
                         std::to_string(lease.maxAttempts);
-    Query(connection,
-          "UPDATE runner_jobs SET status = 'FAILED', error = ?, lease_expires_at = NULL,"
-          " completed_at = UTC_TIMESTAMP(3), updated_at = UTC_TIMESTAMP(3) WHERE id = ?")
-        .bind(error)
-        .bind(lease.id)
-        .execute();
-    JsonWriter payload;
-    payload.startObject().key("error").string(error).key("reason").string("lease expired");
+    payload.key("error").string(error).key("reason").string("lease expired");
     payload.key("attempt").integer(lease.attempt).key("runnerId").optionalString(lease.runnerId);
-    payload.endObject();
-    appendEvent(connection, lease.id, "job.failed", payload.take());
+    failLeasedJob(connection, lease.id, error, payload.endObject().take());
     return;
   }
-  Query(connection,
-        "UPDATE runner_jobs SET status = 'QUEUED', attempt = attempt + 1, runner_id = NULL,"
-        " lease_expires_at = NULL, updated_at = UTC_TIMESTAMP(3) WHERE id = ?")
-      .bind(lease.id)
-      .execute();
-  JsonWriter payload;
-  payload.startObject().key("attempt").integer(lease.attempt + 1);
+  payload.key("attempt").integer(lease.attempt + 1);
   payload.key("reason").string("lease expired").key("runnerId").optionalString(lease.runnerId);
-  payload.endObject();
-  appendEvent(connection, lease.id, "job.queued", payload.take());
+  requeueLeasedJob(connection, lease.id, lease.attempt + 1, payload.endObject().take());
 }
 
 // The types this claim may take: the request's (each one the runner must accept), else the

@@ -5,6 +5,7 @@
 #include "http/errors.h"
 #include "jobs/job_store.h"
 #include "json/json.h"
+#include "runners/lease_end.h"
 #include "util/time.h"
 
 namespace rj {
@@ -14,6 +15,9 @@ namespace {
 struct LeasedJob {
   std::string workspaceId;
   bool cancelled = false;
+  int64_t attempt = 1;
+  int64_t maxAttempts = 1;
+  int64_t releases = 0;
 };
 
 // Locks the job row and checks the lease: 404 when the job is unknown to this runner, 409 when
@@ -22,13 +26,14 @@ struct LeasedJob {
 LeasedJob lockLeasedJob(Connection& connection, const RunnerIdentity& runner,
                         const std::string& jobId, bool cancelledIsAnswer) {
   auto rows = Query(connection,
-                    "SELECT workspace_id, status, runner_id,"
+                    "SELECT workspace_id, status, runner_id, attempt, max_attempts, release_count,"
                     " lease_expires_at > UTC_TIMESTAMP(3) AS live"
                     " FROM runner_jobs WHERE id = ? FOR UPDATE")
                   .bind(jobId)
                   .rows();
   if (!rows->next()) throw jobNotFound(jobId);
-  LeasedJob job{rows->getString("workspace_id"), false};
+  LeasedJob job{rows->getString("workspace_id"), false, rows->getInt64("attempt"),
+                rows->getInt64("max_attempts"), rows->getInt64("release_count")};
   // A runner restricted to a workspace learns nothing about the others' jobs.
   if (runner.workspaceId && *runner.workspaceId != job.workspaceId) throw jobNotFound(jobId);
   std::string status = rows->getString("status");
@@ -36,7 +41,10 @@ LeasedJob lockLeasedJob(Connection& connection, const RunnerIdentity& runner,
     throw Conflict("This runner does not hold the lease of runner job " + jobId);
   }
   if (status == "CANCELLED") {
-    if (cancelledIsAnswer) return {job.workspaceId, true};
+    if (cancelledIsAnswer) {
+      job.cancelled = true;
+      return job;
+    }
     throw Conflict("Runner job with ID " + jobId + " was cancelled");
   }
   if (status != "RUNNING") throw Conflict("Runner job with ID " + jobId + " is already " + status);
@@ -134,8 +142,8 @@ Job LeaseStore::complete(const RunnerIdentity& runner, const std::string& jobId,
         .bind(jobId)
         .execute();
     appendEvent(connection, jobId, "job.completed", R"({"status":"COMPLETED"})");
-    Job saved =
-        *findJob(connection, job.workspaceId, jobId);  // read before the commit: see db/retry.h
+    // Read before the commit: see db/retry.h.
+    Job saved = *findJob(connection, job.workspaceId, jobId);
     transaction.commit();
     return saved;
   });
@@ -146,17 +154,11 @@ Job LeaseStore::fail(const RunnerIdentity& runner, const std::string& jobId,
   return withRetry([&](Connection& connection) {
     Transaction transaction(connection);
     LeasedJob job = lockLeasedJob(connection, runner, jobId, false);
-    Query(connection,
-          "UPDATE runner_jobs SET status = 'FAILED', error = ?, lease_expires_at = NULL,"
-          " completed_at = UTC_TIMESTAMP(3), updated_at = UTC_TIMESTAMP(3) WHERE id = ?")
-        .bind(error)
-        .bind(jobId)
-        .execute();
     JsonWriter payload;
     payload.startObject().key("status").string("FAILED").key("error").string(error).endObject();
-    appendEvent(connection, jobId, "job.failed", payload.take());
-    Job saved =
-        *findJob(connection, job.workspaceId, jobId);  // read before the commit: see db/retry.h
+    failLeasedJob(connection, jobId, error, payload.take());
+    // Read before the commit: see db/retry.h.
+    Job saved = *findJob(connection, job.workspaceId, jobId);
     transaction.commit();
     return saved;
   });
@@ -167,52 +169,36 @@ Job LeaseStore::release(const RunnerIdentity& runner, const std::string& jobId,
   return withRetry([&](Connection& connection) {
     Transaction transaction(connection);
     LeasedJob job = lockLeasedJob(connection, runner, jobId, false);
-    auto rows = Query(connection,
-                      "SELECT attempt, max_attempts, release_count FROM runner_jobs WHERE id = ?")
-                    .bind(jobId)
-                    .rows();
-    rows->next();
-    int64_t attempt = rows->getInt64("attempt");
-    int64_t maxAttempts = rows->getInt64("max_attempts");
-    int64_t releases = rows->getInt64("release_count") + 1;
-    rows.reset();
+    int64_t releases = job.releases + 1;
+    Query(connection, "UPDATE runner_jobs SET release_count = ? WHERE id = ?")
+        .bind(releases)
+        .bind(jobId)
+        .execute();
     // A release is not the job's failure, but one released over and over must still end.
     bool costsAnAttempt = releases > kFreeReleases;
-    bool fails = costsAnAttempt && attempt >= maxAttempts;
+    bool fails = costsAnAttempt && job.attempt >= job.maxAttempts;
+    int64_t attempt = costsAnAttempt && !fails ? job.attempt + 1 : job.attempt;
     JsonWriter payload;
     payload.startObject();
+    std::string error;
     if (fails) {
-      std::string error = "Released by its runner " + std::to_string(releases) +
-                          " times; attempt " + std::to_string(attempt) + " of " +
-                          std::to_string(maxAttempts);
-      Query(connection,
-            "UPDATE runner_jobs SET status = 'FAILED', error = ?, release_count = ?,"
-            " lease_expires_at = NULL, completed_at = UTC_TIMESTAMP(3), updated_at ="
-            " UTC_TIMESTAMP(3) WHERE id = ?")
-          .bind(error)
-          .bind(releases)
-          .bind(jobId)
-          .execute();
+      error = "Released by its runner " + std::to_string(releases) + " times; attempt " +
+              std::to_string(attempt) + " of " + std::to_string(job.maxAttempts);
       payload.key("status").string("FAILED").key("error").string(error);
       payload.key("reason").string("released by runner").key("attempt").integer(attempt);
     } else {
-      if (costsAnAttempt) ++attempt;
-      Query(connection,
-            "UPDATE runner_jobs SET status = 'QUEUED', attempt = ?, release_count = ?,"
-            " runner_id = NULL, lease_expires_at = NULL, updated_at = UTC_TIMESTAMP(3)"
-            " WHERE id = ?")
-          .bind(attempt)
-          .bind(releases)
-          .bind(jobId)
-          .execute();
       payload.key("attempt").integer(attempt).key("reason").string("released by runner");
     }
     payload.key("runnerId").string(runner.id).key("releases").integer(releases);
     if (reason) payload.key("detail").string(*reason);
     payload.endObject();
-    appendEvent(connection, jobId, fails ? "job.failed" : "job.queued", payload.take());
-    Job saved =
-        *findJob(connection, job.workspaceId, jobId);  // read before the commit: see db/retry.h
+    if (fails) {
+      failLeasedJob(connection, jobId, error, payload.take());
+    } else {
+      requeueLeasedJob(connection, jobId, attempt, payload.take());
+    }
+    // Read before the commit: see db/retry.h.
+    Job saved = *findJob(connection, job.workspaceId, jobId);
     transaction.commit();
     return saved;
   });
