@@ -64,7 +64,6 @@ struct ResumingReader {
   std::vector<SseEvent> events;  // every event received, in order, control events excluded
   int connections = 0;
   int retryableErrors = 0;
-  int refusedReconnects = 0;  // non-200 answers while reconnecting (503 while the database is down)
   std::optional<std::string> completedWith;
 
   void run(const std::string& jobId, int hangUpAfter, int cuts, Clock::duration limit) {
@@ -73,7 +72,6 @@ struct ResumingReader {
     while (!completedWith && Clock::now() < until) {
       auto headers = memberHeaders();
       if (lastId) headers.push_back("Last-Event-ID: " + *lastId);
-      size_t before = 0;
       bool cutThisTime = cuts > 0;
       auto session = readSse(
           streamUrl(jobId), headers,
@@ -81,12 +79,12 @@ struct ResumingReader {
             if (current.events.empty()) return true;
             const SseEvent& event = current.events.back();
             if (event.type == "stream.complete" || event.type == "error") return true;
-            return !(cutThisTime && current.events.size() - before >= size_t(hangUpAfter));
+            return !(cutThisTime && current.events.size() >= size_t(hangUpAfter));
           },
           std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()));
       ++connections;
       if (session.status != 200) {
-        ++refusedReconnects;
+        // Refused (503 while the database is down): try again shortly, like a reconnect would.
         std::this_thread::sleep_for(500ms);
         continue;
       }
