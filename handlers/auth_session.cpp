@@ -11,8 +11,10 @@ int main() {
                     .permission = rj::Permission::Authenticated},
                    [](rj::Request& req, rj::Context& ctx) {
                      rj::requireNoFields(req.body);
+                     // The guard authenticated this same token and knows how long it lives.
                      std::string token = rj::requireBearerToken(req);
-                     auto cookie = rj::sessionCookie(token, rj::sessionMaxAge(token), req.https);
+                     auto maxAge = rj::boundedSessionMaxAge(ctx.tokenSecondsLeft());
+                     auto cookie = rj::sessionCookie(token, maxAge, req.https);
                      auto response = rj::json(rj::UserStore().profile(ctx.userId()));
                      response.headers.emplace_back("Set-Cookie", cookie);
                      response.headers.emplace_back("Cache-Control", "no-store");

@@ -20,7 +20,9 @@ Context guard(Permission permission, const Request& request) {
     context.runner_ = authenticateRunner(request);
     return context;
   }
-  context.userId_ = authenticateUser(request);
+  LiveToken token = authenticateUser(request);
+  context.userId_ = std::move(token.userId);
+  context.tokenSecondsLeft_ = token.secondsLeft;
   if (permission == Permission::Authenticated) return context;
   context.workspaceId_ = requireWorkspaceId(request);
   context.role_ = requireMembership(context.userId_, context.workspaceId_);

@@ -1,5 +1,6 @@
 #pragma once
 // What every handler's main() calls: route, guards, the endpoint's own work, the answer.
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -26,6 +27,8 @@ struct Endpoint {
 class Context {
  public:
   const std::string& userId() const { return userId_; }
+  // Seconds until the caller's token expires; nullopt when it never does.
+  std::optional<int64_t> tokenSecondsLeft() const { return tokenSecondsLeft_; }
   const std::string& workspaceId() const { return workspaceId_; }
   Role role() const { return role_; }
   JobStore jobs() const { return JobStore(); }
@@ -37,6 +40,7 @@ class Context {
  private:
   friend Context guard(Permission permission, const Request& request);
   std::string userId_;
+  std::optional<int64_t> tokenSecondsLeft_;
   std::string workspaceId_;
   Role role_ = Role::Guest;
   RunnerIdentity runner_;

@@ -5,7 +5,6 @@
 
 #include "db/retry.h"
 #include "http/errors.h"
-#include "util/crypto.h"
 #include "util/uuid.h"
 
 namespace rj {
@@ -35,23 +34,13 @@ std::optional<std::string> presentedToken(const Request& request) {
   return request.cookie(kSessionCookie);
 }
 
-std::string authenticateUser(const Request& request) {
+LiveToken authenticateUser(const Request& request) {
   auto token = presentedToken(request);
   if (!token || token->empty()) throw Unauthorized("Missing bearer token");
-  // Only hashes are stored and compared; the lookup is by the hash's unique index.
-  std::string hash = sha256Hex(*token);
-  auto userId = withRetry([&](Connection& connection) -> std::optional<std::string> {
-    auto rows = Query(connection,
-                      "SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL"
-                      " AND (expires_at IS NULL OR expires_at > UTC_TIMESTAMP(3))")
-                    .bind(hash)
-                    .rows();
-    if (!rows->next()) return std::nullopt;
-    return std::string(rows->getString("user_id"));
-  });
-  if (!userId) throw Unauthorized("Invalid, expired or revoked token");
+  auto live = TokenStore().findLive(*token);
+  if (!live) throw Unauthorized("Invalid, expired or revoked token");
   requireSameOriginForCookie(request);
-  return *userId;
+  return *live;
 }
 
 std::string requireBearerToken(const Request& request) {

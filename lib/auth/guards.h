@@ -4,6 +4,7 @@
 #include <string>
 
 #include "auth/role.h"
+#include "auth/token_store.h"
 #include "http/request.h"
 
 namespace rj {
@@ -14,9 +15,9 @@ constexpr const char* kSessionCookie = "rj_session";
 std::optional<std::string> bearerToken(const Request& request);
 // The bearer token from Authorization, else the rj_session cookie.
 std::optional<std::string> presentedToken(const Request& request);
-// The user id behind a live (unexpired, unrevoked) token; 401 otherwise. A request the cookie
-// authenticates must also pass requireSameOriginForCookie (403).
-std::string authenticateUser(const Request& request);
+// The live (unexpired, unrevoked) token the request presents; 401 otherwise. A request the
+// cookie authenticates must also pass requireSameOriginForCookie (403).
+LiveToken authenticateUser(const Request& request);
 // The token of the Authorization header only (a cookie does not count); 401 when there is none.
 std::string requireBearerToken(const Request& request);
 // "http://host:port" or "https://host": the scheme the request came over and its Host header.

@@ -3,9 +3,6 @@
 #include <algorithm>
 
 #include "auth/guards.h"
-#include "db/retry.h"
-#include "http/errors.h"
-#include "util/crypto.h"
 
 namespace rj {
 
@@ -17,28 +14,6 @@ std::string cookieWith(const std::string& value, int64_t maxAgeSeconds, bool sec
          (secure ? "; Secure" : "");
 }
 }  // namespace
-
-int64_t sessionMaxAge(const std::string& token) {
-  struct Lifetime {
-    bool live = false;
-    std::optional<int64_t> secondsLeft;
-  };
-  auto lifetime = withRetry([&](Connection& connection) {
-    auto rows = Query(connection,
-                      "SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), expires_at) AS seconds_left"
-                      " FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL"
-                      " AND (expires_at IS NULL OR expires_at > UTC_TIMESTAMP(3))")
-                    .bind(sha256Hex(token))
-                    .rows();
-    Lifetime found;
-    if (!rows->next()) return found;
-    found.live = true;
-    if (!rows->isNull("seconds_left")) found.secondsLeft = rows->getInt64("seconds_left");
-    return found;
-  });
-  if (!lifetime.live) throw Unauthorized("Invalid, expired or revoked token");
-  return boundedSessionMaxAge(lifetime.secondsLeft);
-}
 
 int64_t boundedSessionMaxAge(std::optional<int64_t> tokenSecondsLeft) {
   if (!tokenSecondsLeft) return kSessionMaxAgeSeconds;

@@ -10,9 +10,6 @@ namespace rj {
 // The longest a session cookie lives; a token that expires sooner cuts it short.
 constexpr int64_t kSessionMaxAgeSeconds = 7 * 24 * 60 * 60;
 
-// Max-Age for a session from this token: kSessionMaxAgeSeconds, or less when the token expires
-// sooner; 401 when the token is not live.
-int64_t sessionMaxAge(const std::string& token);
 // Max-Age from the token's remaining lifetime (nullopt: it never expires), never below zero.
 int64_t boundedSessionMaxAge(std::optional<int64_t> tokenSecondsLeft);
 // The Set-Cookie value that starts a session.
