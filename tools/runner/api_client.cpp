@@ -13,7 +13,7 @@ size_t appendBody(char* data, size_t size, size_t count, void* target) {
 }
 }  // namespace
 
-ApiClient::ApiClient(std::string baseUrl, std::string token)
+ApiClient::ApiClient(std::string baseUrl, const std::string& token)
     : baseUrl_(std::move(baseUrl)), authorization_("Authorization: Bearer " + token) {
   while (!baseUrl_.empty() && baseUrl_.back() == '/') baseUrl_.pop_back();
   curl_ = curl_easy_init();

@@ -17,7 +17,7 @@ struct ApiResponse {
 
 class ApiClient {
  public:
-  ApiClient(std::string baseUrl, std::string token);
+  ApiClient(std::string baseUrl, const std::string& token);
   ~ApiClient();
   ApiClient(const ApiClient&) = delete;
   ApiClient& operator=(const ApiClient&) = delete;

@@ -89,7 +89,9 @@ class OutputBuffer {
     out.endArray().endObject();
     return {"step.output", out.take(), count};
   }
-  void drop(size_t count) { lines_.erase(lines_.begin(), lines_.begin() + count); }
+  void drop(size_t count) {
+    lines_.erase(lines_.begin(), lines_.begin() + static_cast<std::ptrdiff_t>(count));
+  }
 
  private:
   const JobRunnerSettings& settings_;
