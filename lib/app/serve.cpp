@@ -8,7 +8,7 @@
 #include "db/config.h"
 #include "db/connection.h"
 #include "db/database_error.h"
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "http/server.h"
 
 namespace rj {
@@ -37,13 +37,14 @@ void requireJsonBody(const Request& request) {
   auto type = request.header("Content-Type").value_or("");
   // Only JSON is accepted; it also keeps HTML forms of other sites from posting here.
   if (type.rfind("application/json", 0) != 0) {
-    throw HttpError(415, "Content-Type must be application/json");
+    throw UnsupportedMediaType("Content-Type must be application/json");
   }
 }
 
 [[noreturn]] void throwUnrouted(const Request& request) {
   std::string allow = allowedMethods(routeTable(), request.path);
-  if (allow.empty()) throw NotFound("Cannot " + request.method + " " + request.path);
+  if (allow.empty())
+    throw NotFound(ErrorCode::RouteNotFound, "Cannot " + request.method + " " + request.path);
   throw MethodNotAllowed(allow);
 }
 

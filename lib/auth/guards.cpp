@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "db/retry.h"
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "util/uuid.h"
 
 namespace rj {
@@ -62,12 +62,14 @@ void requireSameOriginForCookie(const Request& request) {
   if (request.method == "GET" || request.method == "HEAD") return;
   auto origin = request.header("Origin");
   if (!origin || origin->empty()) {
-    throw Forbidden("An Origin header is required for changes authenticated by the session cookie");
+    throw Forbidden(ErrorCode::CrossOriginRefused,
+                    "An Origin header is required for changes authenticated by the session cookie");
   }
   // Browsers send the origin in lower case without a default port, as the Host header has it.
   auto host = request.header("Host");
   if (!host || host->empty() || lowerCase(*origin) != requestOrigin(request)) {
-    throw Forbidden("Cross-origin request refused: Origin does not match this site");
+    throw Forbidden(ErrorCode::CrossOriginRefused,
+                    "Cross-origin request refused: Origin does not match this site");
   }
 }
 
@@ -75,9 +77,11 @@ std::string requireWorkspaceId(const Request& request) {
   auto workspaceId = request.header("X-Workspace-Id");
   if (!workspaceId) workspaceId = request.queryValue("workspaceId");
   if (!workspaceId || workspaceId->empty()) {
-    throw BadRequest("Workspace id is required (X-Workspace-Id header or workspaceId query)");
+    throw BadRequest(ErrorCode::InvalidWorkspaceId,
+                     "Workspace id is required (X-Workspace-Id header or workspaceId query)");
   }
-  if (!isUuid(*workspaceId)) throw BadRequest("Workspace id must be a UUID");
+  if (!isUuid(*workspaceId))
+    throw BadRequest(ErrorCode::InvalidWorkspaceId, "Workspace id must be a UUID");
   return normalizeUuid(*workspaceId);
 }
 
@@ -91,13 +95,14 @@ Role requireMembership(const std::string& userId, const std::string& workspaceId
     if (!rows->next()) return std::nullopt;
     return parseRole(rows->getString("role"));
   });
-  if (!role) throw Forbidden("You are not a member of this workspace");
+  if (!role) throw Forbidden(ErrorCode::NotAMember, "You are not a member of this workspace");
   return *role;
 }
 
 void requireRole(Role role, Permission permission) {
   if (!permits(role, permission)) {
-    throw Forbidden(std::string("Your role ") + roleName(role) + " may not do this");
+    throw Forbidden(ErrorCode::RoleForbidden,
+                    std::string("Your role ") + roleName(role) + " may not do this");
   }
 }
 

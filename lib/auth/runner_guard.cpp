@@ -4,7 +4,7 @@
 
 #include "auth/guards.h"
 #include "db/retry.h"
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "util/crypto.h"
 
 namespace rj {

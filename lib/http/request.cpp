@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "http/channel.h"
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "http/url.h"
 #include "util/uuid.h"
 
@@ -69,7 +69,7 @@ std::optional<std::string> Request::cookie(const std::string& name) const {
 std::string Request::uuidParam(const std::string& name) const {
   auto found = params.find(name);
   if (found == params.end() || !isUuid(found->second)) {
-    throw BadRequest("Validation failed (uuid is expected)");
+    throw BadRequest(ErrorCode::InvalidId, "Validation failed (uuid is expected)");
   }
   return normalizeUuid(found->second);
 }
@@ -80,7 +80,7 @@ void Request::readBody(Channel& channel) {
   auto length = header("Content-Length");
   if (length && !length->empty()) {
     if (length->find_first_not_of("0123456789") != std::string::npos || length->size() > 12) {
-      throw BadRequest("Invalid Content-Length");
+      throw BadRequest(ErrorCode::InvalidContentLength, "Invalid Content-Length");
     }
     size_t declared = std::stoull(*length);
     if (declared > kMaxBodyBytes) throw PayloadTooLarge();

@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-#include "http/errors.h"
+#include "http/error_body.h"
 
 namespace rj {
 
@@ -72,7 +72,7 @@ void answer(Channel& channel, const RequestHandler& handle) {
     response = errorResponse(error);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "runner-jobs: internal error: %s\n", error.what());
-    response = errorResponse(HttpError(500, "Internal server error"));
+    response = errorResponse(InternalError());
   }
   channel.discardUnreadBody();
   try {

@@ -34,7 +34,7 @@ Job readJob(sql::ResultSet& row) {
 }
 
 HttpError jobNotFound(const std::string& jobId) {
-  return NotFound("Runner job with ID " + jobId + " not found");
+  return NotFound(ErrorCode::JobNotFound, "Runner job with ID " + jobId + " not found");
 }
 
 std::optional<Job> findJob(Connection& connection, const std::string& workspaceId,
@@ -175,7 +175,8 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
                         .rows();
         if (rows->next()) {
           if (rows->getString("request_hash") != *requestHash) {
-            throw UnprocessableEntity("Idempotency-Key was already used for a different request");
+            throw UnprocessableEntity(ErrorCode::IdempotencyKeyReused,
+                                      "Idempotency-Key was already used for a different request");
           }
           return CreatedJob{readJob(*rows), false};
         }
@@ -202,7 +203,8 @@ Job JobStore::cancel(const std::string& workspaceId, const std::string& jobId) {
     auto job = lockJob(connection, workspaceId, jobId);
     if (!job) throw jobNotFound(jobId);
     if (isTerminalStatus(job->status)) {
-      throw Conflict("Runner job with ID " + jobId + " is already " + job->status);
+      throw Conflict(ErrorCode::JobTerminal,
+                     "Runner job with ID " + jobId + " is already " + job->status);
     }
     Query(connection,
           "UPDATE runner_jobs SET status = 'CANCELLED', completed_at = UTC_TIMESTAMP(3),"
@@ -224,8 +226,9 @@ Job JobStore::retry(const std::string& workspaceId, const std::string& jobId) {
     auto job = lockJob(connection, workspaceId, jobId);
     if (!job) throw jobNotFound(jobId);
     if (job->status != "FAILED" && job->status != "CANCELLED") {
-      throw Conflict("Runner job with ID " + jobId + " is " + job->status +
-                     "; only FAILED or CANCELLED jobs can be retried");
+      throw Conflict(ErrorCode::JobNotRetryable,
+                     "Runner job with ID " + jobId + " is " + job->status +
+                         "; only FAILED or CANCELLED jobs can be retried");
     }
     NewJob request{job->type, job->priority, job->data, job->agentTaskId};
     std::string id = insertQueuedJob(connection, workspaceId, request, job->id, job->attempt + 1,

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "db/connection.h"
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "jobs/job.h"
 #include "jobs/list_query.h"
 #include "jobs/new_job.h"

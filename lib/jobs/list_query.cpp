@@ -1,6 +1,6 @@
 #include "jobs/list_query.h"
 
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "jobs/job.h"
 #include "util/uuid.h"
 

@@ -1,6 +1,6 @@
 #include "jobs/new_job.h"
 
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "jobs/list_query.h"
 #include "json/json.h"
 #include "json/validation.h"
@@ -40,11 +40,11 @@ std::string fingerprint(const NewJob& job) {
 
 std::string validateIdempotencyKey(const std::string& key) {
   if (key.empty() || key.size() > 255) {
-    throw BadRequest("Idempotency-Key must be 1 to 255 printable characters");
+    throw BadRequest(ErrorCode::InvalidIdempotencyKey, "Idempotency-Key must be 1 to 255 printable characters");
   }
   for (unsigned char c : key) {
     if (c < 0x20 || c > 0x7E) {
-      throw BadRequest("Idempotency-Key must be 1 to 255 printable characters");
+      throw BadRequest(ErrorCode::InvalidIdempotencyKey, "Idempotency-Key must be 1 to 255 printable characters");
     }
   }
   return key;

@@ -2,7 +2,7 @@
 
 #include <rapidjson/error/en.h>
 
-#include "http/errors.h"
+#include "errors/errors.h"
 
 namespace rj {
 
@@ -22,7 +22,7 @@ rapidjson::Document parseJsonBody(std::string_view body) {
   document.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag>(
       body.data(), body.size());
   if (document.HasParseError()) {
-    throw BadRequest(std::string("Malformed JSON body: ") +
+    throw BadRequest(ErrorCode::InvalidJson, std::string("Malformed JSON body: ") +
                      rapidjson::GetParseError_En(document.GetParseError()) + " at offset " +
                      std::to_string(document.GetErrorOffset()));
   }

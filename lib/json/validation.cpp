@@ -1,6 +1,6 @@
 #include "json/validation.h"
 
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "json/json.h"
 
 namespace rj {

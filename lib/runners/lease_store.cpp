@@ -2,7 +2,7 @@
 
 #include "db/retry.h"
 #include "db/transaction.h"
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "jobs/job_store.h"
 #include "json/json.h"
 #include "runners/lease_end.h"
@@ -38,18 +38,20 @@ LeasedJob lockLeasedJob(Connection& connection, const RunnerIdentity& runner,
   if (runner.workspaceId && *runner.workspaceId != job.workspaceId) throw jobNotFound(jobId);
   std::string status = rows->getString("status");
   if (optionalString(*rows, "runner_id") != runner.id) {
-    throw Conflict("This runner does not hold the lease of runner job " + jobId);
+    throw Conflict(ErrorCode::LeaseLost,
+                   "This runner does not hold the lease of runner job " + jobId);
   }
   if (status == "CANCELLED") {
     if (cancelledIsAnswer) {
       job.cancelled = true;
       return job;
     }
-    throw Conflict("Runner job with ID " + jobId + " was cancelled");
+    throw Conflict(ErrorCode::JobCancelled, "Runner job with ID " + jobId + " was cancelled");
   }
-  if (status != "RUNNING") throw Conflict("Runner job with ID " + jobId + " is already " + status);
+  if (status != "RUNNING")
+    throw Conflict(ErrorCode::LeaseLost, "Runner job with ID " + jobId + " is already " + status);
   if (rows->isNull("live") || !rows->getBoolean("live")) {
-    throw Conflict("The lease of runner job " + jobId + " has expired");
+    throw Conflict(ErrorCode::LeaseLost, "The lease of runner job " + jobId + " has expired");
   }
   return job;
 }

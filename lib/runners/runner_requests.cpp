@@ -1,6 +1,6 @@
 #include "runners/runner_requests.h"
 
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "http/request.h"
 #include "jobs/list_query.h"
 #include "json/json.h"

@@ -1,7 +1,7 @@
 #include "users/user_store.h"
 
 #include "db/retry.h"
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "json/json.h"
 
 namespace rj {

@@ -8,7 +8,7 @@
 #include "db/retry.h"
 #include "db/transaction.h"
 #include "events/event_store.h"
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "jobs/job_store.h"
 #include "json/json.h"
 #include "support/test_database.h"

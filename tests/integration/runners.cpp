@@ -12,7 +12,7 @@
 #include "admin/admin_store.h"
 #include "auth/runner_guard.h"
 #include "db/retry.h"
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "jobs/job_store.h"
 #include "runners/claim_service.h"
 #include "runners/lease_store.h"

@@ -1,7 +1,10 @@
 // Request parsing, routing and the error shape.
 #include <gtest/gtest.h>
 
-#include "http/errors.h"
+#include <set>
+
+#include "errors/errors.h"
+#include "http/error_body.h"
 #include "http/router.h"
 #include "http/url.h"
 #include "json/json.h"
@@ -55,10 +58,12 @@ TEST(Cookies, ParsesPairsAndQuotes) {
 }
 
 TEST(ErrorBody, HasTheNestShape) {
-  EXPECT_EQ(errorBody(NotFound("Runner job with ID x not found")),
-            R"({"statusCode":404,"message":"Runner job with ID x not found","error":"Not Found"})");
+  EXPECT_EQ(errorBody(NotFound(ErrorCode::JobNotFound, "Runner job with ID x not found")),
+            R"({"statusCode":404,"message":"Runner job with ID x not found","error":"Not Found",)"
+            R"("code":"JOB_NOT_FOUND"})");
   EXPECT_EQ(errorBody(ValidationFailed({"a must be b", "c"})),
-            R"({"statusCode":400,"message":["a must be b","c"],"error":"Bad Request"})");
+            R"({"statusCode":400,"message":["a must be b","c"],"error":"Bad Request",)"
+            R"("code":"VALIDATION_FAILED"})");
 }
 
 TEST(ErrorBody, MethodNotAllowedCarriesAllow) {
@@ -69,9 +74,27 @@ TEST(ErrorBody, MethodNotAllowedCarriesAllow) {
 }
 
 TEST(ErrorBody, EscapesMessageText) {
-  std::string body = errorBody(BadRequest("quote \" and \n newline"));
+  std::string body = errorBody(BadRequest(ErrorCode::InvalidJson, "quote \" and \n newline"));
   auto document = parseJsonBody(body);
   EXPECT_STREQ(document["message"].GetString(), "quote \" and \n newline");
+}
+
+TEST(ErrorCodes, EveryCodeHasOneDistinctUpperCaseName) {
+  std::set<std::string> names;
+  for (ErrorCode code : allErrorCodes()) {
+    std::string name = errorCodeName(code);
+    EXPECT_TRUE(names.insert(name).second) << name;
+    for (char c : name) EXPECT_TRUE((c >= 'A' && c <= 'Z') || c == '_') << name;
+  }
+  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::DatabaseUnavailable) + 1);
+}
+
+TEST(ErrorCodes, DefaultsFollowTheStatus) {
+  EXPECT_EQ(Unauthorized().code(), ErrorCode::Unauthorized);
+  EXPECT_EQ(PayloadTooLarge().code(), ErrorCode::PayloadTooLarge);
+  EXPECT_EQ(MethodNotAllowed("GET").code(), ErrorCode::MethodNotAllowed);
+  EXPECT_EQ(ServiceUnavailable("down").code(), ErrorCode::DatabaseUnavailable);
+  EXPECT_EQ(ServiceUnavailable("down").status(), 503);
 }
 
 }  // namespace rj

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "http/errors.h"
+#include "errors/errors.h"
 
 namespace rj {
 

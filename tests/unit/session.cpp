@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/guards.h"
-#include "http/errors.h"
+#include "errors/errors.h"
 
 namespace rj {
 

@@ -1,7 +1,7 @@
 // SSE framing and the resume cursor.
 #include <gtest/gtest.h>
 
-#include "http/errors.h"
+#include "errors/errors.h"
 #include "sse/sse_format.h"
 
 namespace rj {

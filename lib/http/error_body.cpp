@@ -1,0 +1,25 @@
+#include "http/error_body.h"
+
+#include "json/json.h"
+
+namespace rj {
+
+std::string errorBody(const HttpError& error) {
+  JsonWriter out;
+  out.startObject();
+  out.key("statusCode").integer(error.status());
+  out.key("message");
+  if (error.isList()) {
+    out.startArray();
+    for (const auto& message : error.messages()) out.string(message);
+    out.endArray();
+  } else {
+    out.string(error.messages().front());
+  }
+  out.key("error").string(reasonPhrase(error.status()));
+  out.key("code").string(errorCodeName(error.code()));
+  out.endObject();
+  return out.take();
+}
+
+}  // namespace rj
