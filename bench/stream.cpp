@@ -233,7 +233,8 @@ int main() {
     for (int n = 0; n < events; ++n) {
       {
         rj::Transaction transaction(connection);
-        rj::appendEvent(connection, jobs[static_cast<size_t>(pick(random))], "step.output",
+        rj::appendEvent(connection, jobs[static_cast<size_t>(pick(random))],
+                        rj::EventType::StepOutput,
                         "{\"sentAtNs\":" + std::to_string(nowNanoseconds()) + "}");
         transaction.commit();
       }

@@ -8,7 +8,7 @@
 
 namespace rj {
 
-int64_t appendEvent(Connection& connection, const std::string& jobId, const std::string& type,
+int64_t appendEvent(Connection& connection, const std::string& jobId, EventType type,
                     const std::string& payloadJson) {
   // LAST_INSERT_ID(expr) hands the new seq to the INSERT on this connection without a read.
   int64_t updated = Query(connection,
@@ -21,7 +21,7 @@ int64_t appendEvent(Connection& connection, const std::string& jobId, const std:
         "INSERT INTO job_events (job_id, seq, type, payload, created_at)"
         " VALUES (?, LAST_INSERT_ID(), ?, ?, UTC_TIMESTAMP(3))")
       .bind(jobId)
-      .bind(type)
+      .bind(eventTypeName(type))
       .bind(payloadJson)
       .execute();
   auto rows = Query(connection, "SELECT LAST_INSERT_ID() AS seq").rows();
@@ -64,7 +64,9 @@ std::map<std::string, JobEventMark> readJobEventMarks(Connection& connection,
   for (size_t i = 0; i < slots; ++i) query.bind(jobIds[std::min(i, jobIds.size() - 1)]);
   auto rows = query.rows();
   while (rows->next()) {
-    marks[rows->getString("id")] = {rows->getString("status"), rows->getInt64("last_event_seq")};
+    auto status = parseJobStatus(std::string(rows->getString("status")));
+    marks[rows->getString("id")] = {status.value_or(JobStatus::Pending),
+                                    rows->getInt64("last_event_seq")};
   }
   return marks;
 }

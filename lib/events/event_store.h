@@ -6,13 +6,15 @@
 #include <vector>
 
 #include "db/connection.h"
+#include "events/event_type.h"
+#include "jobs/job_status.h"
 
 namespace rj {
 
 struct JobEvent {
   std::string jobId;
   int64_t seq = 0;
-  std::string type;
+  std::string type;     // as stored: an eventTypeName()
   std::string payload;  // serialised JSON object
   std::string timestamp;
 };
@@ -20,7 +22,7 @@ struct JobEvent {
 // Appends inside the caller's open transaction: bumps the job's last_event_seq (which locks the
 // job row until commit, so one job's events commit in seq order) and inserts the event with
 // that seq. Returns the seq.
-int64_t appendEvent(Connection& connection, const std::string& jobId, const std::string& type,
+int64_t appendEvent(Connection& connection, const std::string& jobId, EventType type,
                     const std::string& payloadJson);
 
 // The job's events with seq > afterSeq, in seq order, at most `limit`.
@@ -30,7 +32,7 @@ std::vector<JobEvent> readEventsAfter(Connection& connection, const std::string&
 // Where a job stands for its watchers: its status and the seq of its newest committed event.
 // Both change in the transaction that appends the event, so one read sees them consistently.
 struct JobEventMark {
-  std::string status;
+  JobStatus status = JobStatus::Queued;
   int64_t lastEventSeq = 0;
 };
 

@@ -1,27 +1,15 @@
 #include "jobs/job.h"
 
-#include <set>
-
 #include "json/json.h"
 
 namespace rj {
-
-bool isJobStatus(const std::string& status) {
-  static const std::set<std::string> statuses = {"PENDING",   "QUEUED", "RUNNING",
-                                                 "COMPLETED", "FAILED", "CANCELLED"};
-  return statuses.count(status) > 0;
-}
-
-bool isTerminalStatus(const std::string& status) {
-  return status == "COMPLETED" || status == "FAILED" || status == "CANCELLED";
-}
 
 namespace {
 void writeJobFields(JsonWriter& out, const Job& job) {
   out.key("id").string(job.id);
   out.key("workspaceId").string(job.workspaceId);
   out.key("type").string(job.type);
-  out.key("status").string(job.status);
+  out.key("status").string(statusName(job.status));
   out.key("priority").integer(job.priority);
   out.key("progressPercent").integer(job.progressPercent);
   out.key("data").raw(job.data);
@@ -54,7 +42,7 @@ std::string toJson(const JobDetail& detail) {
     out.startObject();
     out.key("ordinal").integer(step.ordinal);
     out.key("name").string(step.name);
-    out.key("status").string(step.status);
+    out.key("status").string(statusName(step.status));
     out.key("startedAt").string(step.startedAt);
     out.key("completedAt").optionalString(step.completedAt);
     out.endObject();

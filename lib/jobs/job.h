@@ -5,18 +5,15 @@
 #include <vector>
 
 #include "events/event_store.h"
+#include "jobs/job_status.h"
 
 namespace rj {
-
-// The statuses a job passes through; COMPLETED, FAILED and CANCELLED are terminal.
-bool isJobStatus(const std::string& status);
-bool isTerminalStatus(const std::string& status);
 
 struct Job {
   std::string id;
   std::string workspaceId;
   std::string type;
-  std::string status;
+  JobStatus status = JobStatus::Queued;
   int64_t priority = 5;
   int64_t progressPercent = 0;
   std::optional<std::string> data;    // serialised JSON object
@@ -29,12 +26,19 @@ struct Job {
   std::string updatedAt;
   std::optional<std::string> startedAt;
   std::optional<std::string> completedAt;
+  // Server-side state, not part of the job's JSON.
+  std::optional<std::string> runnerId;        // the runner holding it while RUNNING
+  std::optional<std::string> leaseExpiresAt;  // ISO timestamp of the runner's lease
+  bool leaseLive = false;                     // the lease has not expired yet
+  int64_t maxAttempts = 1;
+  int64_t releaseCount = 0;  // releases by runners (see LeaseStore::release)
+  int64_t lastEventSeq = 0;  // seq of the job's newest event
 };
 
 struct JobStep {
   int64_t ordinal = 0;
   std::string name;
-  std::string status;
+  JobStatus status = JobStatus::Running;
   std::string startedAt;
   std::optional<std::string> completedAt;
 };

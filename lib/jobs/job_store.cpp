@@ -1,64 +1,11 @@
 #include "jobs/job_store.h"
 
-#include "db/retry.h"
-#include "db/transaction.h"
+#include "jobs/job_change.h"
 #include "json/json.h"
 #include "util/time.h"
 #include "util/uuid.h"
 
 namespace rj {
-
-const char* const kJobColumns =
-    "id, workspace_id, type, status, priority, progress_percent, data, result, error,"
-    " agent_task_id, retry_of_id, attempt, created_at, updated_at, started_at, completed_at";
-
-Job readJob(sql::ResultSet& row) {
-  Job job;
-  job.id = row.getString("id");
-  job.workspaceId = row.getString("workspace_id");
-  job.type = row.getString("type");
-  job.status = row.getString("status");
-  job.priority = row.getInt("priority");
-  job.progressPercent = row.getInt("progress_percent");
-  job.data = optionalString(row, "data");
-  job.result = optionalString(row, "result");
-  job.error = optionalString(row, "error");
-  job.agentTaskId = optionalString(row, "agent_task_id");
-  job.retryOfId = optionalString(row, "retry_of_id");
-  job.attempt = row.getInt64("attempt");
-  job.createdAt = toIsoTimestamp(std::string(row.getString("created_at")));
-  job.updatedAt = toIsoTimestamp(std::string(row.getString("updated_at")));
-  job.startedAt = toIsoTimestamp(optionalString(row, "started_at"));
-  job.completedAt = toIsoTimestamp(optionalString(row, "completed_at"));
-  return job;
-}
-
-HttpError jobNotFound(const std::string& jobId) {
-  return NotFound(ErrorCode::JobNotFound, "Runner job with ID " + jobId + " not found");
-}
-
-std::optional<Job> findJob(Connection& connection, const std::string& workspaceId,
-                           const std::string& jobId) {
-  auto rows = Query(connection, std::string("SELECT ") + kJobColumns +
-                                    " FROM runner_jobs WHERE id = ? AND workspace_id = ?")
-                  .bind(jobId)
-                  .bind(workspaceId)
-                  .rows();
-  if (!rows->next()) return std::nullopt;
-  return readJob(*rows);
-}
-
-std::optional<Job> lockJob(Connection& connection, const std::string& workspaceId,
-                           const std::string& jobId) {
-  auto rows =
-      Query(connection, std::string("SELECT ") + kJobColumns +
-                            " FROM runner_jobs WHERE id = ? AND workspace_id = ? FOR UPDATE")
-          .bind(jobId)
-          .bind(workspaceId)
-          .rows();
-  if (!rows->next()) return std::nullopt;
-  return readJob(*rows);
-}
 
 JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query) {
   // The filter shape varies; the values are still bound, never spliced into the text.
@@ -72,7 +19,7 @@ JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query
   if (query.agentTaskId) where += " AND agent_task_id = ?";
   auto bindFilters = [&](Query& statement) -> Query& {
     statement.bind(workspaceId);
-    for (const auto& status : query.statuses) statement.bind(status);
+    for (JobStatus status : query.statuses) statement.bind(statusName(status));
     if (query.type) statement.bind(*query.type);
     if (query.agentTaskId) statement.bind(*query.agentTaskId);
     return statement;
@@ -97,7 +44,7 @@ JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query
 
 JobDetail JobStore::get(const std::string& workspaceId, const std::string& jobId) {
   return withRetry([&](Connection& connection) {
-    auto job = findJob(connection, workspaceId, jobId);
+    auto job = loadJob(connection, jobId, workspaceId, JobLock::None);
     if (!job) throw jobNotFound(jobId);
     JobDetail detail{*job, {}, {}};
     auto steps = Query(connection,
@@ -106,8 +53,9 @@ JobDetail JobStore::get(const std::string& workspaceId, const std::string& jobId
                      .bind(jobId)
                      .rows();
     while (steps->next()) {
+      auto status = parseJobStatus(std::string(steps->getString("status")));
       detail.steps.push_back({steps->getInt64("ordinal"), steps->getString("name"),
-                              steps->getString("status"),
+                              status.value_or(JobStatus::Running),
                               toIsoTimestamp(std::string(steps->getString("started_at"))),
                               toIsoTimestamp(optionalString(*steps, "completed_at"))});
     }
@@ -134,10 +82,11 @@ std::string insertQueuedJob(Connection& connection, const std::string& workspace
   Query(connection,
         "INSERT INTO runner_jobs (id, workspace_id, type, status, priority, data, agent_task_id,"
         " retry_of_id, attempt, idempotency_key, request_hash, created_at, updated_at)"
-        " VALUES (?, ?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))")
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))")
       .bind(id)
       .bind(workspaceId)
       .bind(request.type)
+      .bind(statusName(JobStatus::Queued))
       .bind(request.priority)
       .bind(request.data)
       .bind(request.agentTaskId)
@@ -150,10 +99,10 @@ std::string insertQueuedJob(Connection& connection, const std::string& workspace
   created.startObject().key("type").string(request.type).key("priority").integer(request.priority);
   if (retryOfId) created.key("retryOfId").string(*retryOfId);
   created.endObject();
-  appendEvent(connection, id, "job.created", created.take());
+  appendEvent(connection, id, EventType::JobCreated, created.take());
   JsonWriter queued;
   queued.startObject().key("attempt").integer(attempt).endObject();
-  appendEvent(connection, id, "job.queued", queued.take());
+  appendEvent(connection, id, EventType::JobQueued, queued.take());
   return id;
 }
 
@@ -185,10 +134,7 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
         Transaction transaction(connection);
         std::string id = insertQueuedJob(connection, workspaceId, request, std::nullopt, 1,
                                          idempotencyKey, requestHash);
-        // Read before the commit: see db/retry.h.
-        Job created = *findJob(connection, workspaceId, id);
-        transaction.commit();
-        return CreatedJob{created, true};
+        return CreatedJob{commitReading(connection, transaction, id), true};
       } catch (const sql::SQLException& error) {
         // A concurrent request with the same key won the unique index: answer with its job.
         if (error.getErrorCode() != kDuplicateKey || !idempotencyKey) throw;
@@ -198,45 +144,28 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
 }
 
 Job JobStore::cancel(const std::string& workspaceId, const std::string& jobId) {
-  return withRetry([&](Connection& connection) {
-    Transaction transaction(connection);
-    auto job = lockJob(connection, workspaceId, jobId);
-    if (!job) throw jobNotFound(jobId);
-    if (isTerminalStatus(job->status)) {
+  return changeJob(workspaceId, jobId, [&](JobChange& job) {
+    if (isTerminal(job.status())) {
       throw Conflict(ErrorCode::JobTerminal,
-                     "Runner job with ID " + jobId + " is already " + job->status);
+                     "Runner job with ID " + jobId + " is already " + statusName(job.status()));
     }
-    Query(connection,
-          "UPDATE runner_jobs SET status = 'CANCELLED', completed_at = UTC_TIMESTAMP(3),"
-          " updated_at = UTC_TIMESTAMP(3) WHERE id = ?")
-        .bind(jobId)
-        .execute();
-    appendEvent(connection, jobId, "job.cancelled",
-                jsonObject({{"previousStatus", job->status}, {"status", "CANCELLED"}}));
-    // Read before the commit: see db/retry.h.
-    Job saved = *findJob(connection, workspaceId, jobId);
-    transaction.commit();
-    return saved;
+    job.setStatus(JobStatus::Cancelled);
+    job.append(EventType::JobCancelled, jsonObject({{"previousStatus", statusName(job.status())},
+                                                    {"status", statusName(JobStatus::Cancelled)}}));
   });
 }
 
 Job JobStore::retry(const std::string& workspaceId, const std::string& jobId) {
-  return withRetry([&](Connection& connection) {
-    Transaction transaction(connection);
-    auto job = lockJob(connection, workspaceId, jobId);
-    if (!job) throw jobNotFound(jobId);
-    if (job->status != "FAILED" && job->status != "CANCELLED") {
+  return changeJob(workspaceId, jobId, [&](JobChange& job) {
+    if (job.status() != JobStatus::Failed && job.status() != JobStatus::Cancelled) {
       throw Conflict(ErrorCode::JobNotRetryable,
-                     "Runner job with ID " + jobId + " is " + job->status +
+                     "Runner job with ID " + jobId + " is " + statusName(job.status()) +
                          "; only FAILED or CANCELLED jobs can be retried");
     }
-    NewJob request{job->type, job->priority, job->data, job->agentTaskId};
-    std::string id = insertQueuedJob(connection, workspaceId, request, job->id, job->attempt + 1,
-                                     std::nullopt, std::nullopt);
-    // Read before the commit: see db/retry.h.
-    Job saved = *findJob(connection, workspaceId, id);
-    transaction.commit();
-    return saved;
+    const Job& failed = job.job();
+    NewJob request{failed.type, failed.priority, failed.data, failed.agentTaskId};
+    job.answerWith(insertQueuedJob(job.connection(), workspaceId, request, failed.id,
+                                   failed.attempt + 1, std::nullopt, std::nullopt));
   });
 }
 

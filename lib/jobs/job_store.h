@@ -4,8 +4,6 @@
 #include <optional>
 #include <string>
 
-#include "db/connection.h"
-#include "errors/errors.h"
 #include "jobs/job.h"
 #include "jobs/list_query.h"
 #include "jobs/new_job.h"
@@ -30,17 +28,5 @@ class JobStore {
   // 409 unless the job FAILED or was CANCELLED.
   Job retry(const std::string& workspaceId, const std::string& jobId);
 };
-
-// SELECT list of runner_jobs columns readJob() expects.
-extern const char* const kJobColumns;
-Job readJob(sql::ResultSet& row);
-// The job when it exists in the workspace.
-std::optional<Job> findJob(Connection& connection, const std::string& workspaceId,
-                           const std::string& jobId);
-// Within a transaction: the job locked FOR UPDATE, when it exists in the workspace.
-std::optional<Job> lockJob(Connection& connection, const std::string& workspaceId,
-                           const std::string& jobId);
-// 404 "Runner job with ID ... not found".
-HttpError jobNotFound(const std::string& jobId);
 
 }  // namespace rj

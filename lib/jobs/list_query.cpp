@@ -49,14 +49,13 @@ JobListQuery parseJobListQuery(const Request& request) {
     while (start <= statuses->size()) {
       size_t end = statuses->find(',', start);
       if (end == std::string::npos) end = statuses->size();
-      std::string status = statuses->substr(start, end - start);
-      if (!isJobStatus(status)) {
-        messages.push_back(
-            "status must be one of the following values: PENDING, QUEUED, RUNNING, COMPLETED, "
-            "FAILED, CANCELLED");
+      auto status = parseJobStatus(statuses->substr(start, end - start));
+      if (!status) {
+        messages.push_back(std::string("status must be one of the following values: ") +
+                           allStatusNames());
         break;
       }
-      query.statuses.push_back(status);
+      query.statuses.push_back(*status);
       start = end + 1;
     }
   }

@@ -5,11 +5,12 @@
 #include <vector>
 
 #include "http/request.h"
+#include "jobs/job_status.h"
 
 namespace rj {
 
 struct JobListQuery {
-  std::vector<std::string> statuses;  // empty: any
+  std::vector<JobStatus> statuses;  // empty: any
   std::optional<std::string> type;
   std::optional<std::string> agentTaskId;
   int64_t page = 1;

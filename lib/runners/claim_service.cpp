@@ -3,10 +3,8 @@
 #include <chrono>
 #include <thread>
 
-#include "db/retry.h"
-#include "db/transaction.h"
 #include "errors/errors.h"
-#include "jobs/job_store.h"
+#include "jobs/job_change.h"
 #include "json/json.h"
 #include "runners/lease_end.h"
 
@@ -23,27 +21,25 @@ void readCommittedNextTransaction(Connection& connection) {
   connection.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
 }
 
-struct ExpiredLease {
-  std::string id;
-  int64_t attempt;
-  int64_t maxAttempts;
-  std::optional<std::string> runnerId;
-};
-
-void requeueOrFail(Connection& connection, const ExpiredLease& lease) {
+// An expired lease goes back to the queue with attempt + 1, or FAILED at max_attempts.
+void requeueOrFail(JobChange& job) {
+  const Job& expired = job.job();
   JsonWriter payload;
   payload.startObject();
-  if (lease.attempt >= lease.maxAttempts) {
-    std::string error = "Lease expired on attempt " + std::to_string(lease.attempt) + " of " +
-                        std::to_string(lease.maxAttempts);
+  if (expired.attempt >= expired.maxAttempts) {
+    std::string error = "Lease expired on attempt " + std::to_string(expired.attempt) + " of " +
+                        std::to_string(expired.maxAttempts);
     payload.key("error").string(error).key("reason").string("lease expired");
-    payload.key("attempt").integer(lease.attempt).key("runnerId").optionalString(lease.runnerId);
-    failLeasedJob(connection, lease.id, error, payload.endObject().take());
+    payload.key("attempt")
+        .integer(expired.attempt)
+        .key("runnerId")
+        .optionalString(expired.runnerId);
+    failLeasedJob(job, error, payload.endObject().take());
     return;
   }
-  payload.key("attempt").integer(lease.attempt + 1);
-  payload.key("reason").string("lease expired").key("runnerId").optionalString(lease.runnerId);
-  requeueLeasedJob(connection, lease.id, lease.attempt + 1, payload.endObject().take());
+  payload.key("attempt").integer(expired.attempt + 1);
+  payload.key("reason").string("lease expired").key("runnerId").optionalString(expired.runnerId);
+  requeueLeasedJob(job, expired.attempt + 1, payload.endObject().take());
 }
 
 // The types this claim may take: the request's (each one the runner must accept), else the
@@ -52,7 +48,8 @@ std::vector<std::string> claimableTypes(const RunnerIdentity& runner,
                                         const std::vector<std::string>& requested) {
   for (const auto& type : requested) {
     if (!runner.acceptsType(type)) {
-      throw Forbidden(ErrorCode::JobTypeNotAccepted, "This runner does not accept jobs of type " + type);
+      throw Forbidden(ErrorCode::JobTypeNotAccepted,
+                      "This runner does not accept jobs of type " + type);
     }
   }
   return requested.empty() ? runner.jobTypes : requested;
@@ -61,29 +58,33 @@ std::vector<std::string> claimableTypes(const RunnerIdentity& runner,
 }  // namespace
 
 int ClaimService::rescueExpiredLeases() {
+  const char* running = statusName(JobStatus::Running);
   return withRetry([&](Connection& connection) {
     // A plain read first: almost always nothing has expired, and then no transaction is needed.
     auto any = Query(connection,
-                     "SELECT 1 AS expired FROM runner_jobs WHERE status = 'RUNNING'"
+                     "SELECT 1 AS expired FROM runner_jobs WHERE status = ?"
                      " AND lease_expires_at < UTC_TIMESTAMP(3) LIMIT 1")
+                   .bind(running)
                    .rows();
     if (!any->next()) return 0;
     any.reset();
     readCommittedNextTransaction(connection);
     Transaction transaction(connection);
-    auto rows = Query(connection,
-                      "SELECT id, attempt, max_attempts, runner_id FROM runner_jobs"
-                      " WHERE status = 'RUNNING' AND lease_expires_at < UTC_TIMESTAMP(3)"
-                      " ORDER BY lease_expires_at LIMIT ? FOR UPDATE SKIP LOCKED")
+    auto rows = Query(connection, std::string("SELECT ") + kJobColumns +
+                                      " FROM runner_jobs WHERE status = ? AND lease_expires_at <"
+                                      " UTC_TIMESTAMP(3) ORDER BY lease_expires_at LIMIT ?"
+                                      " FOR UPDATE SKIP LOCKED")
+                    .bind(running)
                     .bind(kRescueBatch)
                     .rows();
-    std::vector<ExpiredLease> expired;
-    while (rows->next()) {
-      expired.push_back({rows->getString("id"), rows->getInt64("attempt"),
-                         rows->getInt64("max_attempts"), optionalString(*rows, "runner_id")});
-    }
+    std::vector<Job> expired;
+    while (rows->next()) expired.push_back(readJob(*rows));
     rows.reset();
-    for (const auto& lease : expired) requeueOrFail(connection, lease);
+    for (auto& job : expired) {
+      JobChange change(connection, std::move(job));
+      requeueOrFail(change);
+      change.apply();
+    }
     transaction.commit();
     return static_cast<int>(expired.size());
   });
@@ -93,7 +94,7 @@ std::optional<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
                                            const std::vector<std::string>& types) {
   rescueExpiredLeases();
   // The filter shape varies with the runner; values are still bound, never spliced in.
-  std::string select = "SELECT id, workspace_id, attempt FROM runner_jobs WHERE status = 'QUEUED'";
+  std::string select = std::string("SELECT ") + kJobColumns + " FROM runner_jobs WHERE status = ?";
   if (runner.workspaceId) select += " AND workspace_id = ?";
   if (!types.empty()) {
     select += " AND type IN (?";
@@ -105,6 +106,7 @@ std::optional<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
     readCommittedNextTransaction(connection);
     Transaction transaction(connection);
     Query query(connection, select);
+    query.bind(statusName(JobStatus::Queued));
     if (runner.workspaceId) query.bind(*runner.workspaceId);
     for (const auto& type : types) query.bind(type);
     auto rows = query.rows();
@@ -112,26 +114,15 @@ std::optional<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
       transaction.commit();
       return std::nullopt;
     }
-    std::string jobId = rows->getString("id");
-    std::string workspaceId = rows->getString("workspace_id");
-    int64_t attempt = rows->getInt64("attempt");
+    JobChange job(connection, readJob(*rows));
     rows.reset();
-    Query(connection,
-          "UPDATE runner_jobs SET status = 'RUNNING', runner_id = ?, lease_expires_at ="
-          " UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND, started_at = UTC_TIMESTAMP(3),"
-          " updated_at = UTC_TIMESTAMP(3) WHERE id = ?")
-        .bind(runner.id)
-        .bind(leaseMilliseconds_ * 1000)
-        .bind(jobId)
-        .execute();
+    job.setStatus(JobStatus::Running);
+    job.assignRunner(runner.id, leaseMilliseconds_);
     JsonWriter payload;
     payload.startObject().key("runnerId").string(runner.id).key("runnerName").string(runner.name);
-    payload.key("attempt").integer(attempt).endObject();
-    appendEvent(connection, jobId, "job.started", payload.take());
-    // Read before the commit: see db/retry.h.
-    std::optional<Job> claimed = findJob(connection, workspaceId, jobId);
-    transaction.commit();
-    return claimed;
+    payload.key("attempt").integer(job.job().attempt).endObject();
+    job.append(EventType::JobStarted, payload.take());
+    return job.commit(transaction);
   });
 }
 

@@ -13,16 +13,11 @@ constexpr size_t kMaxClaimTypes = 50;
 constexpr size_t kMaxStepNameLength = 255;
 constexpr int64_t kMaxStepOrdinal = 100000;
 
-const char* const kRunnerEventTypes[] = {"step.started", "step.output", "step.completed",
-                                         "step.failed", "job.progress"};
-}  // namespace
-
-bool isRunnerEventType(const std::string& type) {
-  for (const char* allowed : kRunnerEventTypes) {
-    if (type == allowed) return true;
-  }
-  return false;
+bool isRunnerEventName(const std::string& name) {
+  auto type = parseEventType(name);
+  return type && isRunnerEventType(*type);
 }
+}  // namespace
 
 ClaimRequest parseClaimRequest(const std::string& body) {
   rapidjson::Document document = parseJsonBody(body);
@@ -42,23 +37,23 @@ RunnerEvent parseRunnerEvent(const std::string& body) {
   rapidjson::Document document = parseJsonBody(body);
   BodyValidator validator(document);
   RunnerEvent event;
-  auto type = validator.string("type", true, 1, 32, isRunnerEventType,
-                               "be one of the following values: step.started, step.output, "
-                               "step.completed, step.failed, job.progress");
+  static const std::string typeRule =
+      std::string("be one of the following values: ") + runnerEventTypeNames();
+  auto type = validator.string("type", true, 1, 32, isRunnerEventName, typeRule.c_str());
   auto payload = validator.object("payload", false, kMaxEventPayloadBytes);
   validator.finish();
-  event.type = *type;
+  event.type = *parseEventType(*type);
   if (payload) event.payload = *payload;
 
   // The payload is free-form except for the fields the server acts on.
   rapidjson::Document fields = parseJsonBody(event.payload);
   BodyValidator payloadValidator(fields);
-  if (event.type == "job.progress") {
+  if (event.type == EventType::JobProgress) {
     event.progressPercent = payloadValidator.integer("progressPercent", true, 0, 100);
-  } else if (event.type != "step.output") {
+  } else if (event.type != EventType::StepOutput) {
     event.stepOrdinal = payloadValidator.integer("ordinal", true, 1, kMaxStepOrdinal);
-    event.stepName =
-        payloadValidator.string("name", event.type == "step.started", 1, kMaxStepNameLength);
+    event.stepName = payloadValidator.string("name", event.type == EventType::StepStarted, 1,
+                                             kMaxStepNameLength);
   } else {
     event.stepOrdinal = payloadValidator.integer("ordinal", false, 1, kMaxStepOrdinal);
   }

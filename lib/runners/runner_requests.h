@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "events/event_type.h"
+
 namespace rj {
 
 constexpr int64_t kMaxClaimWaitSeconds = 30;
@@ -21,17 +23,14 @@ ClaimRequest parseClaimRequest(const std::string& body);
 
 // POST /api/runner/jobs/:id/events {type, payload?}
 struct RunnerEvent {
-  std::string type;
-  std::string payload = "{}";  // serialised JSON object
+  EventType type = EventType::StepOutput;  // one isRunnerEventType() accepts
+  std::string payload = "{}";              // serialised JSON object
   // Decoded from the payload where the type needs it.
   std::optional<int64_t> progressPercent;  // job.progress
   std::optional<int64_t> stepOrdinal;      // step.*
   std::optional<std::string> stepName;     // step.started (required), others (optional)
 };
 RunnerEvent parseRunnerEvent(const std::string& body);
-
-// The event types a runner may post.
-bool isRunnerEventType(const std::string& type);
 
 // POST /api/runner/jobs/:id/complete {result?}: the result serialised, nullopt when absent.
 std::optional<std::string> parseCompletion(const std::string& body);

@@ -220,8 +220,7 @@ bool EventPoller::tick() {
         }
         // Status and last_event_seq come from one row read: once the job is terminal and the
         // watcher has everything up to that seq, nothing can follow.
-        if (isTerminalStatus(update.mark.status) &&
-            watcher->handedSeq_ >= update.mark.lastEventSeq) {
+        if (isTerminal(update.mark.status) && watcher->handedSeq_ >= update.mark.lastEventSeq) {
           watcher->completedStatus_ = update.mark.status;
         }
       }

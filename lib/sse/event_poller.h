@@ -38,7 +38,7 @@ struct StreamFailure {
 // What a stream has to do next: write events, then possibly complete, fail or stop.
 struct StreamBatch {
   std::vector<JobEvent> events;
-  std::optional<std::string> completedStatus;  // the job is terminal and every event is handed
+  std::optional<JobStatus> completedStatus;  // the job is terminal and every event is handed
   std::optional<StreamFailure> failure;
   bool clientGone = false;
   bool timedOut = false;  // nothing happened until the deadline
@@ -63,7 +63,7 @@ class EventWatcher {
   std::condition_variable changed_;
   std::deque<JobEvent> pending_;
   int64_t handedSeq_;  // every event up to this seq is written or pending
-  std::optional<std::string> completedStatus_;
+  std::optional<JobStatus> completedStatus_;
   std::optional<StreamFailure> failure_;
   bool clientGone_ = false;
   int connectionFd_;

@@ -6,7 +6,7 @@
 #include "db/config.h"
 #include "db/retry.h"
 #include "jobs/job.h"
-#include "jobs/job_store.h"
+#include "jobs/job_change.h"
 #include "json/json.h"
 #include "sse/event_poller.h"
 #include "sse/sse_format.h"
@@ -17,9 +17,9 @@ namespace {
 
 constexpr int64_t kReplayBatch = 500;
 
-std::string completeData(const std::string& status) {
+std::string completeData(JobStatus status) {
   JsonWriter out;
-  out.startObject().key("status").string(status).endObject();
+  out.startObject().key("status").string(statusName(status)).endObject();
   return out.take();
 }
 
@@ -64,8 +64,9 @@ int streamThreadCount() {
 }
 
 Response jobEventStream(const std::string& workspaceId, const std::string& jobId, int64_t cursor) {
-  bool exists = withRetry(
-      [&](Connection& connection) { return findJob(connection, workspaceId, jobId).has_value(); });
+  bool exists = withRetry([&](Connection& connection) {
+    return loadJob(connection, jobId, workspaceId, JobLock::None).has_value();
+  });
   if (!exists) throw jobNotFound(jobId);
   Response response;
   response.headers = {{"Content-Type", "text/event-stream; charset=utf-8"},
@@ -112,7 +113,7 @@ void writeJobEvents(StreamWriter& out, const std::string& jobId, int64_t cursor,
     endWithFailure(out, {"Database error", false});
     return;
   }
-  if (isTerminalStatus(mark.status) && cursor >= mark.lastEventSeq) {
+  if (isTerminal(mark.status) && cursor >= mark.lastEventSeq) {
     out.write(sseControlEvent("stream.complete", completeData(mark.status)));
     out.flush();
     return;

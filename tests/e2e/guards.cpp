@@ -32,6 +32,33 @@ TEST(Guards, MissingTokenIs401InTheNestShape) {
   EXPECT_EQ(body["statusCode"].GetInt(), 401);
   EXPECT_STREQ(body["error"].GetString(), "Unauthorized");
   EXPECT_TRUE(body["message"].IsString());
+  EXPECT_STREQ(body["code"].GetString(), "UNAUTHORIZED");
+}
+
+TEST(Guards, EveryRefusalNamesItsCode) {
+  auto code = [](const HttpResponse& response) {
+    auto body = response.json();
+    return body.IsObject() && body.HasMember("code") ? std::string(body["code"].GetString())
+                                                     : std::string("(none)");
+  };
+  EXPECT_EQ(code(s().call("GET", "/api/runner-jobs", s().tokenMember, "")), "INVALID_WORKSPACE_ID");
+  EXPECT_EQ(code(s().call("GET", "/api/runner-jobs", s().tokenOther, s().workspace)),
+            "NOT_A_MEMBER");
+  EXPECT_EQ(code(s().call("POST", "/api/runner-jobs", s().tokenGuest, s().workspace,
+                          R"({"type":"guest.try"})")),
+            "ROLE_FORBIDDEN");
+  EXPECT_EQ(code(s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace,
+                          R"({"type":"x","bogus":1})")),
+            "VALIDATION_FAILED");
+  EXPECT_EQ(code(s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace, "{nope")),
+            "INVALID_JSON");
+  EXPECT_EQ(code(s().call("GET", "/api/runner-jobs/not-a-uuid", s().tokenMember, s().workspace)),
+            "INVALID_ID");
+  EXPECT_EQ(code(s().call("GET", "/api/runner-jobs/00000000-0000-4000-8000-000000000000",
+                          s().tokenMember, s().workspace)),
+            "JOB_NOT_FOUND");
+  EXPECT_EQ(code(s().call("DELETE", "/api/runner-jobs", s().tokenMember, s().workspace)),
+            "METHOD_NOT_ALLOWED");
 }
 
 TEST(Guards, UnknownTokenIs401) {

@@ -264,7 +264,7 @@ TEST(Stream, NoLossNoDuplicatesWithFourWritersAndFiveReconnects) {
         DatabaseThread database;
         for (int n = 0; n < kPerWriter; ++n) {
           s().appendEvent(
-              id, "step.output",
+              id, EventType::StepOutput,
               R"({"writer":)" + std::to_string(writer) + R"(,"n":)" + std::to_string(n) + "}");
           std::this_thread::sleep_for(3ms);
         }
@@ -307,7 +307,8 @@ TEST(StreamDatabaseRestart, ClientGetsRetryableErrorAndResumesWithoutLoss) {
     restarted = true;
     DatabaseThread database;
     discardThreadConnection();
-    for (int n = 0; n < 5; ++n) s().appendEvent(id, "step.output", R"({"afterRestart":true})");
+    for (int n = 0; n < 5; ++n)
+      s().appendEvent(id, EventType::StepOutput, R"({"afterRestart":true})");
     cancelJob(id);
   });
   ResumingReader reader;

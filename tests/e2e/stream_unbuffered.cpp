@@ -55,7 +55,7 @@ TEST(UnbufferedStream, EveryEventArrivesWithinOnePollInterval) {
           replay = since(start);
           // The connection is open and idle: the next event can only arrive if nothing buffers.
           appended = Clock::now();
-          s().appendEvent(id, "step.output", R"({"line":"unbuffered"})");
+          s().appendEvent(id, EventType::StepOutput, R"({"line":"unbuffered"})");
         } else if (last.type == "step.output" && !progress) {
           progress = since(appended);
           auto answer = s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember,

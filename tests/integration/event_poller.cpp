@@ -47,7 +47,7 @@ class EventPollerTest : public DatabaseTest {
   void append(const std::string& jobId, int count) {
     for (int i = 0; i < count; ++i) {
       Transaction transaction(connection());
-      appendEvent(connection(), jobId, "step.output", R"({"n":1})");
+      appendEvent(connection(), jobId, EventType::StepOutput, R"({"n":1})");
       transaction.commit();
     }
   }
@@ -79,7 +79,7 @@ TEST_F(EventPollerTest, CompletionComesWithTheTerminalEvent) {
   auto batches =
       collect(*watch, [](const StreamBatch& batch) { return batch.completedStatus.has_value(); });
   ASSERT_TRUE(batches.back().completedStatus.has_value());
-  EXPECT_EQ(*batches.back().completedStatus, "CANCELLED");
+  EXPECT_EQ(*batches.back().completedStatus, JobStatus::Cancelled);
   EXPECT_EQ(seqsOf(batches), (std::vector<int64_t>{3}));
 }
 

@@ -7,8 +7,8 @@
 
 #include "db/retry.h"
 #include "db/transaction.h"
-#include "events/event_store.h"
 #include "errors/errors.h"
+#include "events/event_store.h"
 #include "jobs/job_store.h"
 #include "json/json.h"
 #include "support/test_database.h"
@@ -25,6 +25,14 @@ class Jobs : public DatabaseTest {
     request.priority = priority;
     request.data = std::move(data);
     return store.create(workspaceId, request, std::nullopt).job;
+  }
+  static std::string codeOf(const std::function<void()>& action) {
+    try {
+      action();
+      return "none";
+    } catch (const HttpError& error) {
+      return errorCodeName(error.code());
+    }
   }
   int statusOf(const std::function<void()>& action) {
     try {
@@ -54,7 +62,7 @@ class Jobs : public DatabaseTest {
 
 TEST_F(Jobs, CreateQueuesTheJobWithTwoEvents) {
   Job job = createJob("build.docker", 7, R"({"image":"x"})");
-  EXPECT_EQ(job.status, "QUEUED");
+  EXPECT_EQ(job.status, JobStatus::Queued);
   EXPECT_EQ(job.priority, 7);
   EXPECT_EQ(job.workspaceId, workspaceId);
   EXPECT_EQ(job.attempt, 1);
@@ -81,9 +89,9 @@ TEST_F(Jobs, AnotherWorkspacesJobIsNotFound) {
   std::string otherWorkspace = createWorkspace("other");
   EXPECT_EQ(statusOf([&] { store.get(otherWorkspace, job.id); }), 404);
   EXPECT_EQ(statusOf([&] { store.cancel(otherWorkspace, job.id); }), 404);
-  EXPECT_EQ(statusOf([&] { store.retry(otherWorkspace, job.id); }), 404);
+  EXPECT_EQ(codeOf([&] { store.retry(otherWorkspace, job.id); }), "JOB_NOT_FOUND");
   EXPECT_EQ(store.list(otherWorkspace, {}).total, 0);
-  EXPECT_EQ(store.get(workspaceId, job.id).job.status, "QUEUED");
+  EXPECT_EQ(store.get(workspaceId, job.id).job.status, JobStatus::Queued);
 }
 
 TEST_F(Jobs, ListFiltersByStatusTypeAndAgentTask) {
@@ -94,12 +102,12 @@ TEST_F(Jobs, ListFiltersByStatusTypeAndAgentTask) {
   JobListQuery query;
   query.type = "alpha";
   EXPECT_EQ(store.list(workspaceId, query).total, 2);
-  query.statuses = {"CANCELLED"};
+  query.statuses = {JobStatus::Cancelled};
   auto cancelled = store.list(workspaceId, query);
   ASSERT_EQ(cancelled.total, 1);
   EXPECT_EQ(cancelled.jobs[0].id, third.id);
   JobListQuery queuedOrCancelled;
-  queuedOrCancelled.statuses = {"QUEUED", "CANCELLED"};
+  queuedOrCancelled.statuses = {JobStatus::Queued, JobStatus::Cancelled};
   EXPECT_EQ(store.list(workspaceId, queuedOrCancelled).total, 3);
 
   NewJob tagged{"gamma", 5, std::nullopt, "11111111-2222-4333-8444-555555555555"};
@@ -142,9 +150,10 @@ TEST_F(Jobs, ListIsNewestFirstAndPaginates) {
 TEST_F(Jobs, CancelEndsTheJobOnceAndRecordsIt) {
   Job job = createJob();
   Job cancelled = store.cancel(workspaceId, job.id);
-  EXPECT_EQ(cancelled.status, "CANCELLED");
+  EXPECT_EQ(cancelled.status, JobStatus::Cancelled);
   EXPECT_TRUE(cancelled.completedAt);
   EXPECT_EQ(statusOf([&] { store.cancel(workspaceId, job.id); }), 409);
+  EXPECT_EQ(codeOf([&] { store.cancel(workspaceId, job.id); }), "JOB_TERMINAL");
   EXPECT_EQ(eventTypes(job.id),
             (std::vector<std::string>{"job.created", "job.queued", "job.cancelled"}));
 }
@@ -169,9 +178,10 @@ TEST_F(Jobs, ConcurrentCancelsLeaveOneTerminalEvent) {
 TEST_F(Jobs, RetryOnlyFromFailedOrCancelled) {
   Job job = createJob();
   EXPECT_EQ(statusOf([&] { store.retry(workspaceId, job.id); }), 409);
+  EXPECT_EQ(codeOf([&] { store.retry(workspaceId, job.id); }), "JOB_NOT_RETRYABLE");
   store.cancel(workspaceId, job.id);
   Job retried = store.retry(workspaceId, job.id);
-  EXPECT_EQ(retried.status, "QUEUED");
+  EXPECT_EQ(retried.status, JobStatus::Queued);
   EXPECT_EQ(*retried.retryOfId, job.id);
   EXPECT_EQ(retried.attempt, 2);
   EXPECT_EQ(eventTypes(retried.id), (std::vector<std::string>{"job.created", "job.queued"}));
@@ -234,7 +244,7 @@ TEST_F(Jobs, ConcurrentAppendsGetGapFreeSequenceNumbers) {
     for (int i = 0; i < perThread; ++i) {
       withRetry([&](Connection& connection) {
         Transaction transaction(connection);
-        appendEvent(connection, job.id, "step.output",
+        appendEvent(connection, job.id, EventType::StepOutput,
                     R"({"writer":)" + std::to_string(writer) + "}");
         transaction.commit();
         return 0;

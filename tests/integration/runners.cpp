@@ -49,6 +49,14 @@ class Runners : public DatabaseTest {
     for (const auto& event : jobs.get(workspaceId, jobId).events) types.push_back(event.type);
     return types;
   }
+  static std::string codeOf(const std::function<void()>& action) {
+    try {
+      action();
+      return "none";
+    } catch (const HttpError& error) {
+      return errorCodeName(error.code());
+    }
+  }
   static int statusOf(const std::function<void()>& action) {
     try {
       action();
@@ -98,7 +106,7 @@ TEST_F(Runners, ClaimMarksRunningWithLeaseAndRecordsStarted) {
   RunnerIdentity runner = runnerFor(type);
   Job claimed = *ClaimService().claim(runner, {});
   EXPECT_EQ(claimed.id, queued.id);
-  EXPECT_EQ(claimed.status, "RUNNING");
+  EXPECT_EQ(claimed.status, JobStatus::Running);
   EXPECT_TRUE(claimed.startedAt.has_value());
   EXPECT_EQ(eventTypes(queued.id),
             (std::vector<std::string>{"job.created", "job.queued", "job.started"}));
@@ -133,7 +141,7 @@ TEST_F(Runners, ClaimOfATypeTheRunnerDoesNotAcceptIs403) {
   Job job = createJob(type);
   RunnerIdentity runner = runnerFor(uniqueType("mine"));
   EXPECT_EQ(statusOf([&] { ClaimService().claim(runner, typesRequest({type})); }), 403);
-  EXPECT_EQ(jobs.get(workspaceId, job.id).job.status, "QUEUED");
+  EXPECT_EQ(jobs.get(workspaceId, job.id).job.status, JobStatus::Queued);
 }
 
 TEST_F(Runners, LongPollReturnsAsSoonAsAJobAppears) {
@@ -210,7 +218,7 @@ TEST_F(Runners, LeaseExpiryRequeuesAndThenFailsAfterMaxAttempts) {
   // The next claim's rescue finds the third lease expired: max_attempts (3) is used up.
   EXPECT_FALSE(shortLease.claim(runner, {}).has_value());
   Job failed = jobs.get(workspaceId, job.id).job;
-  EXPECT_EQ(failed.status, "FAILED");
+  EXPECT_EQ(failed.status, JobStatus::Failed);
   EXPECT_EQ(*failed.error, "Lease expired on attempt 3 of 3");
   EXPECT_TRUE(failed.completedAt.has_value());
   EXPECT_EQ(eventTypes(job.id),
@@ -231,22 +239,25 @@ TEST_F(Runners, ARunnerThatLostItsLeaseCannotCompleteOrReport) {
   LeaseStore leases;
   // Expired but not yet rescued: the lease is gone all the same.
   EXPECT_EQ(statusOf([&] { leases.heartbeat(first, job.id); }), 409);
-  EXPECT_EQ(statusOf([&] { leases.complete(first, job.id, std::nullopt); }), 409);
+  EXPECT_EQ(codeOf([&] { leases.complete(first, job.id, std::nullopt); }), "LEASE_LOST");
   auto reclaimed = ClaimService().claim(second, {});
   ASSERT_TRUE(reclaimed.has_value());
   EXPECT_EQ(reclaimed->attempt, 2);
   EXPECT_EQ(statusOf([&] { leases.complete(first, job.id, std::string("1")); }), 409);
-  EXPECT_EQ(statusOf([&] { leases.fail(first, job.id, "late"); }), 409);
+  EXPECT_EQ(codeOf([&] { leases.fail(first, job.id, "late"); }), "LEASE_LOST");
   EXPECT_EQ(statusOf([&] {
               leases.recordEvent(first, job.id, event("job.progress", R"({"progressPercent":5})"));
             }),
             409);
   Job running = jobs.get(workspaceId, job.id).job;
-  EXPECT_EQ(running.status, "RUNNING");
+  EXPECT_EQ(running.status, JobStatus::Running);
   EXPECT_EQ(running.progressPercent, 0);
   Job completed = leases.complete(second, job.id, std::string(R"({"ok":true})"));
-  EXPECT_EQ(completed.status, "COMPLETED");
+  EXPECT_EQ(completed.status, JobStatus::Completed);
   EXPECT_EQ(*completed.result, R"({"ok":true})");
+  // The first runner, late, finds the job finished by the second.
+  EXPECT_EQ(codeOf([&] { leases.complete(first, job.id, std::nullopt); }), "LEASE_LOST");
+  EXPECT_EQ(codeOf([&] { leases.complete(second, job.id, std::nullopt); }), "JOB_TERMINAL");
 }
 
 TEST_F(Runners, HeartbeatExtendsTheLease) {
@@ -263,7 +274,7 @@ TEST_F(Runners, HeartbeatExtendsTheLease) {
   }
   // 800 ms after a 400 ms claim the job is still ours: the heartbeats renewed it.
   ClaimService().rescueExpiredLeases();
-  EXPECT_EQ(leases.complete(runner, job.id, std::nullopt).status, "COMPLETED");
+  EXPECT_EQ(leases.complete(runner, job.id, std::nullopt).status, JobStatus::Completed);
 }
 
 TEST_F(Runners, CancelReachesTheRunnerOnItsNextHeartbeatAndBlocksCompletion) {
@@ -276,17 +287,17 @@ TEST_F(Runners, CancelReachesTheRunnerOnItsNextHeartbeatAndBlocksCompletion) {
   jobs.cancel(workspaceId, job.id);
   EXPECT_TRUE(leases.heartbeat(runner, job.id).cancelRequested);
   EXPECT_EQ(statusOf([&] { leases.complete(runner, job.id, std::string("1")); }), 409);
-  EXPECT_EQ(statusOf([&] { leases.fail(runner, job.id, "x"); }), 409);
+  EXPECT_EQ(codeOf([&] { leases.fail(runner, job.id, "x"); }), "JOB_CANCELLED");
   EXPECT_EQ(statusOf([&] {
               leases.recordEvent(runner, job.id, event("step.output", R"({"lines":["x"]})"));
             }),
             409);
   Job cancelled = jobs.get(workspaceId, job.id).job;
-  EXPECT_EQ(cancelled.status, "CANCELLED");
+  EXPECT_EQ(cancelled.status, JobStatus::Cancelled);
   EXPECT_FALSE(cancelled.result.has_value());
   EXPECT_EQ(eventTypes(job.id).back(), "job.cancelled");
   // Another runner learns nothing from heartbeating a job it does not hold.
-  EXPECT_EQ(statusOf([&] { leases.heartbeat(runnerFor(type), job.id); }), 409);
+  EXPECT_EQ(codeOf([&] { leases.heartbeat(runnerFor(type), job.id); }), "LEASE_LOST");
 }
 
 TEST_F(Runners, CancelRacingCompletionLeavesExactlyOneTerminalStateAndEvent) {
@@ -317,7 +328,7 @@ TEST_F(Runners, CancelRacingCompletionLeavesExactlyOneTerminalStateAndEvent) {
     }
     EXPECT_EQ(terminalEvents, 1);
     Job final = jobs.get(workspaceId, job.id).job;
-    EXPECT_EQ(final.status, completeStatus == 200 ? "COMPLETED" : "CANCELLED");
+    EXPECT_EQ(final.status, completeStatus == 200 ? JobStatus::Completed : JobStatus::Cancelled);
     EXPECT_EQ(types.back(), completeStatus == 200 ? "job.completed" : "job.cancelled");
     (completeStatus == 200 ? completedWins : cancelWins)++;
   }
@@ -355,13 +366,13 @@ TEST_F(Runners, ProgressAndStepEventsUpdateTheJob) {
   EXPECT_EQ(detail.job.progressPercent, 40);
   ASSERT_EQ(detail.steps.size(), 2u);
   EXPECT_EQ(detail.steps[0].name, "build");
-  EXPECT_EQ(detail.steps[0].status, "COMPLETED");
+  EXPECT_EQ(detail.steps[0].status, JobStatus::Completed);
   EXPECT_TRUE(detail.steps[0].completedAt.has_value());
   EXPECT_EQ(detail.steps[1].name, "test");
-  EXPECT_EQ(detail.steps[1].status, "FAILED");
+  EXPECT_EQ(detail.steps[1].status, JobStatus::Failed);
   EXPECT_EQ(detail.events[4].payload, R"({"ordinal":1,"stream":"stdout","lines":["a","b"]})");
   Job failed = leases.fail(runner, job.id, "exit status 2");
-  EXPECT_EQ(failed.status, "FAILED");
+  EXPECT_EQ(failed.status, JobStatus::Failed);
   EXPECT_EQ(*failed.error, "exit status 2");
   EXPECT_EQ(eventTypes(job.id).back(), "job.failed");
 }
@@ -374,7 +385,7 @@ TEST_F(Runners, ReleaseRequeuesAtOnceKeepingTheAttempt) {
   LeaseStore leases;
   leases.recordEvent(runner, job.id, event("job.progress", R"({"progressPercent":30})"));
   Job released = leases.release(runner, job.id, std::string("runner stopping"));
-  EXPECT_EQ(released.status, "QUEUED");
+  EXPECT_EQ(released.status, JobStatus::Queued);
   EXPECT_EQ(released.attempt, 1);
   auto rows = Query(connection(),
                     "SELECT runner_id, lease_expires_at, release_count FROM runner_jobs"
@@ -400,7 +411,7 @@ TEST_F(Runners, ReleaseRequeuesAtOnceKeepingTheAttempt) {
   ASSERT_TRUE(reclaimed.has_value());
   EXPECT_EQ(reclaimed->id, job.id);
   EXPECT_EQ(reclaimed->attempt, 1);
-  EXPECT_EQ(leases.complete(next, job.id, std::nullopt).status, "COMPLETED");
+  EXPECT_EQ(leases.complete(next, job.id, std::nullopt).status, JobStatus::Completed);
   EXPECT_EQ(eventTypes(job.id),
             (std::vector<std::string>{"job.created", "job.queued", "job.started", "job.progress",
                                       "job.queued", "job.started", "job.completed"}));
@@ -424,7 +435,7 @@ TEST_F(Runners, ReleaseNeedsTheLiveLeaseAndChangesNothingOtherwise) {
   // Expired, not yet rescued: the lease is lost, the release refused.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(statusOf([&] { leases.release(runner, job.id, std::nullopt); }), 409);
-  EXPECT_EQ(jobs.get(workspaceId, job.id).job.status, "RUNNING");
+  EXPECT_EQ(jobs.get(workspaceId, job.id).job.status, JobStatus::Running);
   EXPECT_EQ(eventTypes(job.id).back(), "job.started");
 
   // A cancelled job stays cancelled.
@@ -432,7 +443,7 @@ TEST_F(Runners, ReleaseNeedsTheLiveLeaseAndChangesNothingOtherwise) {
   ASSERT_TRUE(ClaimService().claim(runner, typesRequest({type})).has_value());
   jobs.cancel(workspaceId, other.id);
   EXPECT_EQ(statusOf([&] { leases.release(runner, other.id, std::nullopt); }), 409);
-  EXPECT_EQ(jobs.get(workspaceId, other.id).job.status, "CANCELLED");
+  EXPECT_EQ(jobs.get(workspaceId, other.id).job.status, JobStatus::Cancelled);
   EXPECT_EQ(eventTypes(other.id).back(), "job.cancelled");
 }
 
@@ -449,14 +460,14 @@ TEST_F(Runners, AJobReleasedOverAndOverCostsAttemptsAndEndsFailed) {
     auto claimed = claims.claim(runner, {});
     ASSERT_TRUE(claimed.has_value()) << "release " << release;
     attempts.push_back(claimed->attempt);
-    EXPECT_EQ(leases.release(runner, job.id, std::nullopt).status, "QUEUED");
+    EXPECT_EQ(leases.release(runner, job.id, std::nullopt).status, JobStatus::Queued);
   }
   EXPECT_EQ(attempts, (std::vector<int64_t>{1, 1, 1, 1, 2}));
   auto last = claims.claim(runner, {});
   ASSERT_TRUE(last.has_value());
   EXPECT_EQ(last->attempt, 3);
   Job failed = leases.release(runner, job.id, std::nullopt);
-  EXPECT_EQ(failed.status, "FAILED");
+  EXPECT_EQ(failed.status, JobStatus::Failed);
   EXPECT_EQ(*failed.error, "Released by its runner 6 times; attempt 3 of 3");
   EXPECT_TRUE(failed.completedAt.has_value());
   EXPECT_FALSE(claims.claim(runner, {}).has_value());
@@ -477,7 +488,7 @@ TEST_F(Runners, AnotherWorkspacesRunnerGets404AndAnUnknownJob404) {
   EXPECT_EQ(statusOf([&] { leases.complete(stranger, job.id, std::nullopt); }), 404);
   EXPECT_EQ(statusOf([&] { leases.heartbeat(runner, "00000000-0000-4000-8000-000000000000"); }),
             404);
-  EXPECT_EQ(jobs.get(workspaceId, job.id).job.status, "RUNNING");
+  EXPECT_EQ(jobs.get(workspaceId, job.id).job.status, JobStatus::Running);
 }
 
 TEST_F(Runners, RunnerTokenGuardRejectsMissingUnknownAndRevokedTokens) {

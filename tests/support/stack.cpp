@@ -49,7 +49,7 @@ std::string Stack::admin(const std::string& arguments) const {
   return output;
 }
 
-void Stack::appendEvent(const std::string& jobId, const std::string& type,
+void Stack::appendEvent(const std::string& jobId, EventType type,
                         const std::string& payloadJson) const {
   Transaction transaction(threadConnection());
   rj::appendEvent(threadConnection(), jobId, type, payloadJson);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "events/event_type.h"
 #include "support/http_client.h"
 
 namespace rj::test {
@@ -24,8 +25,7 @@ struct Stack {
   std::string admin(const std::string& arguments) const;
   // Appends a job event straight to the stack's database on this thread's connection, as
   // another process (a runner's request) would.
-  void appendEvent(const std::string& jobId, const std::string& type,
-                   const std::string& payloadJson) const;
+  void appendEvent(const std::string& jobId, EventType type, const std::string& payloadJson) const;
   // A request as `token` in `workspace` (either may be empty to leave the header out).
   HttpResponse call(const std::string& method, const std::string& path, const std::string& token,
                     const std::string& workspace, const std::string& body = "",

@@ -11,7 +11,7 @@ TEST(JobJson, HasEveryContractFieldWithNulls) {
   job.id = "j";
   job.workspaceId = "w";
   job.type = "t";
-  job.status = "QUEUED";
+  job.status = JobStatus::Queued;
   job.createdAt = job.updatedAt = "2026-11-24T12:00:00.000Z";
   auto document = parseJsonBody(toJson(job));
   for (const char* field : {"id", "workspaceId", "type", "status", "priority", "progressPercent",

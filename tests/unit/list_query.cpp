@@ -33,7 +33,7 @@ TEST(JobListQuery, DefaultsArePage1Limit50) {
 
 TEST(JobListQuery, StatusListIsSplitAndChecked) {
   auto query = parseJobListQuery(withQuery({{"status", "QUEUED,RUNNING"}}));
-  EXPECT_EQ(query.statuses, (std::vector<std::string>{"QUEUED", "RUNNING"}));
+  EXPECT_EQ(query.statuses, (std::vector<JobStatus>{JobStatus::Queued, JobStatus::Running}));
   EXPECT_EQ(statusOf({{"status", "queued"}}), 400);
   EXPECT_EQ(statusOf({{"status", "QUEUED,"}}), 400);
   EXPECT_EQ(statusOf({{"status", "QUEUED' OR 1=1 --"}}), 400);

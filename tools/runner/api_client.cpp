@@ -4,7 +4,22 @@
 
 #include <stdexcept>
 
+#include "json/json.h"
+
 namespace rj::runner {
+
+std::string ApiResponse::errorCode() const {
+  if (status < 400) return "";
+  try {
+    rapidjson::Document document = parseJsonBody(body);
+    if (!document.IsObject()) return "";
+    auto code = document.FindMember("code");
+    if (code != document.MemberEnd() && code->value.IsString()) return code->value.GetString();
+  } catch (const std::exception&) {
+    // Not our JSON (a proxy's HTML page, say): no code.
+  }
+  return "";
+}
 
 namespace {
 size_t appendBody(char* data, size_t size, size_t count, void* target) {

@@ -13,6 +13,8 @@ struct ApiResponse {
   bool refused() const { return status >= 400 && status < 500; }
   // Unreachable or a server error (503 while the database is away): retry later.
   bool retryable() const { return status == 0 || status >= 500; }
+  // The machine-readable `code` of an error answer ("JOB_CANCELLED"); empty when there is none.
+  std::string errorCode() const;
 };
 
 class ApiClient {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "child_process.h"
+#include "errors/errors.h"
 #include "json/json.h"
 #include "runners/progress_line.h"
 
@@ -129,9 +130,7 @@ class JobSession {
   ApiResponse call(const std::string& action, const std::string& body) {
     ApiResponse response = api_.post("/api/runner/jobs/" + job_.id + "/" + action, body, 30);
     if (response.status == 409 || response.status == 404) leaseGone_ = true;
-    if (response.status == 409 && response.body.find("was cancelled") != std::string::npos) {
-      cancelled_ = true;
-    }
+    if (response.errorCode() == errorCodeName(ErrorCode::JobCancelled)) cancelled_ = true;
     if (response.status == 0 || response.status >= 400) {
       log("job " + job_.id + " " + action + ": " +
           (response.status ? std::to_string(response.status) + " " + response.body

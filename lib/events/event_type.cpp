@@ -1,0 +1,51 @@
+#include "events/event_type.h"
+
+namespace rj {
+
+namespace {
+struct TypeName {
+  EventType type;
+  const char* name;
+};
+constexpr TypeName kTypeNames[] = {
+    {EventType::JobCreated, "job.created"},     {EventType::JobQueued, "job.queued"},
+    {EventType::JobStarted, "job.started"},     {EventType::JobProgress, "job.progress"},
+    {EventType::JobCompleted, "job.completed"}, {EventType::JobFailed, "job.failed"},
+    {EventType::JobCancelled, "job.cancelled"}, {EventType::StepStarted, "step.started"},
+    {EventType::StepOutput, "step.output"},     {EventType::StepCompleted, "step.completed"},
+    {EventType::StepFailed, "step.failed"},
+};
+}  // namespace
+
+const char* eventTypeName(EventType type) {
+  for (const auto& entry : kTypeNames) {
+    if (entry.type == type) return entry.name;
+  }
+  return "job.created";
+}
+
+std::optional<EventType> parseEventType(std::string_view name) {
+  for (const auto& entry : kTypeNames) {
+    if (name == entry.name) return entry.type;
+  }
+  return std::nullopt;
+}
+
+bool isRunnerEventType(EventType type) {
+  switch (type) {
+    case EventType::StepStarted:
+    case EventType::StepOutput:
+    case EventType::StepCompleted:
+    case EventType::StepFailed:
+    case EventType::JobProgress:
+      return true;
+    default:
+      return false;
+  }
+}
+
+const char* runnerEventTypeNames() {
+  return "step.started, step.output, step.completed, step.failed, job.progress";
+}
+
+}  // namespace rj

@@ -1,0 +1,147 @@
+#include "jobs/job_change.h"
+
+#include <stdexcept>
+#include <type_traits>
+
+#include "events/event_store.h"
+#include "util/time.h"
+
+namespace rj {
+
+const char* const kJobColumns =
+    "id, workspace_id, type, status, priority, progress_percent, data, result, error,"
+    " agent_task_id, retry_of_id, attempt, created_at, updated_at, started_at, completed_at,"
+    " runner_id, lease_expires_at, lease_expires_at > UTC_TIMESTAMP(3) AS lease_live,"
+    " max_attempts, release_count, last_event_seq";
+
+Job readJob(sql::ResultSet& row) {
+  Job job;
+  job.id = row.getString("id");
+  job.workspaceId = row.getString("workspace_id");
+  job.type = row.getString("type");
+  // The column only ever holds names statusName() wrote.
+  job.status = parseJobStatus(std::string(row.getString("status"))).value_or(JobStatus::Pending);
+  job.priority = row.getInt("priority");
+  job.progressPercent = row.getInt("progress_percent");
+  job.data = optionalString(row, "data");
+  job.result = optionalString(row, "result");
+  job.error = optionalString(row, "error");
+  job.agentTaskId = optionalString(row, "agent_task_id");
+  job.retryOfId = optionalString(row, "retry_of_id");
+  job.attempt = row.getInt64("attempt");
+  job.createdAt = toIsoTimestamp(std::string(row.getString("created_at")));
+  job.updatedAt = toIsoTimestamp(std::string(row.getString("updated_at")));
+  job.startedAt = toIsoTimestamp(optionalString(row, "started_at"));
+  job.completedAt = toIsoTimestamp(optionalString(row, "completed_at"));
+  job.runnerId = optionalString(row, "runner_id");
+  job.leaseExpiresAt = toIsoTimestamp(optionalString(row, "lease_expires_at"));
+  job.leaseLive = !row.isNull("lease_live") && row.getBoolean("lease_live");
+  job.maxAttempts = row.getInt64("max_attempts");
+  job.releaseCount = row.getInt64("release_count");
+  job.lastEventSeq = row.getInt64("last_event_seq");
+  return job;
+}
+
+std::optional<Job> loadJob(Connection& connection, const std::string& jobId,
+                           const std::optional<std::string>& workspaceId, JobLock lock) {
+  std::string text = std::string("SELECT ") + kJobColumns + " FROM runner_jobs WHERE id = ?";
+  if (workspaceId) text += " AND workspace_id = ?";
+  if (lock == JobLock::ForUpdate) text += " FOR UPDATE";
+  Query query(connection, text);
+  query.bind(jobId);
+  if (workspaceId) query.bind(*workspaceId);
+  auto rows = query.rows();
+  if (!rows->next()) return std::nullopt;
+  return readJob(*rows);
+}
+
+HttpError jobNotFound(const std::string& jobId) {
+  return NotFound(ErrorCode::JobNotFound, "Runner job with ID " + jobId + " not found");
+}
+
+void JobChange::assign(const char* sql, Value value) {
+  assignments_.push_back({sql, std::move(value)});
+}
+
+void JobChange::setStatus(JobStatus status) {
+  assign("status = ?", std::string(statusName(status)));
+  if (isTerminal(status)) assign("completed_at = UTC_TIMESTAMP(3)");
+}
+
+void JobChange::setResult(const std::optional<std::string>& resultJson) {
+  assign("result = ?", resultJson);
+}
+
+void JobChange::setError(const std::string& error) {
+  assign("error = ?", error);
+}
+
+void JobChange::setProgress(int64_t percent) {
+  assign("progress_percent = ?", percent);
+}
+
+void JobChange::setAttempt(int64_t attempt) {
+  assign("attempt = ?", attempt);
+}
+
+void JobChange::setReleaseCount(int64_t releases) {
+  assign("release_count = ?", releases);
+}
+
+void JobChange::assignRunner(const std::string& runnerId, int64_t leaseMilliseconds) {
+  assign("runner_id = ?", runnerId);
+  extendLease(leaseMilliseconds);
+  assign("started_at = UTC_TIMESTAMP(3)");
+}
+
+void JobChange::extendLease(int64_t leaseMilliseconds) {
+  assign("lease_expires_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND", leaseMilliseconds * 1000);
+}
+
+void JobChange::clearLease() {
+  assign("lease_expires_at = NULL");
+}
+
+void JobChange::clearRunner() {
+  assign("runner_id = NULL");
+  clearLease();
+}
+
+void JobChange::append(EventType type, std::string payloadJson) {
+  events_.emplace_back(type, std::move(payloadJson));
+}
+
+void JobChange::apply() {
+  if (!assignments_.empty()) {
+    std::string text = "UPDATE runner_jobs SET ";
+    for (const auto& assignment : assignments_) text += std::string(assignment.sql) + ", ";
+    text += "updated_at = UTC_TIMESTAMP(3) WHERE id = ?";
+    Query update(connection_, text);
+    for (const auto& assignment : assignments_) {
+      std::visit(
+          [&](const auto& value) {
+            using T = std::decay_t<decltype(value)>;
+            if constexpr (!std::is_same_v<T, std::monostate>) update.bind(value);
+          },
+          assignment.value);
+    }
+    update.bind(job_.id).execute();
+    assignments_.clear();
+  }
+  for (const auto& [type, payload] : events_) appendEvent(connection_, job_.id, type, payload);
+  events_.clear();
+}
+
+Job commitReading(Connection& connection, Transaction& transaction, const std::string& jobId) {
+  auto job = loadJob(connection, jobId, std::nullopt, JobLock::None);
+  if (!job) throw std::logic_error("commitReading: job " + jobId + " vanished in its transaction");
+  transaction.commit();
+  return *job;
+}
+
+Job JobChange::commit(Transaction& transaction) {
+  apply();
+  return commitReading(connection_, transaction, answerId_.value_or(job_.id));
+}
+
+}  // namespace rj

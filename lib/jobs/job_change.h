@@ -1,0 +1,110 @@
+#pragma once
+// One way to change a job: lock its row, let the operation's rule decide (refuse by throwing,
+// or set fields and append events), write the changes and events, read the answer and commit,
+// all in one transaction retried on transient database errors.
+//
+//   Job JobStore::cancel(const std::string& workspaceId, const std::string& jobId) {
+//     return changeJob(workspaceId, jobId, [&](JobChange& job) {
+//       if (isTerminal(job.status())) throw Conflict(ErrorCode::JobTerminal, ...);
+//       job.setStatus(JobStatus::Cancelled);
+//       job.append(EventType::JobCancelled, payload);
+//     });
+//   }
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "db/connection.h"
+#include "db/retry.h"
+#include "db/transaction.h"
+#include "errors/errors.h"
+#include "events/event_type.h"
+#include "jobs/job.h"
+
+namespace rj {
+
+enum class JobLock { None, ForUpdate };
+
+// SELECT list of runner_jobs columns readJob() expects.
+extern const char* const kJobColumns;
+Job readJob(sql::ResultSet& row);
+// The job when it exists (within the workspace, when one is given), locked FOR UPDATE if asked
+// (inside a transaction).
+std::optional<Job> loadJob(Connection& connection, const std::string& jobId,
+                           const std::optional<std::string>& workspaceId, JobLock lock);
+// Reads the job, then commits. The read comes first: withRetry runs the whole operation again
+// when a statement fails, and a read failing after a successful commit would repeat the change.
+Job commitReading(Connection& connection, Transaction& transaction, const std::string& jobId);
+// 404 JOB_NOT_FOUND "Runner job with ID ... not found".
+HttpError jobNotFound(const std::string& jobId);
+
+// A locked job and the changes an operation makes to it; written by apply() or commit().
+class JobChange {
+ public:
+  JobChange(Connection& connection, Job locked)
+      : connection_(connection), job_(std::move(locked)) {}
+
+  // The job as it was locked, before this change.
+  const Job& job() const { return job_; }
+  JobStatus status() const { return job_.status; }
+  const std::string& id() const { return job_.id; }
+  // For statements of the operation's own on other tables (steps), in the same transaction.
+  Connection& connection() { return connection_; }
+
+  // A terminal status also stamps completed_at.
+  void setStatus(JobStatus status);
+  void setResult(const std::optional<std::string>& resultJson);
+  void setError(const std::string& error);
+  void setProgress(int64_t percent);
+  void setAttempt(int64_t attempt);
+  void setReleaseCount(int64_t releases);
+  // RUNNING under `runnerId`: started now, leased for `leaseMilliseconds`.
+  void assignRunner(const std::string& runnerId, int64_t leaseMilliseconds);
+  void extendLease(int64_t leaseMilliseconds);
+  void clearLease();
+  // Back in the queue: no runner, no lease.
+  void clearRunner();
+  // Records an event after the field changes, in the order appended.
+  void append(EventType type, std::string payloadJson = "{}");
+  // The operation answers with another job made in the same transaction (a retry's new job).
+  void answerWith(std::string jobId) { answerId_ = std::move(jobId); }
+
+  // Writes the field changes and events.
+  void apply();
+  // apply(), then commitReading() the job to answer with.
+  Job commit(Transaction& transaction);
+
+ private:
+  using Value = std::variant<std::monostate, int64_t, std::string, std::optional<std::string>>;
+  struct Assignment {
+    const char* sql;  // "status = ?" (column names are the code's, never input)
+    Value value;      // monostate: the SQL has no parameter
+  };
+  void assign(const char* sql, Value value = std::monostate{});
+
+  Connection& connection_;
+  Job job_;
+  std::vector<Assignment> assignments_;
+  std::vector<std::pair<EventType, std::string>> events_;
+  std::optional<std::string> answerId_;
+};
+
+// Changes one job by id: 404 when it is not in the workspace (any workspace when nullopt),
+// otherwise `rule(JobChange&)` decides and the change is committed. Returns the job as committed.
+template <typename Rule>
+Job changeJob(const std::optional<std::string>& workspaceId, const std::string& jobId,
+              Rule&& rule) {
+  return withRetry([&](Connection& connection) {
+    Transaction transaction(connection);
+    auto job = loadJob(connection, jobId, workspaceId, JobLock::ForUpdate);
+    if (!job) throw jobNotFound(jobId);
+    JobChange change(connection, std::move(*job));
+    rule(change);
+    return change.commit(transaction);
+  });
+}
+
+}  // namespace rj
