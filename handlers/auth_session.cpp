@@ -6,18 +6,15 @@
 #include "users/user_store.h"
 
 int main() {
-  return rj::serve({.method = "POST",
-                    .pattern = "/api/auth/session",
-                    .permission = rj::Permission::Authenticated},
-                   [](rj::Request& req, rj::Context& ctx) {
-                     rj::requireNoFields(req.body);
-                     // The guard authenticated this same token and knows how long it lives.
-                     std::string token = rj::requireBearerToken(req);
-                     auto maxAge = rj::boundedSessionMaxAge(ctx.tokenSecondsLeft());
-                     auto cookie = rj::sessionCookie(token, maxAge, req.https);
-                     auto response = rj::json(rj::UserStore().profile(ctx.userId()));
-                     response.headers.emplace_back("Set-Cookie", cookie);
-                     response.headers.emplace_back("Cache-Control", "no-store");
-                     return response;
-                   });
+  return rj::serve("auth_session", [](rj::Request& req, rj::Context& ctx) {
+    rj::requireNoFields(req.body);
+    // The guard authenticated this same token and knows how long it lives.
+    std::string token = rj::requireBearerToken(req);
+    auto maxAge = rj::boundedSessionMaxAge(ctx.tokenSecondsLeft());
+    auto cookie = rj::sessionCookie(token, maxAge, req.https);
+    auto response = rj::json(rj::UserStore().profile(ctx.userId()));
+    response.headers.emplace_back("Set-Cookie", cookie);
+    response.headers.emplace_back("Cache-Control", "no-store");
+    return response;
+  });
 }

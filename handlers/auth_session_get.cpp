@@ -3,12 +3,9 @@
 #include "users/user_store.h"
 
 int main() {
-  return rj::serve({.method = "GET",
-                    .pattern = "/api/auth/session",
-                    .permission = rj::Permission::Authenticated},
-                   [](rj::Request&, rj::Context& ctx) {
-                     auto response = rj::json(rj::UserStore().profile(ctx.userId()));
-                     response.headers.emplace_back("Cache-Control", "no-store");
-                     return response;
-                   });
+  return rj::serve("auth_session_get", [](rj::Request&, rj::Context& ctx) {
+    auto response = rj::json(rj::UserStore().profile(ctx.userId()));
+    response.headers.emplace_back("Cache-Control", "no-store");
+    return response;
+  });
 }

@@ -4,17 +4,13 @@
 #include "sse/sse_format.h"
 
 int main() {
-  return rj::serve({.method = "GET",
-                    .pattern = "/api/runner-jobs/:id/events/stream",
-                    .permission = rj::Permission::WorkspaceAny,
-                    .threads = rj::streamThreadCount()},
-                   [](rj::Request& req, rj::Context& ctx) {
-                     std::string jobId = req.uuidParam("id");
-                     auto lastEventId = req.header("Last-Event-ID");
-                     if (!lastEventId || lastEventId->empty()) {
-                       lastEventId = req.queryValue("lastEventId");
-                     }
-                     auto cursor = rj::parseLastEventId(lastEventId);
-                     return rj::jobEventStream(ctx.workspaceId(), jobId, cursor.value_or(0));
-                   });
+  return rj::serve("events_stream", [](rj::Request& req, rj::Context& ctx) {
+    std::string jobId = req.uuidParam("id");
+    auto lastEventId = req.header("Last-Event-ID");
+    if (!lastEventId || lastEventId->empty()) {
+      lastEventId = req.queryValue("lastEventId");
+    }
+    auto cursor = rj::parseLastEventId(lastEventId);
+    return rj::jobEventStream(ctx.workspaceId(), jobId, cursor.value_or(0));
+  });
 }

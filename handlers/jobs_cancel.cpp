@@ -3,11 +3,8 @@
 #include "json/validation.h"
 
 int main() {
-  return rj::serve({.method = "POST",
-                    .pattern = "/api/runner-jobs/:id/cancel",
-                    .permission = rj::Permission::WorkspaceMember},
-                   [](rj::Request& req, rj::Context& ctx) {
-                     rj::requireNoFields(req.body);
-                     return rj::json(ctx.jobs().cancel(ctx.workspaceId(), req.uuidParam("id")));
-                   });
+  return rj::serve("jobs_cancel", [](rj::Request& req, rj::Context& ctx) {
+    rj::requireNoFields(req.body);
+    return rj::json(ctx.jobs().cancel(ctx.workspaceId(), req.uuidParam("id")));
+  });
 }

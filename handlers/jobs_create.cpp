@@ -2,14 +2,10 @@
 #include "app/serve.h"
 
 int main() {
-  return rj::serve({.method = "POST",
-                    .pattern = "/api/runner-jobs",
-                    .permission = rj::Permission::WorkspaceMember},
-                   [](rj::Request& req, rj::Context& ctx) {
-                     auto key = req.header("Idempotency-Key");
-                     if (key) rj::validateIdempotencyKey(*key);
-                     auto outcome =
-                         ctx.jobs().create(ctx.workspaceId(), rj::parseNewJob(req.body), key);
-                     return rj::json(outcome.job, outcome.created ? 201 : 200);
-                   });
+  return rj::serve("jobs_create", [](rj::Request& req, rj::Context& ctx) {
+    auto key = req.header("Idempotency-Key");
+    if (key) rj::validateIdempotencyKey(*key);
+    auto outcome = ctx.jobs().create(ctx.workspaceId(), rj::parseNewJob(req.body), key);
+    return rj::json(outcome.job, outcome.created ? 201 : 200);
+  });
 }

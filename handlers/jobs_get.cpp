@@ -2,10 +2,7 @@
 #include "app/serve.h"
 
 int main() {
-  return rj::serve({.method = "GET",
-                    .pattern = "/api/runner-jobs/:id",
-                    .permission = rj::Permission::WorkspaceAny},
-                   [](rj::Request& req, rj::Context& ctx) {
-                     return rj::json(ctx.jobs().get(ctx.workspaceId(), req.uuidParam("id")));
-                   });
+  return rj::serve("jobs_get", [](rj::Request& req, rj::Context& ctx) {
+    return rj::json(ctx.jobs().get(ctx.workspaceId(), req.uuidParam("id")));
+  });
 }

@@ -2,9 +2,7 @@
 #include "app/serve.h"
 
 int main() {
-  return rj::serve(
-      {.method = "GET", .pattern = "/api/runner-jobs", .permission = rj::Permission::WorkspaceAny},
-      [](rj::Request& req, rj::Context& ctx) {
-        return rj::json(ctx.jobs().list(ctx.workspaceId(), rj::parseJobListQuery(req)));
-      });
+  return rj::serve("jobs_list", [](rj::Request& req, rj::Context& ctx) {
+    return rj::json(ctx.jobs().list(ctx.workspaceId(), rj::parseJobListQuery(req)));
+  });
 }

@@ -3,11 +3,8 @@
 #include "json/validation.h"
 
 int main() {
-  return rj::serve({.method = "POST",
-                    .pattern = "/api/runner-jobs/:id/retry",
-                    .permission = rj::Permission::WorkspaceMember},
-                   [](rj::Request& req, rj::Context& ctx) {
-                     rj::requireNoFields(req.body);
-                     return rj::json(ctx.jobs().retry(ctx.workspaceId(), req.uuidParam("id")), 201);
-                   });
+  return rj::serve("jobs_retry", [](rj::Request& req, rj::Context& ctx) {
+    rj::requireNoFields(req.body);
+    return rj::json(ctx.jobs().retry(ctx.workspaceId(), req.uuidParam("id")), 201);
+  });
 }

@@ -2,13 +2,8 @@
 #include "app/serve.h"
 
 int main() {
-  // A long-poll claim holds its thread for up to waitSeconds: give the endpoint more of them.
-  return rj::serve({.method = "POST",
-                    .pattern = "/api/runner/claim",
-                    .permission = rj::Permission::Runner,
-                    .threads = 8},
-                   [](rj::Request& req, rj::Context& ctx) {
-                     auto job = ctx.claims().claim(ctx.runner(), rj::parseClaimRequest(req.body));
-                     return job ? rj::json(*job) : rj::noContent();
-                   });
+  return rj::serve("runner_claim", [](rj::Request& req, rj::Context& ctx) {
+    auto job = ctx.claims().claim(ctx.runner(), rj::parseClaimRequest(req.body));
+    return job ? rj::json(*job) : rj::noContent();
+  });
 }

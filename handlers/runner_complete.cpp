@@ -2,12 +2,8 @@
 #include "app/serve.h"
 
 int main() {
-  return rj::serve(
-      {.method = "POST",
-       .pattern = "/api/runner/jobs/:id/complete",
-       .permission = rj::Permission::Runner},
-      [](rj::Request& req, rj::Context& ctx) {
-        auto result = rj::parseCompletion(req.body);
-        return rj::json(ctx.leases().complete(ctx.runner(), req.uuidParam("id"), result));
-      });
+  return rj::serve("runner_complete", [](rj::Request& req, rj::Context& ctx) {
+    auto result = rj::parseCompletion(req.body);
+    return rj::json(ctx.leases().complete(ctx.runner(), req.uuidParam("id"), result));
+  });
 }

@@ -2,12 +2,8 @@
 #include "app/serve.h"
 
 int main() {
-  return rj::serve({.method = "POST",
-                    .pattern = "/api/runner/jobs/:id/events",
-                    .permission = rj::Permission::Runner},
-                   [](rj::Request& req, rj::Context& ctx) {
-                     auto event = rj::parseRunnerEvent(req.body);
-                     return rj::json(
-                         ctx.leases().recordEvent(ctx.runner(), req.uuidParam("id"), event), 201);
-                   });
+  return rj::serve("runner_events", [](rj::Request& req, rj::Context& ctx) {
+    auto event = rj::parseRunnerEvent(req.body);
+    return rj::json(ctx.leases().recordEvent(ctx.runner(), req.uuidParam("id"), event), 201);
+  });
 }

@@ -2,11 +2,8 @@
 #include "app/serve.h"
 
 int main() {
-  return rj::serve({.method = "POST",
-                    .pattern = "/api/runner/jobs/:id/fail",
-                    .permission = rj::Permission::Runner},
-                   [](rj::Request& req, rj::Context& ctx) {
-                     auto error = rj::parseFailure(req.body);
-                     return rj::json(ctx.leases().fail(ctx.runner(), req.uuidParam("id"), error));
-                   });
+  return rj::serve("runner_fail", [](rj::Request& req, rj::Context& ctx) {
+    auto error = rj::parseFailure(req.body);
+    return rj::json(ctx.leases().fail(ctx.runner(), req.uuidParam("id"), error));
+  });
 }

@@ -3,11 +3,8 @@
 #include "json/validation.h"
 
 int main() {
-  return rj::serve({.method = "POST",
-                    .pattern = "/api/runner/jobs/:id/heartbeat",
-                    .permission = rj::Permission::Runner},
-                   [](rj::Request& req, rj::Context& ctx) {
-                     rj::requireNoFields(req.body);
-                     return rj::json(ctx.leases().heartbeat(ctx.runner(), req.uuidParam("id")));
-                   });
+  return rj::serve("runner_heartbeat", [](rj::Request& req, rj::Context& ctx) {
+    rj::requireNoFields(req.body);
+    return rj::json(ctx.leases().heartbeat(ctx.runner(), req.uuidParam("id")));
+  });
 }

@@ -2,12 +2,8 @@
 #include "app/serve.h"
 
 int main() {
-  return rj::serve(
-      {.method = "POST",
-       .pattern = "/api/runner/jobs/:id/release",
-       .permission = rj::Permission::Runner},
-      [](rj::Request& req, rj::Context& ctx) {
-        auto reason = rj::parseRelease(req.body);
-        return rj::json(ctx.leases().release(ctx.runner(), req.uuidParam("id"), reason));
-      });
+  return rj::serve("runner_release", [](rj::Request& req, rj::Context& ctx) {
+    auto reason = rj::parseRelease(req.body);
+    return rj::json(ctx.leases().release(ctx.runner(), req.uuidParam("id"), reason));
+  });
 }

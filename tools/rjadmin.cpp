@@ -71,7 +71,7 @@ std::string requireUuid(const std::string& text, const char* what) {
 int run(const std::string& command, const Options& options) {
   if (command == "routes") {
     for (const auto& route : rj::apiRoutes()) {
-      std::cout << route.method << '\t' << rj::patternRegex(route.pattern) << '\t' << route.handler
+      std::cout << route.method << '\t' << rj::patternRegex(route.pattern) << '\t' << route.name
                 << '\n';
     }
     return 0;

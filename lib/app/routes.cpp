@@ -3,25 +3,36 @@
 namespace rj {
 
 const std::vector<ApiRoute>& apiRoutes() {
+  using P = Permission;
   static const std::vector<ApiRoute> routes = {
-      {"GET", "/api/health", "health"},
-      {"GET", "/api/auth/session", "auth_session_get"},
-      {"POST", "/api/auth/session", "auth_session"},
-      {"DELETE", "/api/auth/session", "auth_session_end"},
-      {"GET", "/api/runner-jobs", "jobs_list"},
-      {"POST", "/api/runner-jobs", "jobs_create"},
-      {"GET", "/api/runner-jobs/:id", "jobs_get"},
-      {"POST", "/api/runner-jobs/:id/cancel", "jobs_cancel"},
-      {"POST", "/api/runner-jobs/:id/retry", "jobs_retry"},
-      {"GET", "/api/runner-jobs/:id/events/stream", "events_stream"},
-      {"POST", "/api/runner/claim", "runner_claim"},
-      {"POST", "/api/runner/jobs/:id/heartbeat", "runner_heartbeat"},
-      {"POST", "/api/runner/jobs/:id/events", "runner_events"},
-      {"POST", "/api/runner/jobs/:id/complete", "runner_complete"},
-      {"POST", "/api/runner/jobs/:id/fail", "runner_fail"},
-      {"POST", "/api/runner/jobs/:id/release", "runner_release"},
+      {"health", "GET", "/api/health", P::Public},
+      {"auth_session_get", "GET", "/api/auth/session", P::Authenticated},
+      {"auth_session", "POST", "/api/auth/session", P::Authenticated},
+      // Public: a stale or revoked cookie must still be clearable.
+      {"auth_session_end", "DELETE", "/api/auth/session", P::Public},
+      {"jobs_list", "GET", "/api/runner-jobs", P::WorkspaceAny},
+      {"jobs_create", "POST", "/api/runner-jobs", P::WorkspaceMember},
+      {"jobs_get", "GET", "/api/runner-jobs/:id", P::WorkspaceAny},
+      {"jobs_cancel", "POST", "/api/runner-jobs/:id/cancel", P::WorkspaceMember},
+      {"jobs_retry", "POST", "/api/runner-jobs/:id/retry", P::WorkspaceMember},
+      {"events_stream", "GET", "/api/runner-jobs/:id/events/stream", P::WorkspaceAny,
+       ThreadPool::Stream},
+      // A long-poll claim holds its thread for up to waitSeconds.
+      {"runner_claim", "POST", "/api/runner/claim", P::Runner, ThreadPool::LongPoll},
+      {"runner_heartbeat", "POST", "/api/runner/jobs/:id/heartbeat", P::Runner},
+      {"runner_events", "POST", "/api/runner/jobs/:id/events", P::Runner},
+      {"runner_complete", "POST", "/api/runner/jobs/:id/complete", P::Runner},
+      {"runner_fail", "POST", "/api/runner/jobs/:id/fail", P::Runner},
+      {"runner_release", "POST", "/api/runner/jobs/:id/release", P::Runner},
   };
   return routes;
+}
+
+const ApiRoute* findApiRoute(std::string_view name) {
+  for (const auto& route : apiRoutes()) {
+    if (route.name == name) return &route;
+  }
+  return nullptr;
 }
 
 std::vector<Route> routeTable() {

@@ -1,5 +1,6 @@
 #include "app/serve.h"
 
+#include <climits>
 #include <cstdio>
 
 #include "app/routes.h"
@@ -10,6 +11,7 @@
 #include "db/database_error.h"
 #include "errors/errors.h"
 #include "http/server.h"
+#include "sse/event_stream.h"
 
 namespace rj {
 
@@ -48,14 +50,21 @@ void requireJsonBody(const Request& request) {
   throw MethodNotAllowed(allow);
 }
 
-int threadCount(int fallback) {
-  std::string configured = setting("RJ_THREADS");
-  if (configured.empty()) return fallback;
-  try {
-    return std::max(1, std::stoi(configured));
-  } catch (const std::exception&) {
-    return fallback;
+int64_t poolSize(ThreadPool pool) {
+  switch (pool) {
+    case ThreadPool::LongPoll:
+      return 8;
+    case ThreadPool::Stream:
+      return streamThreadCount();
+    case ThreadPool::Default:
+      break;
   }
+  return 2;
+}
+
+// RJ_THREADS, when set, wins over the endpoint's own pool size.
+int threadCount(int64_t poolSize) {
+  return static_cast<int>(integerSetting("RJ_THREADS", poolSize, 1, INT_MAX));
 }
 
 std::shared_ptr<void> openDatabaseThread() {
@@ -64,13 +73,13 @@ std::shared_ptr<void> openDatabaseThread() {
 
 }  // namespace
 
-int serve(const Endpoint& endpoint, const EndpointHandler& handler) {
-  RequestHandler handle = [&](Request& request, Channel& channel) {
-    auto params = matchRoute(endpoint.pattern, request.path);
-    if (!params || request.method != endpoint.method) throwUnrouted(request);
+RequestHandler endpointHandler(const ApiRoute& route, const EndpointHandler& handler) {
+  return [route, handler](Request& request, Channel& channel) {
+    auto params = matchRoute(route.pattern, request.path);
+    if (!params || request.method != route.method) throwUnrouted(request);
     request.params = std::move(*params);
     try {
-      Context context = guard(endpoint.permission, request);
+      Context context = guard(route.permission, request);
       request.readBody(channel);
       requireJsonBody(request);
       return handler(request, context);
@@ -85,12 +94,26 @@ int serve(const Endpoint& endpoint, const EndpointHandler& handler) {
       throw;
     }
   };
-  return runServer(threadCount(endpoint.threads), handle, openDatabaseThread);
+}
+
+RequestHandler fallbackHandler() {
+  return [](Request& request, Channel&) -> Response { throwUnrouted(request); };
+}
+
+int serve(const char* name, const EndpointHandler& handler) {
+  const ApiRoute* route = findApiRoute(name);
+  if (!route) {
+    std::fprintf(stderr,
+                 "runner-jobs: no route named \"%s\" in the route table (lib/app/routes.cpp)\n",
+                 name);
+    return 1;
+  }
+  return runServer(threadCount(poolSize(route->pool)), endpointHandler(*route, handler),
+                   openDatabaseThread);
 }
 
 int serveFallback() {
-  RequestHandler handle = [](Request& request, Channel&) -> Response { throwUnrouted(request); };
-  return runServer(threadCount(1), handle, nullptr);
+  return runServer(threadCount(1), fallbackHandler(), nullptr);
 }
 
 }  // namespace rj

@@ -5,23 +5,17 @@
 #include <optional>
 #include <string>
 
+#include "app/routes.h"
 #include "auth/role.h"
 #include "auth/runner_guard.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "http/server.h"
 #include "jobs/job_store.h"
 #include "runners/claim_service.h"
 #include "runners/lease_store.h"
 
 namespace rj {
-
-struct Endpoint {
-  const char* method;
-  const char* pattern;
-  Permission permission;
-  // Serving threads per process; RJ_THREADS overrides it.
-  int threads = 2;
-};
 
 // Who is calling and where, as the guards established it.
 class Context {
@@ -52,9 +46,17 @@ Context guard(Permission permission, const Request& request);
 
 using EndpointHandler = std::function<Response(Request&, Context&)>;
 
-// Serves one endpoint until stopped (FastCGI) or for one request (CGI).
-int serve(const Endpoint& endpoint, const EndpointHandler& handler);
+// Serves the endpoint of the route table's row `name` (lib/app/routes.cpp) until stopped
+// (FastCGI) or for one request (CGI). Without such a row it says so on stderr and returns 1.
+int serve(const char* name, const EndpointHandler& handler);
 // Answers what no endpoint serves: 404 for an unknown path, 405 with Allow for a known one.
 int serveFallback();
+
+// One request of `route`, as serve() runs it: route match (404/405), guards (401/400/403), body
+// (413), content type (415), the endpoint's handler; database trouble becomes 503. answer() on
+// any channel drives it, which is how the tests run the pipeline without a web server.
+RequestHandler endpointHandler(const ApiRoute& route, const EndpointHandler& handler);
+// The fallback's request handler: 404 or 405 from the route table.
+RequestHandler fallbackHandler();
 
 }  // namespace rj

@@ -1,5 +1,6 @@
 #include "db/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -51,6 +52,16 @@ std::string setting(const std::string& name, const std::string& fallback) {
   if (auto found = file.find(name); found != file.end()) return found->second;
   if (const char* value = std::getenv(name.c_str())) return value;
   return fallback;
+}
+
+int64_t integerSetting(const std::string& name, int64_t fallback, int64_t low, int64_t high) {
+  std::string text = setting(name);
+  if (text.empty()) return fallback;
+  try {
+    return std::clamp<int64_t>(std::stoll(text), low, high);
+  } catch (const std::exception&) {
+    return fallback;
+  }
 }
 
 DbConfig loadDbConfig() {

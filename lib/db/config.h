@@ -1,6 +1,7 @@
 #pragma once
 // Database settings from RJ_DB_* environment variables, or from the file named by RJ_CONFIG
 // (shared hosting and mod_fcgid often cannot set environment; the file uses the same names).
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -21,5 +22,8 @@ std::map<std::string, std::string> parseConfigFile(const std::string& text);
 DbConfig loadDbConfig();
 // A setting by name from the RJ_CONFIG file or the environment; fallback when neither has it.
 std::string setting(const std::string& name, const std::string& fallback = "");
+// An integer setting clamped to [low, high]; fallback when it is unset or does not start with a
+// number ("12s" reads as 12), so a malformed value never takes a program down.
+int64_t integerSetting(const std::string& name, int64_t fallback, int64_t low, int64_t high);
 
 }  // namespace rj

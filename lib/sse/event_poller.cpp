@@ -18,16 +18,6 @@ namespace {
 constexpr size_t kMaxPendingEvents = 2000;
 constexpr int64_t kEventsPerRead = 1000;
 
-int boundedSetting(const char* name, int fallback, int low, int high) {
-  std::string text = setting(name);
-  if (text.empty()) return fallback;
-  try {
-    return std::clamp(std::stoi(text), low, high);
-  } catch (const std::exception&) {
-    return fallback;
-  }
-}
-
 struct JobSnapshot {
   std::string jobId;
   std::vector<std::shared_ptr<EventWatcher>> watchers;
@@ -44,8 +34,8 @@ struct JobUpdate {
 
 PollerSettings pollerSettingsFromConfig() {
   PollerSettings settings;
-  int idle = boundedSetting("RJ_STREAM_POLL_MS", 50, 10, 1000);
-  int fast = boundedSetting("RJ_STREAM_FAST_POLL_MS", 20, 5, idle);
+  int64_t idle = integerSetting("RJ_STREAM_POLL_MS", 50, 10, 1000);
+  int64_t fast = integerSetting("RJ_STREAM_FAST_POLL_MS", 20, 5, idle);
   settings.idleInterval = std::chrono::milliseconds(idle);
   settings.fastInterval = std::chrono::milliseconds(fast);
   return settings;

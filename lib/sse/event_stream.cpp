@@ -43,24 +43,14 @@ void endWithFailure(StreamWriter& out, const StreamFailure& failure) {
 
 StreamSettings streamSettingsFromConfig() {
   StreamSettings settings;
-  std::string text = setting("RJ_STREAM_KEEPALIVE_SECONDS");
-  try {
-    if (!text.empty())
-      settings.keepAlive = std::chrono::seconds(std::clamp(std::stoi(text), 1, 300));
-  } catch (const std::exception&) {
-    // Keep the default for an unreadable value.
-  }
+  auto defaultSeconds = std::chrono::duration_cast<std::chrono::seconds>(settings.keepAlive);
+  settings.keepAlive = std::chrono::seconds(
+      integerSetting("RJ_STREAM_KEEPALIVE_SECONDS", defaultSeconds.count(), 1, 300));
   return settings;
 }
 
 int streamThreadCount() {
-  std::string text = setting("RJ_STREAM_THREADS");
-  try {
-    if (!text.empty()) return std::clamp(std::stoi(text), 1, 4096);
-  } catch (const std::exception&) {
-    // The default for an unreadable value.
-  }
-  return 64;
+  return static_cast<int>(integerSetting("RJ_STREAM_THREADS", 64, 1, 4096));
 }
 
 Response jobEventStream(const std::string& workspaceId, const std::string& jobId, int64_t cursor) {
