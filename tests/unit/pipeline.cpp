@@ -52,6 +52,12 @@ std::string messageOf(const FakeChannel& channel) {
   return document["message"].IsString() ? document["message"].GetString() : "";
 }
 
+std::string codeOf(const FakeChannel& channel) {
+  auto document = parseJsonBody(channel.body());
+  return document.HasMember("code") && document["code"].IsString() ? document["code"].GetString()
+                                                                   : "(none)";
+}
+
 const ApiRoute& row(const char* name) {
   const ApiRoute* route = findApiRoute(name);
   if (!route) throw std::logic_error(std::string("no route ") + name);
@@ -64,6 +70,7 @@ TEST(Pipeline, UnknownPathIs404) {
   auto channel = answered(row("jobs_get"), FakeChannel("GET", "/api/no-such-thing"));
   EXPECT_EQ(channel.status(), 404);
   EXPECT_EQ(messageOf(channel), "Cannot GET /api/no-such-thing");
+  EXPECT_EQ(codeOf(channel), "ROUTE_NOT_FOUND");
   EXPECT_EQ(channel.header("Content-Type"), "application/json; charset=utf-8");
 }
 
@@ -71,6 +78,7 @@ TEST(Pipeline, WrongMethodIs405WithEveryAllowedMethod) {
   auto channel = answered(row("jobs_get"), FakeChannel("DELETE", "/api/runner-jobs/" + kJobId));
   EXPECT_EQ(channel.status(), 405);
   EXPECT_EQ(channel.header("Allow"), "GET");
+  EXPECT_EQ(codeOf(channel), "METHOD_NOT_ALLOWED");
 
   auto list = answered(row("jobs_list"), FakeChannel("PUT", "/api/runner-jobs"));
   EXPECT_EQ(list.status(), 405);
@@ -95,6 +103,7 @@ TEST(Pipeline, MissingTokenIs401BeforeTheBodyIsRead) {
   auto channel = answered(row("jobs_create"), std::move(request));
   EXPECT_EQ(channel.status(), 401);
   EXPECT_EQ(messageOf(channel), "Missing bearer token");
+  EXPECT_EQ(codeOf(channel), "UNAUTHORIZED");
   EXPECT_EQ(channel.bodyBytesRead(), 0u);
   EXPECT_TRUE(channel.discardedUnreadBody());
 }
@@ -136,6 +145,7 @@ TEST(Pipeline, MalformedContentLengthIs400) {
                               {{"CONTENT_TYPE", "application/json"}, {"CONTENT_LENGTH", "1e3"}}));
   EXPECT_EQ(channel.status(), 400);
   EXPECT_EQ(messageOf(channel), "Invalid Content-Length");
+  EXPECT_EQ(codeOf(channel), "INVALID_CONTENT_LENGTH");
 }
 
 TEST(Pipeline, BodyThatIsNotJsonIs415) {
@@ -144,6 +154,7 @@ TEST(Pipeline, BodyThatIsNotJsonIs415) {
                               {{"CONTENT_TYPE", "application/x-www-form-urlencoded"}}, "a=1"));
   EXPECT_EQ(channel.status(), 415);
   EXPECT_EQ(messageOf(channel), "Content-Type must be application/json");
+  EXPECT_EQ(codeOf(channel), "UNSUPPORTED_MEDIA_TYPE");
 
   auto untyped = answered(kEchoRoute, FakeChannel("POST", "/api/test/" + kJobId, {}, "{}"));
   EXPECT_EQ(untyped.status(), 415);
@@ -158,6 +169,7 @@ TEST(Pipeline, BadUuidInThePathIs400) {
   auto channel = answered(kEchoRoute, FakeChannel("POST", "/api/test/not-a-uuid"));
   EXPECT_EQ(channel.status(), 400);
   EXPECT_EQ(messageOf(channel), "Validation failed (uuid is expected)");
+  EXPECT_EQ(codeOf(channel), "INVALID_ID");
 }
 
 TEST(Pipeline, HandlerGetsParamsQueryAndBody) {
@@ -180,6 +192,7 @@ TEST(Pipeline, UnexpectedExceptionIs500WithoutItsText) {
                [](Request&, Context&) -> Response { throw std::runtime_error("secret detail"); });
   EXPECT_EQ(channel.status(), 500);
   EXPECT_EQ(messageOf(channel), "Internal server error");
+  EXPECT_EQ(codeOf(channel), "INTERNAL_ERROR");
   EXPECT_EQ(channel.body().find("secret"), std::string::npos);
 }
 
@@ -192,6 +205,7 @@ TEST(Pipeline, DatabaseTroubleIs503WithRetryAfter) {
   EXPECT_EQ(channel.status(), 503);
   EXPECT_EQ(channel.header("Retry-After"), "2");
   EXPECT_EQ(messageOf(channel), "Database temporarily unavailable, retry later");
+  EXPECT_EQ(codeOf(channel), "DATABASE_UNAVAILABLE");
 }
 
 TEST(Pipeline, StreamedAnswerSendsHeadersFirstWithoutContentLength) {
