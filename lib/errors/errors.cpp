@@ -1,15 +1,12 @@
 #include "errors/errors.h"
 
+#include "util/enum_names.h"
+
 namespace rj {
 
 namespace {
-struct CodeName {
-  ErrorCode code;
-  const char* name;
-};
-
 // The one place a code gets its name.
-constexpr CodeName kCodeNames[] = {
+constexpr EnumName<ErrorCode> kCodeNames[] = {
     {ErrorCode::ValidationFailed, "VALIDATION_FAILED"},
     {ErrorCode::InvalidJson, "INVALID_JSON"},
     {ErrorCode::InvalidId, "INVALID_ID"},
@@ -38,16 +35,13 @@ constexpr CodeName kCodeNames[] = {
 }  // namespace
 
 const char* errorCodeName(ErrorCode code) {
-  for (const auto& entry : kCodeNames) {
-    if (entry.code == code) return entry.name;
-  }
-  return "INTERNAL_ERROR";
+  return nameIn(kCodeNames, code, "INTERNAL_ERROR");
 }
 
 const std::vector<ErrorCode>& allErrorCodes() {
   static const std::vector<ErrorCode> codes = [] {
     std::vector<ErrorCode> all;
-    for (const auto& entry : kCodeNames) all.push_back(entry.code);
+    for (const auto& entry : kCodeNames) all.push_back(entry.value);
     return all;
   }();
   return codes;

@@ -1,13 +1,11 @@
 #include "events/event_type.h"
 
+#include "util/enum_names.h"
+
 namespace rj {
 
 namespace {
-struct TypeName {
-  EventType type;
-  const char* name;
-};
-constexpr TypeName kTypeNames[] = {
+constexpr EnumName<EventType> kTypeNames[] = {
     {EventType::JobCreated, "job.created"},     {EventType::JobQueued, "job.queued"},
     {EventType::JobStarted, "job.started"},     {EventType::JobProgress, "job.progress"},
     {EventType::JobCompleted, "job.completed"}, {EventType::JobFailed, "job.failed"},
@@ -18,17 +16,11 @@ constexpr TypeName kTypeNames[] = {
 }  // namespace
 
 const char* eventTypeName(EventType type) {
-  for (const auto& entry : kTypeNames) {
-    if (entry.type == type) return entry.name;
-  }
-  return "job.created";
+  return nameIn(kTypeNames, type, "job.created");
 }
 
 std::optional<EventType> parseEventType(std::string_view name) {
-  for (const auto& entry : kTypeNames) {
-    if (name == entry.name) return entry.type;
-  }
-  return std::nullopt;
+  return valueIn(kTypeNames, name);
 }
 
 bool isRunnerEventType(EventType type) {

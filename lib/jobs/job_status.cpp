@@ -1,13 +1,11 @@
 #include "jobs/job_status.h"
 
+#include "util/enum_names.h"
+
 namespace rj {
 
 namespace {
-struct StatusName {
-  JobStatus status;
-  const char* name;
-};
-constexpr StatusName kStatusNames[] = {
+constexpr EnumName<JobStatus> kStatusNames[] = {
     {JobStatus::Pending, "PENDING"}, {JobStatus::Queued, "QUEUED"},
     {JobStatus::Running, "RUNNING"}, {JobStatus::Completed, "COMPLETED"},
     {JobStatus::Failed, "FAILED"},   {JobStatus::Cancelled, "CANCELLED"},
@@ -15,17 +13,11 @@ constexpr StatusName kStatusNames[] = {
 }  // namespace
 
 const char* statusName(JobStatus status) {
-  for (const auto& entry : kStatusNames) {
-    if (entry.status == status) return entry.name;
-  }
-  return "PENDING";
+  return nameIn(kStatusNames, status, "PENDING");
 }
 
 std::optional<JobStatus> parseJobStatus(std::string_view name) {
-  for (const auto& entry : kStatusNames) {
-    if (name == entry.name) return entry.status;
-  }
-  return std::nullopt;
+  return valueIn(kStatusNames, name);
 }
 
 bool isTerminal(JobStatus status) {

@@ -11,6 +11,7 @@
 #include "events/event_store.h"
 #include "jobs/job_store.h"
 #include "json/json.h"
+#include "support/outcome.h"
 #include "support/test_database.h"
 
 namespace rj::test {
@@ -25,22 +26,6 @@ class Jobs : public DatabaseTest {
     request.priority = priority;
     request.data = std::move(data);
     return store.create(workspaceId, request, std::nullopt).job;
-  }
-  static std::string codeOf(const std::function<void()>& action) {
-    try {
-      action();
-      return "none";
-    } catch (const HttpError& error) {
-      return errorCodeName(error.code());
-    }
-  }
-  int statusOf(const std::function<void()>& action) {
-    try {
-      action();
-      return 200;
-    } catch (const HttpError& error) {
-      return error.status();
-    }
   }
   std::vector<std::string> eventTypes(const std::string& jobId) {
     std::vector<std::string> types;

@@ -16,6 +16,7 @@
 #include "jobs/job_store.h"
 #include "runners/claim_service.h"
 #include "runners/lease_store.h"
+#include "support/outcome.h"
 #include "support/test_database.h"
 
 namespace rj::test {
@@ -48,22 +49,6 @@ class Runners : public DatabaseTest {
     std::vector<std::string> types;
     for (const auto& event : jobs.get(workspaceId, jobId).events) types.push_back(event.type);
     return types;
-  }
-  static std::string codeOf(const std::function<void()>& action) {
-    try {
-      action();
-      return "none";
-    } catch (const HttpError& error) {
-      return errorCodeName(error.code());
-    }
-  }
-  static int statusOf(const std::function<void()>& action) {
-    try {
-      action();
-      return 200;
-    } catch (const HttpError& error) {
-      return error.status();
-    }
   }
   static void onThreads(int threads, const std::function<void(int)>& work) {
     std::vector<std::thread> pool;
