@@ -11,6 +11,6 @@ int main() {
       lastEventId = req.queryValue("lastEventId");
     }
     auto cursor = rj::parseLastEventId(lastEventId);
-    return rj::jobEventStream(ctx.workspaceId(), jobId, cursor.value_or(0));
+    return rj::jobEventStream(ctx.userId(), ctx.workspaceId(), jobId, cursor.value_or(0));
   });
 }

@@ -18,11 +18,12 @@ int64_t appendEvent(Connection& connection, const std::string& jobId, EventType 
                         .execute();
   if (updated != 1) throw std::runtime_error("appendEvent: job " + jobId + " does not exist");
   Query(connection,
-        "INSERT INTO job_events (job_id, seq, type, payload, created_at)"
-        " VALUES (?, LAST_INSERT_ID(), ?, ?, UTC_TIMESTAMP(3))")
+        "INSERT INTO job_events (job_id, seq, type, payload, payload_bytes, created_at)"
+        " VALUES (?, LAST_INSERT_ID(), ?, ?, ?, UTC_TIMESTAMP(3))")
       .bind(jobId)
       .bind(eventTypeName(type))
       .bind(payloadJson)
+      .bind(static_cast<int64_t>(payloadJson.size()))
       .execute();
   auto rows = Query(connection, "SELECT LAST_INSERT_ID() AS seq").rows();
   rows->next();
@@ -30,13 +31,20 @@ int64_t appendEvent(Connection& connection, const std::string& jobId, EventType 
 }
 
 std::vector<JobEvent> readEventsAfter(Connection& connection, const std::string& jobId,
-                                      int64_t afterSeq, int64_t limit) {
+                                      int64_t afterSeq, int64_t limit, int64_t maxPayloadBytes) {
+  // The batch is chosen from the stored sizes alone; only the chosen payloads are read.
   auto rows = Query(connection,
-                    "SELECT job_id, seq, type, payload, created_at FROM job_events"
-                    " WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?")
+                    "SELECT e.job_id, e.seq, e.type, e.payload, e.created_at FROM job_events e"
+                    " JOIN (SELECT seq FROM (SELECT seq, SUM(payload_bytes) OVER (ORDER BY seq)"
+                    " - payload_bytes AS bytes_before FROM (SELECT seq, payload_bytes"
+                    " FROM job_events WHERE job_id = ? AND seq > ? ORDER BY seq LIMIT ?) page)"
+                    " running WHERE bytes_before < ?) chosen ON e.seq = chosen.seq"
+                    " WHERE e.job_id = ? ORDER BY e.seq")
                   .bind(jobId)
                   .bind(afterSeq)
                   .bind(limit)
+                  .bind(maxPayloadBytes)
+                  .bind(jobId)
                   .rows();
   std::vector<JobEvent> events;
   while (rows->next()) {

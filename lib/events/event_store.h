@@ -25,9 +25,12 @@ struct JobEvent {
 int64_t appendEvent(Connection& connection, const std::string& jobId, EventType type,
                     const std::string& payloadJson);
 
-// The job's events with seq > afterSeq, in seq order, at most `limit`.
+// The job's events with seq > afterSeq, in seq order, at most `limit`, and no more than needed to
+// pass `maxPayloadBytes` of payload (the first event always comes, whatever its size): a stream
+// holds one bounded batch at a time, whatever the job's events weigh.
 std::vector<JobEvent> readEventsAfter(Connection& connection, const std::string& jobId,
-                                      int64_t afterSeq, int64_t limit);
+                                      int64_t afterSeq, int64_t limit,
+                                      int64_t maxPayloadBytes = INT64_MAX);
 
 // Where a job stands for its watchers: its status and the seq of its newest committed event.
 // Both change in the transaction that appends the event, so one read sees them consistently.

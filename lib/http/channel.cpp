@@ -14,13 +14,15 @@ size_t FcgiChannel::read(char* buffer, size_t size) {
 }
 
 bool FcgiChannel::write(std::string_view bytes) {
-  if (bytes.empty()) return true;
+  if (bytes.empty()) return FCGX_GetError(request_.out) == 0;
   return FCGX_PutStr(bytes.data(), static_cast<int>(bytes.size()), request_.out) ==
          static_cast<int>(bytes.size());
 }
 
 bool FcgiChannel::flush() {
-  return FCGX_FFlush(request_.out) == 0;
+  // A stream that failed in an earlier write (a hang-up, a write timeout) is closed, and
+  // FCGX_FFlush then reports success: the error is what tells.
+  return FCGX_FFlush(request_.out) == 0 && FCGX_GetError(request_.out) == 0;
 }
 
 const char* CgiChannel::env(const char* name) {

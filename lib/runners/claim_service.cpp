@@ -3,10 +3,12 @@
 #include <chrono>
 #include <thread>
 
+#include "db/config.h"
 #include "errors/errors.h"
 #include "jobs/job_change.h"
 #include "json/json.h"
 #include "runners/lease_end.h"
+#include "util/concurrency_caps.h"
 
 namespace rj {
 
@@ -126,13 +128,27 @@ std::optional<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
   });
 }
 
+LongPollCaps configuredLongPollCaps() {
+  LongPollCaps caps;
+  caps.perRunner = integerSetting("RJ_LONG_POLLS_PER_RUNNER", caps.perRunner, 0, 1000000);
+  caps.perWorkspace = integerSetting("RJ_LONG_POLLS_PER_WORKSPACE", caps.perWorkspace, 0, 1000000);
+  return caps;
+}
+
 std::optional<Job> ClaimService::claim(const RunnerIdentity& runner, const ClaimRequest& request) {
   std::vector<std::string> types = claimableTypes(runner, request.types);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(request.waitSeconds);
+  if (auto job = claimOnce(runner, types)) return job;
+  if (request.waitSeconds <= 0) return std::nullopt;
+  static ConcurrencyCaps waitingClaims;
+  std::vector<std::pair<std::string, int64_t>> keys = {{"runner:" + runner.id, caps_.perRunner}};
+  if (runner.workspaceId) keys.emplace_back("workspace:" + *runner.workspaceId, caps_.perWorkspace);
+  auto slot = waitingClaims.take(keys);
+  if (!slot) return std::nullopt;
   for (;;) {
-    if (auto job = claimOnce(runner, types)) return job;
     if (std::chrono::steady_clock::now() + kWaitPollInterval > deadline) return std::nullopt;
     std::this_thread::sleep_for(kWaitPollInterval);
+    if (auto job = claimOnce(runner, types)) return job;
   }
 }
 

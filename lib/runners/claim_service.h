@@ -13,14 +13,26 @@
 
 namespace rj {
 
+// Long-poll claims that may wait at once in this process, per runner and per workspace (of
+// workspace-bound runners); more answer after one attempt, as with waitSeconds 0, so one runner
+// cannot hold every claim thread. RJ_LONG_POLLS_PER_RUNNER (default 2) and
+// RJ_LONG_POLLS_PER_WORKSPACE (default 6); 0 = no cap.
+struct LongPollCaps {
+  int64_t perRunner = 2;
+  int64_t perWorkspace = 6;
+};
+LongPollCaps configuredLongPollCaps();
+
 class ClaimService {
  public:
-  explicit ClaimService(int64_t leaseMilliseconds = configuredLeaseMilliseconds())
-      : leaseMilliseconds_(leaseMilliseconds) {}
+  explicit ClaimService(int64_t leaseMilliseconds = configuredLeaseMilliseconds(),
+                        LongPollCaps caps = configuredLongPollCaps())
+      : leaseMilliseconds_(leaseMilliseconds), caps_(caps) {}
 
   // Rescues expired leases, then takes the highest-priority, oldest job the runner may run,
-  // polling until one appears or waitSeconds pass. nullopt: nothing to do. 403 when the request
-  // names a type the runner does not accept.
+  // polling until one appears or waitSeconds pass (unless the runner or its workspace already
+  // has its cap of waiting claims). nullopt: nothing to do. 403 when the request names a type
+  // the runner does not accept.
   std::optional<Job> claim(const RunnerIdentity& runner, const ClaimRequest& request);
   // One rescue and one claim attempt, no waiting.
   std::optional<Job> claimOnce(const RunnerIdentity& runner, const std::vector<std::string>& types);
@@ -30,6 +42,7 @@ class ClaimService {
 
  private:
   int64_t leaseMilliseconds_;
+  LongPollCaps caps_;
 };
 
 }  // namespace rj

@@ -14,7 +14,8 @@ namespace rj {
 namespace {
 
 // A watcher whose client reads slower than events arrive gets no more until it catches up; its
-// cursor stays put, so the poller reads the rest from the table later and nothing is lost.
+// cursor stays put, so the poller reads the rest from the table later and nothing is lost. Both
+// bounds are in payload bytes too, so a stalled client costs the process a small constant.
 constexpr size_t kMaxPendingEvents = 2000;
 constexpr int64_t kEventsPerRead = 1000;
 
@@ -41,14 +42,20 @@ PollerSettings pollerSettingsFromConfig() {
   return settings;
 }
 
+bool EventWatcher::isFull() const {
+  return pending_.size() >= kMaxPendingEvents || pendingBytes_ >= kMaxPendingBytes;
+}
+
 StreamBatch EventWatcher::next(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock<std::mutex> lock(mutex_);
   changed_.wait_until(lock, deadline, [&] {
     return !pending_.empty() || completedStatus_ || failure_ || clientGone_;
   });
   StreamBatch batch;
-  batch.events.assign(pending_.begin(), pending_.end());
+  batch.events.assign(std::make_move_iterator(pending_.begin()),
+                      std::make_move_iterator(pending_.end()));
   pending_.clear();
+  pendingBytes_ = 0;
   batch.clientGone = clientGone_;
   batch.failure = failure_;
   // Complete only comes with (or after) the last events: they are in this batch.
@@ -151,7 +158,7 @@ bool EventPoller::tick() {
     for (auto& watcher : job.watchers) {
       std::lock_guard<std::mutex> lock(watcher->mutex_);
       if (watcher->clientGone_ || watcher->failure_ || watcher->completedStatus_) continue;
-      if (watcher->pending_.size() >= kMaxPendingEvents) continue;
+      if (watcher->isFull()) continue;
       job.fromSeq = std::min(job.fromSeq, watcher->handedSeq_);
     }
   }
@@ -171,8 +178,8 @@ bool EventPoller::tick() {
           if (found == marks.end()) continue;
           updates[i].mark = found->second;
           if (jobs[i].fromSeq < updates[i].mark.lastEventSeq) {
-            updates[i].events =
-                readEventsAfter(connection, jobs[i].jobId, jobs[i].fromSeq, kEventsPerRead);
+            updates[i].events = readEventsAfter(connection, jobs[i].jobId, jobs[i].fromSeq,
+                                                kEventsPerRead, kMaxPendingBytes);
           }
         }
       }
@@ -201,12 +208,12 @@ bool EventPoller::tick() {
         watcher->failure_ =
             StreamFailure{"Runner job " + jobs[i].jobId + " no longer exists", false};
       } else {
-        if (watcher->pending_.size() < kMaxPendingEvents) {
-          for (const auto& event : update.events) {
-            if (event.seq <= watcher->handedSeq_) continue;
-            watcher->pending_.push_back(event);
-            watcher->handedSeq_ = event.seq;
-          }
+        for (const auto& event : update.events) {
+          if (watcher->isFull()) break;
+          if (event.seq <= watcher->handedSeq_) continue;
+          watcher->pendingBytes_ += event.payload.size();
+          watcher->pending_.push_back(event);
+          watcher->handedSeq_ = event.seq;
         }
         // Status and last_event_seq come from one row read: once the job is terminal and the
         // watcher has everything up to that seq, nothing can follow.

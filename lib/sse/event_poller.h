@@ -19,6 +19,10 @@
 
 namespace rj {
 
+// Payload bytes a watcher holds for its stream at most (plus one event), and a poll reads at
+// most per job.
+constexpr size_t kMaxPendingBytes = 256 * 1024;
+
 struct PollerSettings {
   // Poll interval while events flow, and the longest one it backs off to while idle.
   std::chrono::milliseconds fastInterval{20};
@@ -58,10 +62,13 @@ class EventWatcher {
 
  private:
   friend class EventPoller;
+  // Holds as many events as it may (kMaxPendingBytes); the caller holds mutex_.
+  bool isFull() const;
   std::string jobId_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<JobEvent> pending_;
+  size_t pendingBytes_ = 0;
   int64_t handedSeq_;  // every event up to this seq is written or pending
   std::optional<JobStatus> completedStatus_;
   std::optional<StreamFailure> failure_;

@@ -1,5 +1,9 @@
 #include "sse/event_stream.h"
 
+#include <malloc.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <algorithm>
 #include <cstdio>
 
@@ -10,6 +14,7 @@
 #include "json/json.h"
 #include "sse/event_poller.h"
 #include "sse/sse_format.h"
+#include "util/concurrency_caps.h"
 
 namespace rj {
 
@@ -34,6 +39,15 @@ std::string errorData(const StreamFailure& failure) {
   return out.take();
 }
 
+// A write to a client that stopped reading blocks once the buffers between are full; past the
+// timeout it fails and the stream ends, freeing its thread. (Not a socket under plain CGI: then
+// the web server's own timeouts apply.)
+void limitWriteTime(int fd, std::chrono::seconds timeout) {
+  if (fd < 0) return;
+  timeval limit{static_cast<time_t>(timeout.count()), 0};
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+}
+
 void endWithFailure(StreamWriter& out, const StreamFailure& failure) {
   out.write(sseControlEvent("error", errorData(failure)));
   out.flush();
@@ -46,6 +60,12 @@ StreamSettings streamSettingsFromConfig() {
   auto defaultSeconds = std::chrono::duration_cast<std::chrono::seconds>(settings.keepAlive);
   settings.keepAlive = std::chrono::seconds(
       integerSetting("RJ_STREAM_KEEPALIVE_SECONDS", defaultSeconds.count(), 1, 300));
+  settings.writeTimeout = std::chrono::seconds(
+      integerSetting("RJ_STREAM_WRITE_TIMEOUT_SECONDS", settings.writeTimeout.count(), 1, 600));
+  settings.streamsPerUser =
+      integerSetting("RJ_STREAMS_PER_USER", settings.streamsPerUser, 0, 1000000);
+  settings.streamsPerWorkspace =
+      integerSetting("RJ_STREAMS_PER_WORKSPACE", settings.streamsPerWorkspace, 0, 1000000);
   return settings;
 }
 
@@ -53,7 +73,13 @@ int streamThreadCount() {
   return static_cast<int>(integerSetting("RJ_STREAM_THREADS", 64, 1, 4096));
 }
 
-Response jobEventStream(const std::string& workspaceId, const std::string& jobId, int64_t cursor) {
+void writeStreamsBusy(StreamWriter& out) {
+  out.write(sseRetryHint(kBusyReconnectHintMilliseconds));
+  endWithFailure(out, {"Too many open streams for this user or workspace; retrying later", true});
+}
+
+Response jobEventStream(const std::string& userId, const std::string& workspaceId,
+                        const std::string& jobId, int64_t cursor) {
   bool exists = withRetry([&](Connection& connection) {
     return loadJob(connection, jobId, workspaceId, JobLock::None).has_value();
   });
@@ -63,14 +89,26 @@ Response jobEventStream(const std::string& workspaceId, const std::string& jobId
                       {"Cache-Control", "no-cache"},
                       {"X-Accel-Buffering", "no"}};
   StreamSettings settings = streamSettingsFromConfig();
-  response.stream = [jobId, cursor, settings](StreamWriter& out) {
+  static ConcurrencyCaps openStreams;
+  std::shared_ptr<ConcurrencyCaps::Slot> slot =
+      openStreams.take({{"user:" + userId, settings.streamsPerUser},
+                        {"workspace:" + workspaceId, settings.streamsPerWorkspace}});
+  if (!slot) {
+    response.stream = [](StreamWriter& out) { writeStreamsBusy(out); };
+    return response;
+  }
+  response.stream = [jobId, cursor, settings, slot](StreamWriter& out) {
     writeJobEvents(out, jobId, cursor, settings);
+    // A stream's batches came from this thread's malloc arena: hand the freed pages back, so
+    // the process shrinks again after a burst of heavy streams.
+    malloc_trim(0);
   };
   return response;
 }
 
 void writeJobEvents(StreamWriter& out, const std::string& jobId, int64_t cursor,
                     const StreamSettings& settings) {
+  limitWriteTime(out.connectionFd(), settings.writeTimeout);
   out.write(sseRetryHint(kReconnectHintMilliseconds));
   if (!out.flush()) return;
 
@@ -79,14 +117,17 @@ void writeJobEvents(StreamWriter& out, const std::string& jobId, int64_t cursor,
   try {
     for (;;) {
       auto events = withRetry([&](Connection& connection) {
-        return readEventsAfter(connection, jobId, cursor, kReplayBatch);
+        return readEventsAfter(connection, jobId, cursor, kReplayBatch, kMaxPendingBytes);
       });
+      size_t bytes = 0;
       for (const auto& event : events) {
         out.write(sseEvent(event));
         cursor = event.seq;
+        bytes += event.payload.size();
       }
       if (!events.empty() && !out.flush()) return;
-      if (static_cast<int64_t>(events.size()) < kReplayBatch) break;
+      // A short batch within the byte budget is the end of what is stored.
+      if (static_cast<int64_t>(events.size()) < kReplayBatch && bytes < kMaxPendingBytes) break;
     }
     auto marks =
         withRetry([&](Connection& connection) { return readJobEventMarks(connection, {jobId}); });

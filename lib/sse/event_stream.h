@@ -11,20 +11,35 @@
 namespace rj {
 
 constexpr int kReconnectHintMilliseconds = 3000;
+// The retry hint of a stream refused for being over its cap: come back later, not at once.
+constexpr int kBusyReconnectHintMilliseconds = 10000;
 
 struct StreamSettings {
   std::chrono::milliseconds keepAlive{15000};
+  // A client that takes no bytes for this long (its buffers full) is cut off.
+  std::chrono::seconds writeTimeout{30};
+  // Open streams of one process per user (all their tokens and sessions) and per workspace.
+  int64_t streamsPerUser = 8;
+  int64_t streamsPerWorkspace = 32;
 };
 
-// RJ_STREAM_KEEPALIVE_SECONDS (1..300, default 15).
+// RJ_STREAM_KEEPALIVE_SECONDS (1..300, default 15), RJ_STREAM_WRITE_TIMEOUT_SECONDS (1..600,
+// default 30), RJ_STREAMS_PER_USER (0 = no cap, default 8), RJ_STREAMS_PER_WORKSPACE (0 = no cap,
+// default 32).
 StreamSettings streamSettingsFromConfig();
 // Serving threads of a stream process, each holding one live stream: RJ_STREAM_THREADS
 // (1..4096, default 64).
 int streamThreadCount();
 
 // Checks, before any byte of the stream, that the job exists in the workspace (404 otherwise),
-// then answers with the stream of its events after `cursor`.
-Response jobEventStream(const std::string& workspaceId, const std::string& jobId, int64_t cursor);
+// then answers with the stream of its events after `cursor`. A user or workspace at its cap of
+// open streams gets a stream that only says to come back later (a 4xx/5xx would make
+// EventSource give up for good).
+Response jobEventStream(const std::string& userId, const std::string& workspaceId,
+                        const std::string& jobId, int64_t cursor);
+
+// The whole body of a stream refused for its cap: a long retry hint and a retryable error event.
+void writeStreamsBusy(StreamWriter& out);
 
 // Writes the stream body (everything after the headers) until the job ends, the client goes
 // away or the database fails.

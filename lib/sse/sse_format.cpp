@@ -26,7 +26,8 @@ std::optional<int64_t> parseLastEventId(const std::optional<std::string>& value)
   if (!value || value->empty()) return std::nullopt;
   // Sequence numbers are unsigned 32-bit in the schema; 18 digits always fit an int64_t.
   bool digits = value->size() <= 18 && value->find_first_not_of("0123456789") == std::string::npos;
-  if (!digits) throw BadRequest(ErrorCode::InvalidLastEventId, "Last-Event-ID must be a non-negative integer");
+  if (!digits)
+    throw BadRequest(ErrorCode::InvalidLastEventId, "Last-Event-ID must be a non-negative integer");
   return std::stoll(*value);
 }
 

@@ -241,4 +241,28 @@ TEST_F(Jobs, ConcurrentAppendsGetGapFreeSequenceNumbers) {
   for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].seq, static_cast<int64_t>(i + 3));
 }
 
+TEST_F(Jobs, EventReadsStopPastTheirByteBudget) {
+  Job job = createJob();  // events 1 and 2 are small
+  std::string big = R"({"text":")" + std::string(100 * 1000, 'x') + R"("})";
+  withRetry([&](Connection& connection) {
+    Transaction transaction(connection);
+    for (int i = 0; i < 5; ++i) appendEvent(connection, job.id, EventType::StepOutput, big);
+    transaction.commit();
+    return 0;
+  });
+  // 100 kB each: the budget is passed by the third, which still comes; the fourth does not.
+  auto events = readEventsAfter(connection(), job.id, 2, 1000, 250 * 1000);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events.front().seq, 3);
+  EXPECT_EQ(events.back().seq, 5);
+  // One event larger than the whole budget still comes, alone: a reader always moves on.
+  auto single = readEventsAfter(connection(), job.id, 2, 1000, 10);
+  ASSERT_EQ(single.size(), 1u);
+  EXPECT_EQ(single.front().payload, big);
+  // The count limit still holds, and nothing past the last event comes.
+  EXPECT_EQ(readEventsAfter(connection(), job.id, 0, 2, 1000000).size(), 2u);
+  EXPECT_EQ(readEventsAfter(connection(), job.id, 6, 1000, 10).size(), 1u);
+  EXPECT_TRUE(readEventsAfter(connection(), job.id, 7, 1000, 10).empty());
+}
+
 }  // namespace rj::test

@@ -72,6 +72,36 @@ class Runners : public DatabaseTest {
   }
 };
 
+TEST_F(Runners, LongPollsPastTheRunnersCapAnswerAtOnce) {
+  std::string type = uniqueType("cap");
+  RunnerIdentity greedy = runnerFor(type);
+  RunnerIdentity other = runnerFor(type);
+  LongPollCaps caps{1, 0};
+  std::thread waiter([&] {
+    DatabaseThread database;
+    useSuiteSchema();
+    EXPECT_FALSE(ClaimService(60000, caps).claim(greedy, typesRequest({}, 3)).has_value());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  // The greedy runner already waits once: its next long poll does not hold a thread.
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_FALSE(ClaimService(60000, caps).claim(greedy, typesRequest({}, 3)).has_value());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
+  // Another runner still waits, and gets the job that appears.
+  std::optional<Job> claimed;
+  std::thread patient([&] {
+    DatabaseThread database;
+    useSuiteSchema();
+    claimed = ClaimService(60000, caps).claim(other, typesRequest({}, 3));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  Job job = createJob(type);
+  patient.join();
+  waiter.join();
+  ASSERT_TRUE(claimed.has_value());
+  EXPECT_EQ(claimed->id, job.id);
+}
+
 TEST_F(Runners, ClaimTakesHighestPriorityThenOldest) {
   std::string type = uniqueType("order");
   Job low = createJob(type, 1);

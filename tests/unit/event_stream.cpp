@@ -45,4 +45,16 @@ TEST(EventStreamWriter, DatabaseTroubleEndsTheStreamWithARetryableError) {
   EXPECT_EQ(out.flushedAt().back(), out.written().size());  // the error went out
 }
 
+TEST(EventStreamWriter, StreamOverItsCapSaysComeBackLaterAndEnds) {
+  test::RecordingStreamWriter out;
+  writeStreamsBusy(out);
+  std::string hint = sseRetryHint(kBusyReconnectHintMilliseconds);
+  ASSERT_EQ(out.written().rfind(hint, 0), 0u) << out.written();
+  EXPECT_GE(kBusyReconnectHintMilliseconds, 5000);
+  EXPECT_NE(out.written().find("event: error\n"), std::string::npos) << out.written();
+  EXPECT_NE(out.written().find("\"retryable\":true"), std::string::npos) << out.written();
+  EXPECT_EQ(out.written().find("id:"), std::string::npos) << out.written();
+  EXPECT_EQ(out.flushedAt().back(), out.written().size());
+}
+
 }  // namespace rj
