@@ -1,5 +1,6 @@
 // POST /api/runner/claim — the highest-priority, oldest QUEUED job this runner may run, or 204.
 #include "app/serve.h"
+#include "runners/claim_service.h"
 
 int main() {
   // A long-poll claim holds its thread for up to waitSeconds: give the endpoint more of them.

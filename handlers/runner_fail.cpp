@@ -1,5 +1,6 @@
 // POST /api/runner/jobs/:id/fail — RUNNING -> FAILED with the runner's error message.
 #include "app/serve.h"
+#include "runners/lease_store.h"
 
 int main() {
   return rj::serve({.method = "POST",

@@ -6,16 +6,9 @@
 #include <vector>
 
 #include "db/connection.h"
+#include "events/job_event.h"
 
 namespace rj {
-
-struct JobEvent {
-  std::string jobId;
-  int64_t seq = 0;
-  std::string type;
-  std::string payload;  // serialised JSON object
-  std::string timestamp;
-};
 
 // Appends inside the caller's open transaction: bumps the job's last_event_seq (which locks the
 // job row until commit, so one job's events commit in seq order) and inserts the event with
@@ -38,8 +31,5 @@ struct JobEventMark {
 constexpr size_t kMaxMarkedJobs = 1024;
 std::map<std::string, JobEventMark> readJobEventMarks(Connection& connection,
                                                       const std::vector<std::string>& jobIds);
-
-// The event as clients see it: its payload plus jobId, seq, type and timestamp, on one line.
-std::string eventData(const JobEvent& event);
 
 }  // namespace rj

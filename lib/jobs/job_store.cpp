@@ -2,6 +2,7 @@
 
 #include "db/retry.h"
 #include "db/transaction.h"
+#include "events/event_store.h"
 #include "json/json.h"
 #include "util/time.h"
 #include "util/uuid.h"

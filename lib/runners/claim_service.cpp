@@ -6,6 +6,7 @@
 #include "db/retry.h"
 #include "db/transaction.h"
 #include "errors/errors.h"
+#include "events/event_store.h"
 #include "jobs/job_store.h"
 #include "json/json.h"
 #include "runners/lease_end.h"
@@ -52,7 +53,8 @@ std::vector<std::string> claimableTypes(const RunnerIdentity& runner,
                                         const std::vector<std::string>& requested) {
   for (const auto& type : requested) {
     if (!runner.acceptsType(type)) {
-      throw Forbidden(ErrorCode::JobTypeNotAccepted, "This runner does not accept jobs of type " + type);
+      throw Forbidden(ErrorCode::JobTypeNotAccepted,
+                      "This runner does not accept jobs of type " + type);
     }
   }
   return requested.empty() ? runner.jobTypes : requested;

@@ -3,6 +3,7 @@
 #include "db/retry.h"
 #include "db/transaction.h"
 #include "errors/errors.h"
+#include "events/event_store.h"
 #include "jobs/job_store.h"
 #include "json/json.h"
 #include "runners/lease_end.h"
