@@ -1,5 +1,6 @@
 // POST /api/runner-jobs/:id/cancel
 #include "app/serve.h"
+#include "jobs/job_store.h"
 #include "json/validation.h"
 
 int main() {

@@ -1,5 +1,6 @@
 // POST /api/runner-jobs — create a QUEUED job; Idempotency-Key makes repeats return the first.
 #include "app/serve.h"
+#include "jobs/job_store.h"
 
 int main() {
   return rj::serve("jobs_create", [](rj::Request& req, rj::Context& ctx) {

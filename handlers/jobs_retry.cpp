@@ -1,5 +1,6 @@
 // POST /api/runner-jobs/:id/retry — a new QUEUED job from a FAILED or CANCELLED one.
 #include "app/serve.h"
+#include "jobs/job_store.h"
 #include "json/validation.h"
 
 int main() {

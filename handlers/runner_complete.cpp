@@ -1,5 +1,6 @@
 // POST /api/runner/jobs/:id/complete — RUNNING -> COMPLETED with the runner's result.
 #include "app/serve.h"
+#include "runners/lease_store.h"
 
 int main() {
   return rj::serve("runner_complete", [](rj::Request& req, rj::Context& ctx) {

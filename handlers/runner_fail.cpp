@@ -1,5 +1,6 @@
 // POST /api/runner/jobs/:id/fail — RUNNING -> FAILED with the runner's error message.
 #include "app/serve.h"
+#include "runners/lease_store.h"
 
 int main() {
   return rj::serve("runner_fail", [](rj::Request& req, rj::Context& ctx) {

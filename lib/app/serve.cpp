@@ -11,9 +11,22 @@
 #include "db/database_error.h"
 #include "errors/errors.h"
 #include "http/server.h"
+#include "jobs/job_store.h"
+#include "runners/claim_service.h"
+#include "runners/lease_store.h"
 #include "sse/event_stream.h"
 
 namespace rj {
+
+JobStore Context::jobs() const {
+  return JobStore();
+}
+ClaimService Context::claims() const {
+  return ClaimService();
+}
+LeaseStore Context::leases() const {
+  return LeaseStore();
+}
 
 Context guard(Permission permission, const Request& request) {
   Context context;

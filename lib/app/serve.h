@@ -7,15 +7,18 @@
 
 #include "app/routes.h"
 #include "auth/role.h"
-#include "auth/runner_guard.h"
+#include "auth/runner_identity.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/server.h"
-#include "jobs/job_store.h"
-#include "runners/claim_service.h"
-#include "runners/lease_store.h"
 
 namespace rj {
+
+// The services a Context hands out; a handler includes the header of the one it uses
+// (jobs/job_store.h, runners/claim_service.h, runners/lease_store.h).
+class JobStore;
+class ClaimService;
+class LeaseStore;
 
 // Who is calling and where, as the guards established it.
 class Context {
@@ -25,11 +28,11 @@ class Context {
   std::optional<int64_t> tokenSecondsLeft() const { return tokenSecondsLeft_; }
   const std::string& workspaceId() const { return workspaceId_; }
   Role role() const { return role_; }
-  JobStore jobs() const { return JobStore(); }
+  JobStore jobs() const;
   // The calling runner (Permission::Runner endpoints only).
   const RunnerIdentity& runner() const { return runner_; }
-  ClaimService claims() const { return ClaimService(); }
-  LeaseStore leases() const { return LeaseStore(); }
+  ClaimService claims() const;
+  LeaseStore leases() const;
 
  private:
   friend Context guard(Permission permission, const Request& request);

@@ -25,7 +25,6 @@ class Connection {
   sql::PreparedStatement& prepare(const std::string& sqlText);
   // Runs a statement without parameters and without a result set (transaction control, DDL).
   void execute(const std::string& sqlText);
-  sql::Connection& raw() { return *connection_; }
 
  private:
   std::unique_ptr<sql::Connection> connection_;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "json/json.h"
 #include "util/time.h"
 
 namespace rj {
@@ -77,27 +76,6 @@ std::map<std::string, JobEventMark> readJobEventMarks(Connection& connection,
                                     rows->getInt64("last_event_seq")};
   }
   return marks;
-}
-
-std::string eventData(const JobEvent& event) {
-  rapidjson::Document payload;
-  payload.Parse(event.payload.c_str(), event.payload.size());
-  JsonWriter out;
-  out.startObject();
-  if (!payload.HasParseError() && payload.IsObject()) {
-    for (const auto& member : payload.GetObject()) {
-      std::string name(member.name.GetString(), member.name.GetStringLength());
-      // The envelope fields below are the server's; a payload cannot override them.
-      if (name == "jobId" || name == "seq" || name == "type" || name == "timestamp") continue;
-      out.key(name).value(member.value);
-    }
-  }
-  out.key("jobId").string(event.jobId);
-  out.key("seq").integer(event.seq);
-  out.key("type").string(event.type);
-  out.key("timestamp").string(event.timestamp);
-  out.endObject();
-  return out.take();
 }
 
 }  // namespace rj

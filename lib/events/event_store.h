@@ -7,17 +7,10 @@
 
 #include "db/connection.h"
 #include "events/event_type.h"
+#include "events/job_event.h"
 #include "jobs/job_status.h"
 
 namespace rj {
-
-struct JobEvent {
-  std::string jobId;
-  int64_t seq = 0;
-  std::string type;     // as stored: an eventTypeName()
-  std::string payload;  // serialised JSON object
-  std::string timestamp;
-};
 
 // Appends inside the caller's open transaction: bumps the job's last_event_seq (which locks the
 // job row until commit, so one job's events commit in seq order) and inserts the event with
@@ -43,8 +36,5 @@ struct JobEventMark {
 constexpr size_t kMaxMarkedJobs = 1024;
 std::map<std::string, JobEventMark> readJobEventMarks(Connection& connection,
                                                       const std::vector<std::string>& jobIds);
-
-// The event as clients see it: its payload plus jobId, seq, type and timestamp, on one line.
-std::string eventData(const JobEvent& event);
 
 }  // namespace rj

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "events/event_store.h"
+#include "events/job_event.h"
 #include "jobs/job_status.h"
 
 namespace rj {

@@ -1,5 +1,6 @@
 #include "jobs/job_store.h"
 
+#include "events/event_store.h"
 #include "jobs/job_change.h"
 #include "json/json.h"
 #include "util/time.h"

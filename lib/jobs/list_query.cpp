@@ -24,9 +24,18 @@ std::optional<int64_t> parseCount(const std::string& text) {
   return std::stoll(text);
 }
 
-void readBoundedInteger(const Request& request, const char* name, int64_t min, int64_t max,
-                        int64_t& target, std::vector<std::string>& messages) {
-  auto text = request.queryValue(name);
+// The parameter's value; nullopt when the query does not have it.
+std::optional<std::string> valueOf(const std::map<std::string, std::string>& query,
+                                   const char* name) {
+  auto found = query.find(name);
+  if (found == query.end()) return std::nullopt;
+  return found->second;
+}
+
+void readBoundedInteger(const std::map<std::string, std::string>& parameters, const char* name,
+                        int64_t min, int64_t max, int64_t& target,
+                        std::vector<std::string>& messages) {
+  auto text = valueOf(parameters, name);
   if (!text) return;
   auto number = parseCount(*text);
   if (!number) {
@@ -41,10 +50,10 @@ void readBoundedInteger(const Request& request, const char* name, int64_t min, i
 }
 }  // namespace
 
-JobListQuery parseJobListQuery(const Request& request) {
+JobListQuery parseJobListQuery(const std::map<std::string, std::string>& parameters) {
   JobListQuery query;
   std::vector<std::string> messages;
-  if (auto statuses = request.queryValue("status")) {
+  if (auto statuses = valueOf(parameters, "status")) {
     size_t start = 0;
     while (start <= statuses->size()) {
       size_t end = statuses->find(',', start);
@@ -59,22 +68,22 @@ JobListQuery parseJobListQuery(const Request& request) {
       start = end + 1;
     }
   }
-  if (auto type = request.queryValue("type")) {
+  if (auto type = valueOf(parameters, "type")) {
     if (isJobType(*type)) {
       query.type = *type;
     } else {
       messages.push_back("type must be 1 to 100 characters of A-Z a-z 0-9 . _ : -");
     }
   }
-  if (auto agentTaskId = request.queryValue("agentTaskId")) {
+  if (auto agentTaskId = valueOf(parameters, "agentTaskId")) {
     if (isUuid(*agentTaskId)) {
       query.agentTaskId = normalizeUuid(*agentTaskId);
     } else {
       messages.push_back("agentTaskId must be a UUID");
     }
   }
-  readBoundedInteger(request, "page", 1, 1000000, query.page, messages);
-  readBoundedInteger(request, "limit", 1, 100, query.limit, messages);
+  readBoundedInteger(parameters, "page", 1, 1000000, query.page, messages);
+  readBoundedInteger(parameters, "limit", 1, 100, query.limit, messages);
   if (!messages.empty()) throw ValidationFailed(messages);
   return query;
 }

@@ -1,10 +1,10 @@
 #pragma once
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "http/request.h"
 #include "jobs/job_status.h"
 
 namespace rj {
@@ -17,9 +17,10 @@ struct JobListQuery {
   int64_t limit = 50;
 };
 
-// Validates status (one or comma-separated), type, agentTaskId, page and limit; 400 with the list
-// of messages otherwise. Other query parameters (workspaceId, cache busters) are ignored.
-JobListQuery parseJobListQuery(const Request& request);
+// Validates the query parameters status (one or comma-separated), type, agentTaskId, page and
+// limit; 400 with the list of messages otherwise. Other query parameters (workspaceId, cache
+// busters) are ignored.
+JobListQuery parseJobListQuery(const std::map<std::string, std::string>& query);
 
 // `type` of a job: 1..100 characters of [A-Za-z0-9._:-].
 bool isJobType(const std::string& type);

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/runner_guard.h"
+#include "auth/runner_identity.h"
 #include "jobs/job.h"
 #include "runners/lease_settings.h"
 #include "runners/runner_requests.h"

@@ -1,7 +1,6 @@
 #include "runners/runner_requests.h"
 
 #include "errors/errors.h"
-#include "http/request.h"
 #include "jobs/list_query.h"
 #include "json/json.h"
 #include "json/validation.h"
@@ -71,7 +70,7 @@ RunnerEvent parseRunnerEvent(const std::string& body) {
 std::optional<std::string> parseCompletion(const std::string& body) {
   rapidjson::Document document = parseJsonBody(body);
   BodyValidator validator(document);
-  auto result = validator.anyValue("result", false, kMaxBodyBytes);
+  auto result = validator.anyValue("result", false, kMaxResultBytes);
   validator.finish();
   if (result && *result == "null") return std::nullopt;
   return result;

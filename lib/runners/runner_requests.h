@@ -13,6 +13,9 @@ constexpr int64_t kMaxClaimWaitSeconds = 30;
 constexpr size_t kMaxEventPayloadBytes = 64 * 1024;
 constexpr size_t kMaxErrorLength = 10000;
 constexpr size_t kMaxReleaseReasonLength = 500;
+// A result is at most the whole body, which the server already caps (kMaxBodyBytes,
+// http/request.h).
+constexpr size_t kMaxResultBytes = 1024 * 1024;
 
 // POST /api/runner/claim {types?, waitSeconds?}
 struct ClaimRequest {

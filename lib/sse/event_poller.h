@@ -112,7 +112,6 @@ class EventWatch {
   ~EventWatch() { poller_.unwatch(watcher_); }
   EventWatch(const EventWatch&) = delete;
   EventWatch& operator=(const EventWatch&) = delete;
-  EventWatcher& operator*() { return *watcher_; }
   EventWatcher* operator->() { return watcher_.get(); }
 
  private:

@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "events/event_store.h"
+#include "events/job_event.h"
 
 namespace rj {
 

@@ -15,9 +15,10 @@ namespace {
 std::string runCgi(const std::string& handler, const std::string& variables,
                    const std::string& input = "",
                    const std::string& config = stack().var + "/db.conf") {
-  std::string command = "printf '%s' '" + input + "' | env -i RJ_CONFIG='" + config +
-                        "' ASAN_OPTIONS=detect_leaks=0 GATEWAY_INTERFACE=CGI/1.1 " + variables +
-                        " '" + std::string(RJ_BUILD_DIR) + "/handlers/" + handler + "'";
+  std::string command =
+      "printf '%s' '" + input + "' | env -i RJ_CONFIG='" + config +
+      "' ASAN_OPTIONS=\"$ASAN_OPTIONS\" LSAN_OPTIONS=\"$LSAN_OPTIONS\" GATEWAY_INTERFACE=CGI/1.1 " +
+      variables + " '" + std::string(RJ_BUILD_DIR) + "/handlers/" + handler + "'";
   return commandOutput(command);
 }
 // Database settings that point at a server that is not there.

@@ -253,7 +253,8 @@ namespace {
 std::string runSessionCgi(const std::string& variables) {
   std::string command =
       "env -i RJ_CONFIG='" + s().var +
-      "/db.conf' ASAN_OPTIONS=detect_leaks=0 GATEWAY_INTERFACE=CGI/1.1 "
+      "/db.conf' ASAN_OPTIONS=\"$ASAN_OPTIONS\" LSAN_OPTIONS=\"$LSAN_OPTIONS\" "
+      "GATEWAY_INTERFACE=CGI/1.1 "
       "REQUEST_METHOD=POST REQUEST_URI=/api/auth/session HTTP_AUTHORIZATION='Bearer " +
       s().tokenMember + "' " + variables + " '" + std::string(RJ_BUILD_DIR) +
       "/handlers/auth_session' </dev/null";

@@ -18,12 +18,12 @@ namespace {
 using namespace std::chrono_literals;
 
 // Collects batches until `done` says so or two seconds pass.
-std::vector<StreamBatch> collect(EventWatcher& watcher,
+std::vector<StreamBatch> collect(EventWatch& watch,
                                  const std::function<bool(const StreamBatch&)>& done) {
   std::vector<StreamBatch> batches;
   auto until = std::chrono::steady_clock::now() + 2s;
   while (std::chrono::steady_clock::now() < until) {
-    StreamBatch batch = watcher.next(until);
+    StreamBatch batch = watch->next(until);
     batches.push_back(batch);
     if (done(batch)) break;
   }
@@ -61,8 +61,8 @@ TEST_F(EventPollerTest, EachWatcherGetsTheEventsPastItsOwnCursor) {
   EventWatch fromTwo(poller, job, 2, -1);
   EventWatch elsewhere(poller, other, 2, -1);
   append(job, 3);  // seq 3..5
-  auto all = collect(*fromStart, [](const StreamBatch&) { return false; });
-  auto later = collect(*fromTwo, [](const StreamBatch&) { return false; });
+  auto all = collect(fromStart, [](const StreamBatch&) { return false; });
+  auto later = collect(fromTwo, [](const StreamBatch&) { return false; });
   EXPECT_EQ(seqsOf(all), (std::vector<int64_t>{1, 2, 3, 4, 5}));
   EXPECT_EQ(seqsOf(later), (std::vector<int64_t>{3, 4, 5}));
   // The last batch of each timed out: nothing more came, and the job is not terminal.
@@ -77,7 +77,7 @@ TEST_F(EventPollerTest, CompletionComesWithTheTerminalEvent) {
   EventWatch watch(poller, job, 2, -1);
   JobStore().cancel(workspaceId, job);  // seq 3, terminal
   auto batches =
-      collect(*watch, [](const StreamBatch& batch) { return batch.completedStatus.has_value(); });
+      collect(watch, [](const StreamBatch& batch) { return batch.completedStatus.has_value(); });
   ASSERT_TRUE(batches.back().completedStatus.has_value());
   EXPECT_EQ(*batches.back().completedStatus, JobStatus::Cancelled);
   EXPECT_EQ(seqsOf(batches), (std::vector<int64_t>{3}));
@@ -87,8 +87,7 @@ TEST_F(EventPollerTest, AVanishedJobFailsItsWatchersForGood) {
   std::string job = createJob();
   EventWatch watch(poller, job, 2, -1);
   Query(connection(), "DELETE FROM runner_jobs WHERE id = ?").bind(job).execute();
-  auto batches =
-      collect(*watch, [](const StreamBatch& batch) { return batch.failure.has_value(); });
+  auto batches = collect(watch, [](const StreamBatch& batch) { return batch.failure.has_value(); });
   ASSERT_TRUE(batches.back().failure.has_value());
   EXPECT_FALSE(batches.back().failure->retryable);
 }
@@ -99,7 +98,7 @@ TEST_F(EventPollerTest, AHungUpConnectionIsNoticedWithoutAWrite) {
   ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sockets), 0);
   EventWatch watch(poller, job, 2, sockets[0]);
   close(sockets[1]);  // the web server's end goes away
-  auto batches = collect(*watch, [](const StreamBatch& batch) { return batch.clientGone; });
+  auto batches = collect(watch, [](const StreamBatch& batch) { return batch.clientGone; });
   EXPECT_TRUE(batches.back().clientGone);
   close(sockets[0]);
 }
