@@ -65,6 +65,21 @@ TEST(CreateJob, MalformedJsonIs400) {
   EXPECT_EQ(response.json()["statusCode"].GetInt(), 400);
 }
 
+TEST(CreateJob, DeeplyNestedBodyIs400AndTheHandlerLivesOn) {
+  // 200,000 levels once overflowed the parser's stack and killed the handler process.
+  std::string deep = R"({"x":)" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  auto response = create(deep);
+  ASSERT_EQ(response.status, 400) << response.body.substr(0, 200);
+  EXPECT_EQ(response.header("content-type"), "application/json; charset=utf-8");
+  auto body = response.json();
+  EXPECT_EQ(body["statusCode"].GetInt(), 400);
+  EXPECT_STREQ(body["message"].GetString(), "JSON nesting exceeds 64 levels");
+  std::string atLimit =
+      R"({"type":"e2e.deep","data":{"x":)" + std::string(62, '[') + std::string(62, ']') + "}}";
+  EXPECT_EQ(create(atLimit).status, 201);
+  EXPECT_EQ(create(R"({"type":"e2e.deep"})").status, 201);
+}
+
 TEST(CreateJob, WrongTypesAndUnknownFieldsAre400WithMessages) {
   auto response = create(R"({"type":"t","priority":"5","bogus":1})");
   ASSERT_EQ(response.status, 400);

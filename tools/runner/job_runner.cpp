@@ -106,16 +106,15 @@ std::string eventBody(const std::string& type, const std::string& payload) {
 bool isJsonDocument(const std::string& line) {
   size_t start = line.find_first_not_of(" \t");
   if (start == std::string::npos || (line[start] != '{' && line[start] != '[')) return false;
+  // One level less than the server accepts: the result goes out inside {"result": ...}.
   rapidjson::Document document;
-  document.Parse(line.c_str(), line.size());
-  return !document.HasParseError();
+  return !parseJson(document, line, kMaxJsonDepth - 1);
 }
 
 bool cancelRequested(const ApiResponse& heartbeat) {
   if (heartbeat.status != 200) return false;
   rapidjson::Document document;
-  document.Parse(heartbeat.body.c_str(), heartbeat.body.size());
-  if (document.HasParseError() || !document.IsObject()) return false;
+  if (parseJson(document, heartbeat.body) || !document.IsObject()) return false;
   auto member = document.FindMember("cancelRequested");
   return member != document.MemberEnd() && member->value.IsBool() && member->value.GetBool();
 }
