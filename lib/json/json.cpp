@@ -63,6 +63,48 @@ class DepthLimitedHandler {
   bool tooDeep_ = false;
 };
 
+// True when `text` has, outside strings, a number whose digits are all zero and that has an
+// exponent (0e85, -0.00E300). RapidJSON 1.1.0's full-precision strtod gets these wrong: it
+// normalises a zero significand (__builtin_clzll(0), undefined) and 0e85 comes out as about
+// -1e264. Its normal-precision path reads them as 0. Found by fuzz/new_job.
+bool hasZeroWithExponent(std::string_view text) {
+  bool inString = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (inString) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        inString = false;
+      }
+      continue;
+    }
+    if (c == '"') inString = true;
+    if (c != 'e' && c != 'E') continue;
+    size_t start = i;
+    while (start > 0 && (text[start - 1] == '0' || text[start - 1] == '.')) --start;
+    bool nonZeroDigitBefore = start > 0 && text[start - 1] >= '1' && text[start - 1] <= '9';
+    if (start < i && !nonZeroDigitBefore) return true;
+  }
+  return false;
+}
+
+template <unsigned kFlags>
+rapidjson::ParseResult parseInto(rapidjson::Document& document, std::string_view text,
+                                 unsigned maxDepth, bool& tooDeep) {
+  rapidjson::ParseResult result;
+  auto generate = [&](rapidjson::Document& target) {
+    rapidjson::MemoryStream stream(text.data(), text.size());
+    rapidjson::Reader reader;
+    DepthLimitedHandler handler(target, maxDepth);
+    result = reader.Parse<kFlags>(stream, handler);
+    tooDeep = handler.tooDeep();
+    return !result.IsError();
+  };
+  document.Populate(generate);
+  return result;
+}
+
 }  // namespace
 
 std::string JsonParseFailure::message() const {
@@ -72,23 +114,17 @@ std::string JsonParseFailure::message() const {
 
 std::optional<JsonParseFailure> parseJson(rapidjson::Document& document, std::string_view text,
                                           unsigned maxDepth) {
-  // kParseFullPrecisionFlag keeps numbers as sent; kParseValidateEncodingFlag rejects bad UTF-8;
-  // kParseIterativeFlag keeps the parser's own stack flat however deep the text nests.
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
-                              rapidjson::kParseValidateEncodingFlag |
-                              rapidjson::kParseFullPrecisionFlag;
-  rapidjson::ParseResult result;
+  // kParseFullPrecisionFlag keeps numbers as sent (but see hasZeroWithExponent);
+  // kParseValidateEncodingFlag rejects bad UTF-8; kParseIterativeFlag keeps the parser's own
+  // stack flat however deep the text nests.
+  constexpr unsigned kFlags =
+      rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   bool tooDeep = false;
-  auto generate = [&](rapidjson::Document& target) {
-    rapidjson::MemoryStream stream(text.data(), text.size());
-    rapidjson::Reader reader;
-    DepthLimitedHandler handler(target, maxDepth);
-    result = reader.Parse<kFlags>(stream, handler);
-    tooDeep = handler.tooDeep();
-    return !result.IsError();
-  };
   document.SetNull();
-  document.Populate(generate);
+  rapidjson::ParseResult result = hasZeroWithExponent(text)
+                                      ? parseInto<kFlags>(document, text, maxDepth, tooDeep)
+                                      : parseInto<kFlags | rapidjson::kParseFullPrecisionFlag>(
+                                            document, text, maxDepth, tooDeep);
   if (!result.IsError()) return std::nullopt;
   document.SetNull();
   JsonParseFailure failure;

@@ -1,5 +1,5 @@
 // Nesting of JSON from outside is bounded (kMaxJsonDepth) and parsed without recursion, so a deep
-// document is a 400, never a stack overflow.
+// document is a 400, never a stack overflow; and numbers RapidJSON used to misread.
 #include <gtest/gtest.h>
 
 #include "http/errors.h"
@@ -102,6 +102,22 @@ TEST(JsonDepth, ParseJsonReportsTheLimitThatApplied) {
   ASSERT_TRUE(failure);
   EXPECT_FALSE(failure->tooDeep);
   EXPECT_EQ(failure->code, rapidjson::kParseErrorStringInvalidEncoding);
+}
+
+TEST(JsonNumbers, ZeroWithALargeExponentIsZero) {
+  // RapidJSON's full-precision strtod once read 0e85 as about -1e264 (found by fuzz/new_job).
+  for (const char* zero : {"0e85", "0E111", "0.0e233", "-0.000e300"}) {
+    auto document = parseJsonBody(zero);
+    ASSERT_TRUE(document.IsNumber()) << zero;
+    EXPECT_EQ(document.GetDouble(), 0.0) << zero;
+  }
+  auto document = parseJsonBody(R"({"s":"a00e1\"0e9","z":0e85,"x":0.1,"n":10e2,"f":1.0e1})");
+  EXPECT_EQ(document["z"].GetDouble(), 0.0);
+  EXPECT_EQ(document["x"].GetDouble(), 0.1);
+  EXPECT_EQ(document["n"].GetDouble(), 1000.0);
+  EXPECT_EQ(document["f"].GetDouble(), 10.0);
+  // Full precision elsewhere: the nearest double, not one a few units off.
+  EXPECT_EQ(parseJsonBody("2.2250738585072011e-308").GetDouble(), 2.2250738585072011e-308);
 }
 
 }  // namespace
