@@ -63,11 +63,15 @@ class DepthLimitedHandler {
   bool tooDeep_ = false;
 };
 
-// True when `text` has, outside strings, a number whose digits are all zero and that has an
-// exponent (0e85, -0.00E300). RapidJSON 1.1.0's full-precision strtod gets these wrong: it
-// normalises a zero significand (__builtin_clzll(0), undefined) and 0e85 comes out as about
-// -1e264. Its normal-precision path reads them as 0. Found by fuzz/new_job.
-bool hasZeroWithExponent(std::string_view text) {
+// True when `text` has, outside strings, a number RapidJSON 1.1.0's full-precision strtod gets
+// wrong: past its fast path it normalises a zero significand (__builtin_clzll(0), undefined) and
+// 0e85 comes out as about -1e264. That is a number whose digits are all zero and that has an
+// exponent or more than 20 digits (0e85, -0.00E300, 0.000000000000000000000000), or one whose
+// first 20 significant digits are 18446744073709551615 (2^64 - 1) and the 21st 5 or more (rounding
+// up wraps the significand to zero). Its normal-precision path reads them right. Found by the
+// fuzzers (fuzz/new_job, fuzz/progress_line, fuzz/runner_requests).
+bool hasZeroRapidJsonMisreads(std::string_view text) {
+  auto isDigit = [&](size_t at) { return at < text.size() && text[at] >= '0' && text[at] <= '9'; };
   bool inString = false;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
@@ -79,12 +83,39 @@ bool hasZeroWithExponent(std::string_view text) {
       }
       continue;
     }
-    if (c == '"') inString = true;
-    if (c != 'e' && c != 'E') continue;
-    size_t start = i;
-    while (start > 0 && (text[start - 1] == '0' || text[start - 1] == '.')) --start;
-    bool nonZeroDigitBefore = start > 0 && text[start - 1] >= '1' && text[start - 1] <= '9';
-    if (start < i && !nonZeroDigitBefore) return true;
+    if (c == '"') {
+      inString = true;
+      continue;
+    }
+    if (c != '-' && !isDigit(i)) continue;
+    // A number as RapidJSON reads it, even where malformed text follows: -?digits(.digits)?
+    // then an exponent only if e/E and an optional sign are followed by a digit.
+    size_t at = c == '-' ? i + 1 : i;
+    size_t digits = 0;
+    bool allZero = true;
+    std::string significant;  // the first 21 digits from the first non-zero one
+    auto readDigits = [&] {
+      for (; isDigit(at); ++at, ++digits) {
+        allZero = allZero && text[at] == '0';
+        if (!allZero && significant.size() < 21) significant += text[at];
+      }
+    };
+    readDigits();
+    if (at < text.size() && text[at] == '.') {
+      ++at;
+      readDigits();
+    }
+    bool exponent = false;
+    if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
+      size_t sign = at + 1 < text.size() && (text[at + 1] == '+' || text[at + 1] == '-') ? 1 : 0;
+      exponent = isDigit(at + 1 + sign);
+    }
+    if (digits > 0 && allZero && (exponent || digits > 20)) return true;
+    if (significant.size() == 21 && significant.compare(0, 20, "18446744073709551615") == 0 &&
+        significant[20] >= '5') {
+      return true;
+    }
+    if (at > i) i = at - 1;
   }
   return false;
 }
@@ -114,14 +145,14 @@ std::string JsonParseFailure::message() const {
 
 std::optional<JsonParseFailure> parseJson(rapidjson::Document& document, std::string_view text,
                                           unsigned maxDepth) {
-  // kParseFullPrecisionFlag keeps numbers as sent (but see hasZeroWithExponent);
+  // kParseFullPrecisionFlag keeps numbers as sent (but see hasZeroRapidJsonMisreads);
   // kParseValidateEncodingFlag rejects bad UTF-8; kParseIterativeFlag keeps the parser's own
   // stack flat however deep the text nests.
   constexpr unsigned kFlags =
       rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   bool tooDeep = false;
   document.SetNull();
-  rapidjson::ParseResult result = hasZeroWithExponent(text)
+  rapidjson::ParseResult result = hasZeroRapidJsonMisreads(text)
                                       ? parseInto<kFlags>(document, text, maxDepth, tooDeep)
                                       : parseInto<kFlags | rapidjson::kParseFullPrecisionFlag>(
                                             document, text, maxDepth, tooDeep);

@@ -104,9 +104,10 @@ TEST(JsonDepth, ParseJsonReportsTheLimitThatApplied) {
   EXPECT_EQ(failure->code, rapidjson::kParseErrorStringInvalidEncoding);
 }
 
-TEST(JsonNumbers, ZeroWithALargeExponentIsZero) {
+TEST(JsonNumbers, ZeroWithALargeExponentOrManyDigitsIsZero) {
   // RapidJSON's full-precision strtod once read 0e85 as about -1e264 (found by fuzz/new_job).
-  for (const char* zero : {"0e85", "0E111", "0.0e233", "-0.000e300"}) {
+  for (const char* zero :
+       {"0e85", "0E111", "0.0e233", "-0.000e300", "0.00000000000000000000000000000000000"}) {
     auto document = parseJsonBody(zero);
     ASSERT_TRUE(document.IsNumber()) << zero;
     EXPECT_EQ(document.GetDouble(), 0.0) << zero;
@@ -116,6 +117,9 @@ TEST(JsonNumbers, ZeroWithALargeExponentIsZero) {
   EXPECT_EQ(document["x"].GetDouble(), 0.1);
   EXPECT_EQ(document["n"].GetDouble(), 1000.0);
   EXPECT_EQ(document["f"].GetDouble(), 10.0);
+  // 2^64 - 1 as the first digits, rounded up: RapidJSON's significand wrapped to zero.
+  EXPECT_EQ(parseJsonBody("0.0001844674407370955161599").GetDouble(), 0.0001844674407370955161599);
+  EXPECT_EQ(parseJsonBody("184467440737095516159").GetDouble(), 184467440737095516159.0);
   // Full precision elsewhere: the nearest double, not one a few units off.
   EXPECT_EQ(parseJsonBody("2.2250738585072011e-308").GetDouble(), 2.2250738585072011e-308);
 }
