@@ -6,10 +6,12 @@ namespace rj {
 
 std::string eventData(const JobEvent& event) {
   rapidjson::Document payload;
-  payload.Parse(event.payload.c_str(), event.payload.size());
+  // Stored payloads were validated on the way in; the bounded parser keeps it so whatever the
+  // table holds.
+  bool parsed = !parseJson(payload, event.payload);
   JsonWriter out;
   out.startObject();
-  if (!payload.HasParseError() && payload.IsObject()) {
+  if (parsed && payload.IsObject()) {
     for (const auto& member : payload.GetObject()) {
       std::string name(member.name.GetString(), member.name.GetStringLength());
       // The envelope fields below are the server's; a payload cannot override them.

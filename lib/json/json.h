@@ -67,7 +67,27 @@ class JsonWriter {
   rapidjson::Writer<rapidjson::StringBuffer> writer_;
 };
 
-// Parses a request body; an empty body is an empty object. Throws BadRequest on malformed JSON.
+// The deepest nesting of arrays and objects accepted from outside: the top-level value is level 1.
+// Parsing is iterative, and everything that walks a parsed document later (Accept, toJson, the
+// destructor) recurses once per level, so this bounds the stack use of all of them.
+constexpr unsigned kMaxJsonDepth = 64;
+
+// Why a bounded parse failed; empty when it did not.
+struct JsonParseFailure {
+  bool tooDeep = false;                                         // nesting beyond the limit
+  unsigned maxDepth = kMaxJsonDepth;                            // the limit that applied
+  rapidjson::ParseErrorCode code = rapidjson::kParseErrorNone;  // else RapidJSON's reason
+  size_t offset = 0;                                            // where in the text
+  std::string message() const;
+};
+
+// Parses `text` without recursion (kParseIterativeFlag), validating UTF-8 and keeping numbers at
+// full precision, and refuses nesting deeper than maxDepth. On failure `document` is null.
+std::optional<JsonParseFailure> parseJson(rapidjson::Document& document, std::string_view text,
+                                          unsigned maxDepth = kMaxJsonDepth);
+
+// Parses a request body; an empty body is an empty object. Throws BadRequest on malformed JSON
+// and on nesting deeper than kMaxJsonDepth.
 rapidjson::Document parseJsonBody(std::string_view body);
 
 // Compact one-line serialisation of a value.

@@ -1,6 +1,6 @@
 #include "runners/progress_line.h"
 
-#include <rapidjson/document.h>
+#include "json/json.h"
 
 namespace rj {
 
@@ -12,8 +12,7 @@ std::optional<int64_t> progressLinePercent(const std::string& line) {
     return std::nullopt;
   }
   rapidjson::Document document;
-  document.Parse(line.c_str(), line.size());
-  if (document.HasParseError() || !document.IsObject() || document.MemberCount() != 1) {
+  if (parseJson(document, line) || !document.IsObject() || document.MemberCount() != 1) {
     return std::nullopt;
   }
   const auto& member = *document.MemberBegin();

@@ -65,6 +65,60 @@ TEST(CreateJob, MalformedJsonIs400) {
   EXPECT_EQ(response.json()["statusCode"].GetInt(), 400);
 }
 
+TEST(CreateJob, DeeplyNestedBodyIs400AndTheHandlerLivesOn) {
+  // 200,000 levels once overflowed the parser's stack and killed the handler process.
+  std::string deep = R"({"x":)" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  auto response = create(deep);
+  ASSERT_EQ(response.status, 400) << response.body.substr(0, 200);
+  EXPECT_EQ(response.header("content-type"), "application/json; charset=utf-8");
+  auto body = response.json();
+  EXPECT_EQ(body["statusCode"].GetInt(), 400);
+  EXPECT_STREQ(body["message"].GetString(), "JSON nesting exceeds 64 levels");
+  EXPECT_STREQ(body["code"].GetString(), "INVALID_JSON");
+  std::string atLimit =
+      R"({"type":"e2e.deep","data":{"x":)" + std::string(62, '[') + std::string(62, ']') + "}}";
+  EXPECT_EQ(create(atLimit).status, 201);
+  EXPECT_EQ(create(R"({"type":"e2e.deep"})").status, 201);
+}
+
+TEST(CreateJob, EveryEndpointThatReadsABodyRefusesDeepNesting) {
+  std::string deep = R"({"x":)" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  std::string id = create(R"({"type":"e2e.deep"})").json()["id"].GetString();
+  const std::vector<std::string> userPosts = {"/api/runner-jobs/" + id + "/cancel",
+                                              "/api/runner-jobs/" + id + "/retry",
+                                              "/api/auth/session"};
+  for (const auto& path : userPosts) {
+    auto response = s().call("POST", path, s().tokenMember, s().workspace, deep);
+    EXPECT_EQ(response.status, 400) << path << ": " << response.body.substr(0, 200);
+    EXPECT_NE(response.body.find("INVALID_JSON"), std::string::npos) << path;
+  }
+  const std::vector<std::string> runnerPosts = {"/api/runner/claim",
+                                                "/api/runner/jobs/" + id + "/heartbeat",
+                                                "/api/runner/jobs/" + id + "/events",
+                                                "/api/runner/jobs/" + id + "/complete",
+                                                "/api/runner/jobs/" + id + "/fail",
+                                                "/api/runner/jobs/" + id + "/release"};
+  for (const auto& path : runnerPosts) {
+    auto response = httpRequest(
+        "POST", s().url + path,
+        {"Authorization: Bearer " + s().runnerToken, "Content-Type: application/json"}, deep);
+    EXPECT_EQ(response.status, 400) << path << ": " << response.body.substr(0, 200);
+    EXPECT_NE(response.body.find("INVALID_JSON"), std::string::npos) << path;
+  }
+  // A deep payload inside an otherwise fine runner event is refused the same way.
+  std::string deepEvent = R"({"type":"step.output","payload":{"x":)" + std::string(100, '[') +
+                          std::string(100, ']') + "}}";
+  auto event = httpRequest(
+      "POST", s().url + "/api/runner/jobs/" + id + "/events",
+      {"Authorization: Bearer " + s().runnerToken, "Content-Type: application/json"}, deepEvent);
+  EXPECT_EQ(event.status, 400) << event.body;
+  // Every handler process is still there.
+  EXPECT_EQ(s().call("GET", "/api/runner-jobs/" + id, s().tokenMember, s().workspace).status, 200);
+  EXPECT_EQ(
+      s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember, s().workspace).status,
+      200);
+}
+
 TEST(CreateJob, WrongTypesAndUnknownFieldsAre400WithMessages) {
   auto response = create(R"({"type":"t","priority":"5","bogus":1})");
   ASSERT_EQ(response.status, 400);

@@ -59,7 +59,12 @@ RunnerConfig parseRunnerConfig(const std::string& text, const std::string& baseD
     if (equals == std::string::npos) throw ConfigError(where + "expected `type = command ...`");
     std::string type = trim(content.substr(0, equals));
     if (!isJobType(type)) throw ConfigError(where + "not a job type: " + type);
-    CommandLine command = splitArguments(trim(content.substr(equals + 1)));
+    CommandLine command;
+    try {
+      command = splitArguments(trim(content.substr(equals + 1)));
+    } catch (const ConfigError& error) {
+      throw ConfigError(where + error.what());
+    }
     if (command.empty()) throw ConfigError(where + "no command for " + type);
     if (command[0].find('/') != std::string::npos && command[0][0] != '/') {
       command[0] = baseDirectory + "/" + command[0];

@@ -2,13 +2,13 @@
 
 #include <cstdint>
 #include <cstdio>
-#include <deque>
 #include <optional>
 #include <thread>
 
 #include "child_process.h"
 #include "errors/errors.h"
 #include "json/json.h"
+#include "output_buffer.h"
 #include "runners/progress_line.h"
 
 namespace rj::runner {
@@ -16,89 +16,11 @@ namespace rj::runner {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr int kStepOrdinal = 1;
 
 void log(const std::string& message) {
   std::fprintf(stderr, "rj-runner: %s\n", message.c_str());
   std::fflush(stderr);
 }
-
-// One stdout/stderr line, or a progress report (a progress line of the command).
-struct OutputLine {
-  OutputStream stream;
-  std::string text;
-  std::optional<int64_t> progressPercent;
-};
-
-// An event ready to send: `count` items leave the buffer once it is delivered.
-struct PendingEvent {
-  std::string type;
-  std::string payload;
-  size_t count = 0;
-};
-
-// Output and progress waiting to be sent, in the command's order; bounded so a chatty command
-// cannot eat the runner's memory.
-class OutputBuffer {
- public:
-  explicit OutputBuffer(const JobRunnerSettings& settings) : settings_(settings) {}
-  void add(OutputStream stream, std::string text) {
-    if (lines_.size() >= settings_.maxPendingLines) {
-      ++dropped_;
-      return;
-    }
-    if (text.size() > settings_.maxLineBytes) text = text.substr(0, settings_.maxLineBytes) + "…";
-    lines_.push_back({stream, std::move(text), std::nullopt});
-  }
-  // Progress reports in a row keep only the latest: nothing between them to order against.
-  void addProgress(int64_t percent) {
-    if (!lines_.empty() && lines_.back().progressPercent) {
-      lines_.back().progressPercent = percent;
-      return;
-    }
-    lines_.push_back({OutputStream::Stdout, "", percent});
-  }
-  bool empty() const { return lines_.empty() && dropped_ == 0; }
-  // The next event: a job.progress, or a step.output of a run of lines of one stream (stopping at
-  // a progress report, so output before it is sent before it). Taken out only once sent.
-  PendingEvent next() {
-    if (lines_.empty() && dropped_ > 0) {
-      lines_.push_back({OutputStream::Stderr,
-                        "[rj-runner: " + std::to_string(dropped_) + " lines dropped]",
-                        std::nullopt});
-      dropped_ = 0;
-    }
-    if (lines_.front().progressPercent) {
-      JsonWriter out;
-      out.startObject().key("progressPercent").integer(*lines_.front().progressPercent);
-      out.endObject();
-      return {"job.progress", out.take(), 1};
-    }
-    OutputStream stream = lines_.front().stream;
-    JsonWriter out;
-    out.startObject().key("ordinal").integer(kStepOrdinal);
-    out.key("stream").string(stream == OutputStream::Stdout ? "stdout" : "stderr");
-    out.key("lines").startArray();
-    size_t count = 0;
-    for (const auto& line : lines_) {
-      if (line.progressPercent || line.stream != stream || count == settings_.maxLinesPerEvent) {
-        break;
-      }
-      out.string(line.text);
-      ++count;
-    }
-    out.endArray().endObject();
-    return {"step.output", out.take(), count};
-  }
-  void drop(size_t count) {
-    lines_.erase(lines_.begin(), lines_.begin() + static_cast<std::ptrdiff_t>(count));
-  }
-
- private:
-  const JobRunnerSettings& settings_;
-  std::deque<OutputLine> lines_;
-  size_t dropped_ = 0;
-};
 
 std::string eventBody(const std::string& type, const std::string& payload) {
   return R"({"type":")" + type + R"(","payload":)" + payload + "}";
@@ -107,16 +29,15 @@ std::string eventBody(const std::string& type, const std::string& payload) {
 bool isJsonDocument(const std::string& line) {
   size_t start = line.find_first_not_of(" \t");
   if (start == std::string::npos || (line[start] != '{' && line[start] != '[')) return false;
+  // One level less than the server accepts: the result goes out inside {"result": ...}.
   rapidjson::Document document;
-  document.Parse(line.c_str(), line.size());
-  return !document.HasParseError();
+  return !parseJson(document, line, kMaxJsonDepth - 1);
 }
 
 bool cancelRequested(const ApiResponse& heartbeat) {
   if (heartbeat.status != 200) return false;
   rapidjson::Document document;
-  document.Parse(heartbeat.body.c_str(), heartbeat.body.size());
-  if (document.HasParseError() || !document.IsObject()) return false;
+  if (parseJson(document, heartbeat.body) || !document.IsObject()) return false;
   auto member = document.FindMember("cancelRequested");
   return member != document.MemberEnd() && member->value.IsBool() && member->value.GetBool();
 }

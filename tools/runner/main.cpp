@@ -51,8 +51,7 @@ void pause(std::chrono::milliseconds duration) {
 
 std::optional<rj::runner::ClaimedJob> readClaimedJob(const std::string& body) {
   rapidjson::Document document;
-  document.Parse(body.c_str(), body.size());
-  if (document.HasParseError() || !document.IsObject()) return std::nullopt;
+  if (rj::parseJson(document, body) || !document.IsObject()) return std::nullopt;
   auto id = document.FindMember("id");
   auto type = document.FindMember("type");
   if (id == document.MemberEnd() || !id->value.IsString() || type == document.MemberEnd() ||
