@@ -10,6 +10,7 @@
 #include "db/connection.h"
 #include "db/database_error.h"
 #include "errors/errors.h"
+#include "http/media_type.h"
 #include "http/server.h"
 #include "jobs/job_store.h"
 #include "runners/claim_service.h"
@@ -49,9 +50,8 @@ namespace {
 
 void requireJsonBody(const Request& request) {
   if (request.body.empty()) return;
-  auto type = request.header("Content-Type").value_or("");
   // Only JSON is accepted; it also keeps HTML forms of other sites from posting here.
-  if (type.rfind("application/json", 0) != 0) {
+  if (mediaType(request.header("Content-Type").value_or("")) != "application/json") {
     throw UnsupportedMediaType("Content-Type must be application/json");
   }
 }
@@ -91,6 +91,12 @@ RequestHandler endpointHandler(const ApiRoute& route, const EndpointHandler& han
     auto params = matchRoute(route.pattern, request.path);
     if (!params || request.method != route.method) throwUnrouted(request);
     request.params = std::move(*params);
+    // EventSource gives up for good on a 503: a stream answers database trouble in the stream,
+    // so the browser comes back by itself.
+    auto databaseUnavailable = [&]() -> Response {
+      if (route.pool == ThreadPool::Stream) return databaseUnavailableStream();
+      throw ServiceUnavailable("Database temporarily unavailable, retry later", 2);
+    };
     try {
       Context context = guard(route.permission, request);
       request.readBody(channel);
@@ -98,11 +104,11 @@ RequestHandler endpointHandler(const ApiRoute& route, const EndpointHandler& han
       return handler(request, context);
     } catch (const TransientDatabaseError& error) {
       std::fprintf(stderr, "runner-jobs: database unavailable: %s\n", error.what());
-      throw ServiceUnavailable("Database temporarily unavailable, retry later", 2);
+      return databaseUnavailable();
     } catch (const sql::SQLException& error) {
       if (isTransient(error)) {
         if (isConnectionLost(error)) discardThreadConnection();
-        throw ServiceUnavailable("Database temporarily unavailable, retry later", 2);
+        return databaseUnavailable();
       }
       throw;
     }

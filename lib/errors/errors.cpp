@@ -65,6 +65,18 @@ HttpError BadRequest(ErrorCode code, std::string message) {
   return HttpError(400, code, std::move(message));
 }
 HttpError ValidationFailed(std::vector<std::string> messages) {
+  // A body of 90,000 unknown keys must not come back as a 3 MB answer.
+  if (messages.size() > kMaxValidationMessages) {
+    size_t more = messages.size() - kMaxValidationMessages;
+    messages.resize(kMaxValidationMessages);
+    messages.push_back("... and " + std::to_string(more) + " more");
+  }
+  for (auto& message : messages) {
+    if (message.size() > kMaxValidationMessageLength) {
+      message.resize(kMaxValidationMessageLength);
+      message += "...";
+    }
+  }
   return HttpError(400, ErrorCode::ValidationFailed, std::move(messages));
 }
 HttpError Unauthorized(std::string message) {

@@ -63,6 +63,11 @@ class HttpError : public std::runtime_error {
   bool isList_;
 };
 
+// A validation error lists at most this many messages (then "... and N more"), each cut to
+// this many bytes.
+constexpr size_t kMaxValidationMessages = 20;
+constexpr size_t kMaxValidationMessageLength = 300;
+
 HttpError BadRequest(ErrorCode code, std::string message);
 HttpError ValidationFailed(std::vector<std::string> messages);
 HttpError Unauthorized(std::string message = "Unauthorized");

@@ -59,7 +59,13 @@ std::string toJson(const JobPage& page) {
   JsonWriter out;
   out.startObject();
   out.key("data").startArray();
-  for (const auto& job : page.jobs) out.raw(toJson(job));
+  for (const auto& job : page.jobs) {
+    out.startObject();
+    writeJobFields(out, job);
+    out.key("dataOmitted").boolean(job.dataOmitted);
+    out.key("resultOmitted").boolean(job.resultOmitted);
+    out.endObject();
+  }
   out.endArray();
   out.key("meta").startObject();
   out.key("total").integer(page.total);

@@ -9,6 +9,9 @@
 
 namespace rj {
 
+// A list item carries data and result up to this size; GET by id always has them whole.
+constexpr int64_t kMaxListedDocumentBytes = 16 * 1024;
+
 struct Job {
   std::string id;
   std::string workspaceId;
@@ -18,6 +21,8 @@ struct Job {
   int64_t progressPercent = 0;
   std::optional<std::string> data;    // serialised JSON object
   std::optional<std::string> result;  // serialised JSON value
+  bool dataOmitted = false;           // list items: data was too large to list
+  bool resultOmitted = false;         // list items: result was too large to list
   std::optional<std::string> error;
   std::optional<std::string> agentTaskId;
   std::optional<std::string> retryOfId;

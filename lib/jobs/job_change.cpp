@@ -8,11 +8,43 @@
 
 namespace rj {
 
-const char* const kJobColumns =
-    "id, workspace_id, type, status, priority, progress_percent, data, result, error,"
-    " agent_task_id, retry_of_id, attempt, created_at, updated_at, started_at, completed_at,"
+namespace {
+const char* const kStateColumns =
     " runner_id, lease_expires_at, lease_expires_at > UTC_TIMESTAMP(3) AS lease_live,"
     " max_attempts, release_count, last_event_seq";
+}  // namespace
+
+const char* const kJobColumns = []() {
+  static const std::string columns =
+      std::string(
+          "id, workspace_id, type, status, priority, progress_percent, data, result,"
+          " 0 AS data_omitted, 0 AS result_omitted, error, agent_task_id, retry_of_id,"
+          " attempt, created_at, updated_at, started_at, completed_at,") +
+      kStateColumns;
+  return columns.c_str();
+}();
+
+const char* const kJobSummaryColumns = []() {
+  static const std::string limit = std::to_string(kMaxListedDocumentBytes);
+  static const std::string columns =
+      "id, workspace_id, type, status, priority, progress_percent,"
+      " IF(LENGTH(data) > " +
+      limit +
+      ", NULL, data) AS data,"
+      " IF(LENGTH(result) > " +
+      limit +
+      ", NULL, result) AS result,"
+      " COALESCE(LENGTH(data) > " +
+      limit +
+      ", 0) AS data_omitted,"
+      " COALESCE(LENGTH(result) > " +
+      limit +
+      ", 0) AS result_omitted,"
+      " error, agent_task_id, retry_of_id, attempt, created_at, updated_at, started_at,"
+      " completed_at," +
+      kStateColumns;
+  return columns.c_str();
+}();
 
 Job readJob(sql::ResultSet& row) {
   Job job;
@@ -25,6 +57,8 @@ Job readJob(sql::ResultSet& row) {
   job.progressPercent = row.getInt("progress_percent");
   job.data = optionalString(row, "data");
   job.result = optionalString(row, "result");
+  job.dataOmitted = row.getBoolean("data_omitted");
+  job.resultOmitted = row.getBoolean("result_omitted");
   job.error = optionalString(row, "error");
   job.agentTaskId = optionalString(row, "agent_task_id");
   job.retryOfId = optionalString(row, "retry_of_id");

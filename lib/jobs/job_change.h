@@ -30,6 +30,9 @@ enum class JobLock { None, ForUpdate };
 
 // SELECT list of runner_jobs columns readJob() expects.
 extern const char* const kJobColumns;
+// The same for list items: data and result over kMaxListedDocumentBytes are left out (null, with
+// dataOmitted/resultOmitted set), so a page stays small whatever its jobs hold.
+extern const char* const kJobSummaryColumns;
 Job readJob(sql::ResultSet& row);
 // The job when it exists (within the workspace, when one is given), locked FOR UPDATE if asked
 // (inside a transaction).

@@ -34,8 +34,8 @@ JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query
     total->next();
     page.total = total->getInt64("total");
     if (page.total > (query.page - 1) * query.limit) {
-      Query select(connection, std::string("SELECT ") + kJobColumns + " FROM runner_jobs" + where +
-                                   " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+      Query select(connection, std::string("SELECT ") + kJobSummaryColumns + " FROM runner_jobs" +
+                                   where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
       auto rows = bindFilters(select).bind(query.limit).bind((query.page - 1) * query.limit).rows();
       while (rows->next()) page.jobs.push_back(readJob(*rows));
     }

@@ -78,16 +78,32 @@ void writeStreamsBusy(StreamWriter& out) {
   endWithFailure(out, {"Too many open streams for this user or workspace; retrying later", true});
 }
 
+namespace {
+Response eventStreamHead() {
+  Response response;
+  response.headers = {{"Content-Type", "text/event-stream; charset=utf-8"},
+                      {"Cache-Control", "no-cache"},
+                      {"X-Accel-Buffering", "no"}};
+  return response;
+}
+}  // namespace
+
+Response databaseUnavailableStream() {
+  Response response = eventStreamHead();
+  response.stream = [](StreamWriter& out) {
+    out.write(sseRetryHint(kReconnectHintMilliseconds));
+    endWithFailure(out, {"Database temporarily unavailable", true});
+  };
+  return response;
+}
+
 Response jobEventStream(const std::string& userId, const std::string& workspaceId,
                         const std::string& jobId, int64_t cursor) {
   bool exists = withRetry([&](Connection& connection) {
     return loadJob(connection, jobId, workspaceId, JobLock::None).has_value();
   });
   if (!exists) throw jobNotFound(jobId);
-  Response response;
-  response.headers = {{"Content-Type", "text/event-stream; charset=utf-8"},
-                      {"Cache-Control", "no-cache"},
-                      {"X-Accel-Buffering", "no"}};
+  Response response = eventStreamHead();
   StreamSettings settings = streamSettingsFromConfig();
   static ConcurrencyCaps openStreams;
   std::shared_ptr<ConcurrencyCaps::Slot> slot =

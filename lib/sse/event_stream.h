@@ -41,6 +41,10 @@ Response jobEventStream(const std::string& userId, const std::string& workspaceI
 // The whole body of a stream refused for its cap: a long retry hint and a retryable error event.
 void writeStreamsBusy(StreamWriter& out);
 
+// A stream whose guards met database trouble before its first byte: 200 with the retry hint and
+// a retryable error event, then the end.
+Response databaseUnavailableStream();
+
 // Writes the stream body (everything after the headers) until the job ends, the client goes
 // away or the database fails.
 void writeJobEvents(StreamWriter& out, const std::string& jobId, int64_t cursor,

@@ -241,6 +241,33 @@ TEST_F(Jobs, ConcurrentAppendsGetGapFreeSequenceNumbers) {
   for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i].seq, static_cast<int64_t>(i + 3));
 }
 
+TEST_F(Jobs, ListItemsLeaveLargeDataOutAndSaySo) {
+  std::string type = "list.large";
+  std::string large = R"({"blob":")" + std::string(kMaxListedDocumentBytes, 'x') + R"("})";
+  Job big = createJob(type, 5, large);
+  Job small = createJob(type, 5, std::string(R"({"n":1})"));
+  JobListQuery query;
+  query.type = type;
+  JobPage page = store.list(workspaceId, query);
+  ASSERT_EQ(page.jobs.size(), 2u);
+  for (const Job& item : page.jobs) {
+    if (item.id == big.id) {
+      EXPECT_FALSE(item.data.has_value());
+      EXPECT_TRUE(item.dataOmitted);
+    } else {
+      EXPECT_EQ(item.data, std::optional<std::string>(R"({"n":1})"));
+      EXPECT_FALSE(item.dataOmitted);
+    }
+    EXPECT_FALSE(item.resultOmitted);
+  }
+  std::string json = toJson(page);
+  EXPECT_LT(json.size(), 4000u);
+  EXPECT_NE(json.find(R"("dataOmitted":true)"), std::string::npos);
+  // The job itself keeps its data whole.
+  EXPECT_EQ(store.get(workspaceId, big.id).job.data, std::optional<std::string>(large));
+  EXPECT_EQ(toJson(store.get(workspaceId, small.id).job).find("dataOmitted"), std::string::npos);
+}
+
 TEST_F(Jobs, EventReadsStopPastTheirByteBudget) {
   Job job = createJob();  // events 1 and 2 are small
   std::string big = R"({"text":")" + std::string(100 * 1000, 'x') + R"("})";

@@ -89,6 +89,21 @@ TEST(ErrorCodes, EveryCodeHasOneDistinctUpperCaseName) {
   EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::DatabaseUnavailable) + 1);
 }
 
+TEST(ErrorBody, ValidationMessagesAreBounded) {
+  std::vector<std::string> many;
+  for (int i = 0; i < 90000; ++i)
+    many.push_back("property k" + std::to_string(i) + " should not exist");
+  HttpError error = ValidationFailed(many);
+  ASSERT_EQ(error.messages().size(), kMaxValidationMessages + 1);
+  EXPECT_EQ(error.messages().front(), "property k0 should not exist");
+  EXPECT_EQ(error.messages().back(), "... and 89980 more");
+  EXPECT_LT(errorBody(error).size(), 2000u);
+
+  HttpError longOne =
+      ValidationFailed({"property " + std::string(1000000, 'x') + " should not exist"});
+  EXPECT_EQ(longOne.messages().front().size(), kMaxValidationMessageLength + 3);
+}
+
 TEST(ErrorCodes, DefaultsFollowTheStatus) {
   EXPECT_EQ(Unauthorized().code(), ErrorCode::Unauthorized);
   EXPECT_EQ(PayloadTooLarge().code(), ErrorCode::PayloadTooLarge);

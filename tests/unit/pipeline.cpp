@@ -158,6 +158,20 @@ TEST(Pipeline, BodyThatIsNotJsonIs415) {
 
   auto untyped = answered(kEchoRoute, FakeChannel("POST", "/api/test/" + kJobId, {}, "{}"));
   EXPECT_EQ(untyped.status(), 415);
+
+  // A media type that only starts like JSON is not JSON.
+  auto lookalike = answered(kEchoRoute, FakeChannel("POST", "/api/test/" + kJobId,
+                                                    {{"CONTENT_TYPE", "application/jsonp"}}, "{}"));
+  EXPECT_EQ(lookalike.status(), 415);
+}
+
+TEST(Pipeline, MediaTypeIsCaseInsensitiveAndParametersAreIgnored) {
+  for (const char* type : {"application/json", "Application/JSON; charset=UTF-8",
+                           " application/json ;charset=utf-8", "APPLICATION/JSON"}) {
+    auto channel = answered(
+        kEchoRoute, FakeChannel("POST", "/api/test/" + kJobId, {{"CONTENT_TYPE", type}}, "{}"));
+    EXPECT_EQ(channel.status(), 200) << type;
+  }
 }
 
 TEST(Pipeline, EmptyBodyNeedsNoContentType) {
@@ -206,6 +220,20 @@ TEST(Pipeline, DatabaseTroubleIs503WithRetryAfter) {
   EXPECT_EQ(channel.header("Retry-After"), "2");
   EXPECT_EQ(messageOf(channel), "Database temporarily unavailable, retry later");
   EXPECT_EQ(codeOf(channel), "DATABASE_UNAVAILABLE");
+}
+
+TEST(Pipeline, StreamMeetingDatabaseTroubleBeforeItsFirstByteSaysRetryInTheStream) {
+  // EventSource gives up for good on a 503; a 200 stream with a retryable error brings it back.
+  FakeChannel request(
+      "GET", "/api/runner-jobs/" + kJobId + "/events/stream",
+      {{"HTTP_AUTHORIZATION", "Bearer rjt_anything"}, {"HTTP_X_WORKSPACE_ID", kJobId}});
+  auto channel = answered(row("events_stream"), std::move(request));
+  EXPECT_EQ(channel.status(), 200);
+  EXPECT_EQ(channel.header("Content-Type"), "text/event-stream; charset=utf-8");
+  std::string body = channel.body();
+  EXPECT_EQ(body.rfind("retry: 3000\n\n", 0), 0u) << body;
+  EXPECT_NE(body.find("event: error\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("\"retryable\":true"), std::string::npos) << body;
 }
 
 TEST(Pipeline, StreamedAnswerSendsHeadersFirstWithoutContentLength) {

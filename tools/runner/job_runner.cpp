@@ -7,6 +7,7 @@
 
 #include "child_process.h"
 #include "errors/errors.h"
+#include "events/event_type.h"
 #include "json/json.h"
 #include "output_buffer.h"
 #include "runners/progress_line.h"
@@ -88,7 +89,7 @@ class JobSession {
     JsonWriter started;
     started.startObject().key("ordinal").integer(kStepOrdinal).key("name").string(job_.type);
     started.endObject();
-    call("events", eventBody("step.started", started.take()));
+    call("events", eventBody(eventTypeName(EventType::StepStarted), started.take()));
     std::optional<ChildProcess> process;
     try {
       process.emplace(command, job_.data);
@@ -161,7 +162,7 @@ class JobSession {
     if (child.succeeded()) {
       JsonWriter step;
       step.startObject().key("ordinal").integer(kStepOrdinal).endObject();
-      call("events", eventBody("step.completed", step.take()));
+      call("events", eventBody(eventTypeName(EventType::StepCompleted), step.take()));
       JsonWriter body;
       body.startObject();
       if (lastJson) body.key("result").raw(*lastJson);
@@ -179,7 +180,7 @@ class JobSession {
   JobOutcome fail(const std::string& error) {
     JsonWriter step;
     step.startObject().key("ordinal").integer(kStepOrdinal).endObject();
-    call("events", eventBody("step.failed", step.take()));
+    call("events", eventBody(eventTypeName(EventType::StepFailed), step.take()));
     JsonWriter body;
     body.startObject().key("error").string(error).endObject();
     if (!report("fail", body.take()))

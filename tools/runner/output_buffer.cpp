@@ -1,5 +1,6 @@
 #include "output_buffer.h"
 
+#include "events/event_type.h"
 #include "json/json.h"
 
 namespace rj::runner {
@@ -31,7 +32,7 @@ PendingEvent OutputBuffer::next() {
     JsonWriter out;
     out.startObject().key("progressPercent").integer(*lines_.front().progressPercent);
     out.endObject();
-    return {"job.progress", out.take(), 1};
+    return {eventTypeName(EventType::JobProgress), out.take(), 1};
   }
   OutputStream stream = lines_.front().stream;
   JsonWriter out;
@@ -47,7 +48,7 @@ PendingEvent OutputBuffer::next() {
     ++count;
   }
   out.endArray().endObject();
-  return {"step.output", out.take(), count};
+  return {eventTypeName(EventType::StepOutput), out.take(), count};
 }
 
 void OutputBuffer::drop(size_t count) {
