@@ -11,6 +11,7 @@ int main() {
       lastEventId = req.queryValue("lastEventId");
     }
     auto cursor = rj::parseLastEventId(lastEventId);
-    return rj::jobEventStream(ctx.userId(), ctx.workspaceId(), jobId, cursor.value_or(0));
+    return rj::jobEventStream(ctx.userId(), ctx.tokenHash(), ctx.workspaceId(), jobId,
+                              cursor.value_or(0));
   });
 }

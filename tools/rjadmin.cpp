@@ -23,7 +23,8 @@ const char* const kUsage = R"(usage: rjadmin COMMAND [OPTIONS]
   create-workspace --name NAME                prints the workspace id
   add-member --workspace ID --user ID|EMAIL --role OWNER|ADMIN|MEMBER|GUEST
   issue-token --user ID|EMAIL [--name NAME] [--expires 30d|12h|2027-01-31[T12:00:00]]
-                                              prints the token (only its hash is stored)
+                                              prints the token (only its hash is stored); an
+                                              expiry that is not in the future is refused
   revoke-token --token TOKEN | --id TOKEN_ID
   create-runner --name NAME [--workspace ID] [--types a,b]
                                               prints the runner token
@@ -112,7 +113,10 @@ int run(const std::string& command, const Options& options) {
     std::optional<std::string> expires;
     if (auto text = options.optional("expires")) {
       expires = rj::parseExpiry(*text, static_cast<long long>(std::time(nullptr)));
-      if (!expires) throw UsageError("--expires must look like 30d, 12h, 45m or 2027-01-31");
+      if (!expires) {
+        throw UsageError("--expires must be a time in the future like 30d, 12h, 45m, 10s or " +
+                         std::string("2027-01-31"));
+      }
     }
     auto issued = admin.issueToken(userFrom(options.required("user")),
                                    options.optional("name").value_or(""), expires);

@@ -88,24 +88,34 @@ std::optional<std::string> AdminStore::findUser(const std::string& idOrEmail) {
   return std::string(rows->getString("id"));
 }
 
+namespace {
+std::string utcTimestamp(long long epochSeconds) {
+  std::time_t when = static_cast<std::time_t>(epochSeconds);
+  std::tm utc{};
+  gmtime_r(&when, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &utc);
+  return buffer;
+}
+}  // namespace
+
 std::optional<std::string> parseExpiry(const std::string& text, long long nowEpochSeconds) {
   static const std::regex relative(R"(^(\d{1,6})([smhd])$)");
   static const std::regex absolute(R"(^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}:\d{2}))?Z?$)");
   std::smatch match;
+  std::string expiresAt;
   if (std::regex_match(text, match, relative)) {
     long long amount = std::stoll(match[1]);
     long long unit = match[2] == "s" ? 1 : match[2] == "m" ? 60 : match[2] == "h" ? 3600 : 86400;
-    std::time_t when = static_cast<std::time_t>(nowEpochSeconds + amount * unit);
-    std::tm utc{};
-    gmtime_r(&when, &utc);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &utc);
-    return std::string(buffer);
+    expiresAt = utcTimestamp(nowEpochSeconds + amount * unit);
+  } else if (std::regex_match(text, match, absolute)) {
+    expiresAt = match[1].str() + " " + (match[2].matched ? match[2].str() : "00:00:00");
+  } else {
+    return std::nullopt;
   }
-  if (std::regex_match(text, match, absolute)) {
-    return match[1].str() + " " + (match[2].matched ? match[2].str() : "00:00:00");
-  }
-  return std::nullopt;
+  // Both are "YYYY-MM-DD HH:MM:SS": the text order is the time order.
+  if (expiresAt <= utcTimestamp(nowEpochSeconds)) return std::nullopt;
+  return expiresAt;
 }
 
 }  // namespace rj

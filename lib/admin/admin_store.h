@@ -35,7 +35,8 @@ class AdminStore {
   Connection& connection_;
 };
 
-// "30d", "12h", "45m" or an ISO date/time -> "YYYY-MM-DD HH:MM:SS" UTC; nullopt when malformed.
+// "30d", "12h", "45m", "10s" or an ISO date/time -> "YYYY-MM-DD HH:MM:SS" UTC; nullopt when
+// malformed or not after now (a token that is dead when issued is a mistake, not a request).
 std::optional<std::string> parseExpiry(const std::string& text, long long nowEpochSeconds);
 
 }  // namespace rj

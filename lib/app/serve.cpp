@@ -39,6 +39,7 @@ Context guard(Permission permission, const Request& request) {
   LiveToken token = authenticateUser(request);
   context.userId_ = std::move(token.userId);
   context.tokenSecondsLeft_ = token.secondsLeft;
+  context.tokenHash_ = std::move(token.tokenHash);
   if (permission == Permission::Authenticated) return context;
   context.workspaceId_ = requireWorkspaceId(request);
   context.role_ = requireMembership(context.userId_, context.workspaceId_);

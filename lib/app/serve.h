@@ -26,6 +26,8 @@ class Context {
   const std::string& userId() const { return userId_; }
   // Seconds until the caller's token expires; nullopt when it never does.
   std::optional<int64_t> tokenSecondsLeft() const { return tokenSecondsLeft_; }
+  // The SHA-256 hex of the caller's token (user endpoints).
+  const std::string& tokenHash() const { return tokenHash_; }
   const std::string& workspaceId() const { return workspaceId_; }
   Role role() const { return role_; }
   JobStore jobs() const;
@@ -38,6 +40,7 @@ class Context {
   friend Context guard(Permission permission, const Request& request);
   std::string userId_;
   std::optional<int64_t> tokenSecondsLeft_;
+  std::string tokenHash_;
   std::string workspaceId_;
   Role role_ = Role::Guest;
   RunnerIdentity runner_;

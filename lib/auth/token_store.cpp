@@ -1,5 +1,8 @@
 #include "auth/token_store.h"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "db/retry.h"
 #include "util/crypto.h"
 
@@ -17,10 +20,33 @@ std::optional<LiveToken> TokenStore::findLive(const std::string& token) const {
                     .bind(hash)
                     .rows();
     if (!rows->next()) return std::nullopt;
-    LiveToken found{std::string(rows->getString("user_id")), std::nullopt};
+    LiveToken found{std::string(rows->getString("user_id")), hash, std::nullopt};
     if (!rows->isNull("seconds_left")) found.secondsLeft = rows->getInt64("seconds_left");
     return found;
   });
+}
+
+std::set<std::pair<std::string, std::string>> findLiveMemberships(
+    Connection& connection, const std::vector<std::string>& tokenHashes) {
+  std::set<std::pair<std::string, std::string>> live;
+  if (tokenHashes.empty()) return live;
+  if (tokenHashes.size() > kMaxCheckedTokens) {
+    throw std::invalid_argument("findLiveMemberships: too many tokens");
+  }
+  // Padded to a power of two (repeating the last hash): a few statement shapes serve every count.
+  size_t slots = 8;
+  while (slots < tokenHashes.size()) slots *= 2;
+  std::string text =
+      "SELECT t.token_hash, m.workspace_id FROM api_tokens t JOIN workspace_members m"
+      " ON m.user_id = t.user_id WHERE t.revoked_at IS NULL"
+      " AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(3)) AND t.token_hash IN (?";
+  for (size_t i = 1; i < slots; ++i) text += ", ?";
+  text += ")";
+  Query query(connection, text);
+  for (size_t i = 0; i < slots; ++i) query.bind(tokenHashes[std::min(i, tokenHashes.size() - 1)]);
+  auto rows = query.rows();
+  while (rows->next()) live.emplace(rows->getString("token_hash"), rows->getString("workspace_id"));
+  return live;
 }
 
 }  // namespace rj

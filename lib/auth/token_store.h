@@ -2,12 +2,18 @@
 // API tokens as the guards see them: only live ones (unexpired, unrevoked) count, found by hash.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "db/connection.h"
 
 namespace rj {
 
 struct LiveToken {
   std::string userId;
+  std::string tokenHash;  // SHA-256 hex: what a long stream re-checks the token by
   // Seconds until the token expires; nullopt when it never does.
   std::optional<int64_t> secondsLeft;
 };
@@ -18,5 +24,11 @@ class TokenStore {
   // stored or compared); nullopt when there is none.
   std::optional<LiveToken> findLive(const std::string& token) const;
 };
+
+// Of these token hashes, the (hash, workspace id) pairs of live tokens whose user is a member of
+// the workspace: one query for up to kMaxCheckedTokens hashes.
+constexpr size_t kMaxCheckedTokens = 256;
+std::set<std::pair<std::string, std::string>> findLiveMemberships(
+    Connection& connection, const std::vector<std::string>& tokenHashes);
 
 }  // namespace rj

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
+#include "auth/token_store.h"
 #include "db/config.h"
 #include "db/retry.h"
 #include "jobs/job.h"
@@ -39,6 +41,8 @@ PollerSettings pollerSettingsFromConfig() {
   int64_t fast = integerSetting("RJ_STREAM_FAST_POLL_MS", 20, 5, idle);
   settings.idleInterval = std::chrono::milliseconds(idle);
   settings.fastInterval = std::chrono::milliseconds(fast);
+  settings.credentialInterval =
+      std::chrono::seconds(integerSetting("RJ_STREAM_CREDENTIAL_CHECK_SECONDS", 10, 1, 300));
   return settings;
 }
 
@@ -84,8 +88,9 @@ EventPoller& EventPoller::shared() {
 }
 
 std::shared_ptr<EventWatcher> EventPoller::watch(const std::string& jobId, int64_t cursor,
-                                                 int connectionFd) {
-  auto watcher = std::make_shared<EventWatcher>(jobId, cursor, connectionFd);
+                                                 int connectionFd,
+                                                 std::optional<StreamCredential> credential) {
+  auto watcher = std::make_shared<EventWatcher>(jobId, cursor, connectionFd, std::move(credential));
   {
     std::lock_guard<std::mutex> lock(mutex_);
     watchers_[jobId].push_back(watcher);
@@ -119,6 +124,46 @@ void EventPoller::run() {
     // Fast while events flow; backing off to the idle interval while nothing happens.
     interval = busy ? settings_.fastInterval : std::min(interval * 2, settings_.idleInterval);
     wake_.wait_for(lock, interval, [&] { return stopping_; });
+  }
+}
+
+void EventPoller::checkCredentials(const std::vector<std::shared_ptr<EventWatcher>>& watchers) {
+  std::vector<std::string> hashes;
+  for (const auto& watcher : watchers) {
+    if (watcher->credential_) hashes.push_back(watcher->credential_->tokenHash);
+  }
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
+  if (hashes.empty()) return;
+  std::set<std::pair<std::string, std::string>> live;
+  try {
+    withRetry([&](Connection& connection) {
+      live.clear();
+      for (size_t start = 0; start < hashes.size(); start += kMaxCheckedTokens) {
+        size_t end = std::min(hashes.size(), start + kMaxCheckedTokens);
+        std::vector<std::string> chunk(hashes.begin() + static_cast<std::ptrdiff_t>(start),
+                                       hashes.begin() + static_cast<std::ptrdiff_t>(end));
+        auto found = findLiveMemberships(connection, chunk);
+        live.insert(found.begin(), found.end());
+      }
+      return 0;
+    });
+  } catch (const std::exception& error) {
+    // Database trouble shows in the events read of this tick; the check comes again next time.
+    std::fprintf(stderr, "runner-jobs: stream credential check failed: %s\n", error.what());
+    return;
+  }
+  for (const auto& watcher : watchers) {
+    if (!watcher->credential_) continue;
+    if (live.count({watcher->credential_->tokenHash, watcher->credential_->workspaceId})) continue;
+    {
+      std::lock_guard<std::mutex> lock(watcher->mutex_);
+      if (watcher->clientGone_ || watcher->failure_ || watcher->completedStatus_) continue;
+      watcher->failure_ = StreamFailure{
+          "The token is no longer valid, or its user is no longer a member of this workspace",
+          false};
+    }
+    watcher->changed_.notify_all();
   }
 }
 
@@ -161,6 +206,13 @@ bool EventPoller::tick() {
       if (watcher->isFull()) continue;
       job.fromSeq = std::min(job.fromSeq, watcher->handedSeq_);
     }
+  }
+
+  if (std::chrono::steady_clock::now() - credentialsCheckedAt_ >= settings_.credentialInterval) {
+    credentialsCheckedAt_ = std::chrono::steady_clock::now();
+    std::vector<std::shared_ptr<EventWatcher>> all;
+    for (const auto& job : jobs) all.insert(all.end(), job.watchers.begin(), job.watchers.end());
+    checkCredentials(all);
   }
 
   std::vector<JobUpdate> updates(jobs.size());

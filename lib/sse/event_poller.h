@@ -27,11 +27,21 @@ struct PollerSettings {
   // Poll interval while events flow, and the longest one it backs off to while idle.
   std::chrono::milliseconds fastInterval{20};
   std::chrono::milliseconds idleInterval{50};
+  // How often the watchers' credentials are checked again (one query for all of them).
+  std::chrono::milliseconds credentialInterval{10000};
 };
 
-// Poll interval settings from RJ_STREAM_POLL_MS (idle, 10..1000, default 50) and
-// RJ_STREAM_FAST_POLL_MS (5..idle, default 20).
+// Poll interval settings from RJ_STREAM_POLL_MS (idle, 10..1000, default 50),
+// RJ_STREAM_FAST_POLL_MS (5..idle, default 20) and RJ_STREAM_CREDENTIAL_CHECK_SECONDS (1..300,
+// default 10).
 PollerSettings pollerSettingsFromConfig();
+
+// Who a stream is for. A stream that outlives its token (revoked, expired) or its user's
+// membership of the workspace ends with a failure that is not retryable.
+struct StreamCredential {
+  std::string tokenHash;
+  std::string workspaceId;
+};
 
 // Why a stream must end without completing.
 struct StreamFailure {
@@ -51,8 +61,12 @@ struct StreamBatch {
 // A stream's registration with the poller; the poller fills it, the stream drains it.
 class EventWatcher {
  public:
-  EventWatcher(std::string jobId, int64_t cursor, int connectionFd)
-      : jobId_(std::move(jobId)), handedSeq_(cursor), connectionFd_(connectionFd) {}
+  EventWatcher(std::string jobId, int64_t cursor, int connectionFd,
+               std::optional<StreamCredential> credential)
+      : jobId_(std::move(jobId)),
+        handedSeq_(cursor),
+        connectionFd_(connectionFd),
+        credential_(std::move(credential)) {}
 
   // Waits until there is something to do or the deadline passes.
   StreamBatch next(std::chrono::steady_clock::time_point deadline);
@@ -74,6 +88,7 @@ class EventWatcher {
   std::optional<StreamFailure> failure_;
   bool clientGone_ = false;
   int connectionFd_;
+  std::optional<StreamCredential> credential_;
 };
 
 class EventPoller {
@@ -87,28 +102,35 @@ class EventPoller {
   static EventPoller& shared();
 
   // Starts watching a job for a stream that already has every event up to `cursor`.
-  // `connectionFd` (or -1) is checked each tick for a web server that hung up.
-  std::shared_ptr<EventWatcher> watch(const std::string& jobId, int64_t cursor, int connectionFd);
+  // `connectionFd` (or -1) is checked each tick for a web server that hung up, the credential
+  // (when given) every credentialInterval.
+  std::shared_ptr<EventWatcher> watch(const std::string& jobId, int64_t cursor, int connectionFd,
+                                      std::optional<StreamCredential> credential = std::nullopt);
   void unwatch(const std::shared_ptr<EventWatcher>& watcher);
 
  private:
   void run();
   // One tick; true when events were found (poll again soon).
   bool tick();
+  // Fails the watchers whose credential no longer holds.
+  void checkCredentials(const std::vector<std::shared_ptr<EventWatcher>>& watchers);
 
   PollerSettings settings_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::map<std::string, std::vector<std::shared_ptr<EventWatcher>>> watchers_;
   bool stopping_ = false;
+  std::chrono::steady_clock::time_point credentialsCheckedAt_ = std::chrono::steady_clock::now();
   std::thread thread_;
 };
 
 // Watches a job for the lifetime of this object.
 class EventWatch {
  public:
-  EventWatch(EventPoller& poller, const std::string& jobId, int64_t cursor, int connectionFd)
-      : poller_(poller), watcher_(poller.watch(jobId, cursor, connectionFd)) {}
+  EventWatch(EventPoller& poller, const std::string& jobId, int64_t cursor, int connectionFd,
+             std::optional<StreamCredential> credential = std::nullopt)
+      : poller_(poller),
+        watcher_(poller.watch(jobId, cursor, connectionFd, std::move(credential))) {}
   ~EventWatch() { poller_.unwatch(watcher_); }
   EventWatch(const EventWatch&) = delete;
   EventWatch& operator=(const EventWatch&) = delete;

@@ -97,8 +97,8 @@ Response databaseUnavailableStream() {
   return response;
 }
 
-Response jobEventStream(const std::string& userId, const std::string& workspaceId,
-                        const std::string& jobId, int64_t cursor) {
+Response jobEventStream(const std::string& userId, const std::string& tokenHash,
+                        const std::string& workspaceId, const std::string& jobId, int64_t cursor) {
   bool exists = withRetry([&](Connection& connection) {
     return loadJob(connection, jobId, workspaceId, JobLock::None).has_value();
   });
@@ -113,8 +113,9 @@ Response jobEventStream(const std::string& userId, const std::string& workspaceI
     response.stream = [](StreamWriter& out) { writeStreamsBusy(out); };
     return response;
   }
-  response.stream = [jobId, cursor, settings, slot](StreamWriter& out) {
-    writeJobEvents(out, jobId, cursor, settings);
+  StreamCredential credential{tokenHash, workspaceId};
+  response.stream = [jobId, cursor, settings, slot, credential](StreamWriter& out) {
+    writeJobEvents(out, jobId, cursor, settings, credential);
     // A stream's batches came from this thread's malloc arena: hand the freed pages back, so
     // the process shrinks again after a burst of heavy streams.
     malloc_trim(0);
@@ -123,7 +124,8 @@ Response jobEventStream(const std::string& userId, const std::string& workspaceI
 }
 
 void writeJobEvents(StreamWriter& out, const std::string& jobId, int64_t cursor,
-                    const StreamSettings& settings) {
+                    const StreamSettings& settings,
+                    const std::optional<StreamCredential>& credential) {
   limitWriteTime(out.connectionFd(), settings.writeTimeout);
   out.write(sseRetryHint(kReconnectHintMilliseconds));
   if (!out.flush()) return;
@@ -169,7 +171,7 @@ void writeJobEvents(StreamWriter& out, const std::string& jobId, int64_t cursor,
   // A watching stream needs no connection of its own: the poller reads for all of them. The
   // next request on this thread opens a fresh one.
   discardThreadConnection();
-  EventWatch watch(EventPoller::shared(), jobId, cursor, out.connectionFd());
+  EventWatch watch(EventPoller::shared(), jobId, cursor, out.connectionFd(), credential);
   for (;;) {
     StreamBatch batch = watch->next(std::chrono::steady_clock::now() + settings.keepAlive);
     if (batch.clientGone) return;

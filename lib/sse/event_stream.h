@@ -7,6 +7,7 @@
 #include <string>
 
 #include "http/response.h"
+#include "sse/event_poller.h"
 
 namespace rj {
 
@@ -35,8 +36,10 @@ int streamThreadCount();
 // then answers with the stream of its events after `cursor`. A user or workspace at its cap of
 // open streams gets a stream that only says to come back later (a 4xx/5xx would make
 // EventSource give up for good).
-Response jobEventStream(const std::string& userId, const std::string& workspaceId,
-                        const std::string& jobId, int64_t cursor);
+// The stream ends (not retryable) once the token is no longer live or its user no longer a member
+// of the workspace (checked by the poller, every RJ_STREAM_CREDENTIAL_CHECK_SECONDS).
+Response jobEventStream(const std::string& userId, const std::string& tokenHash,
+                        const std::string& workspaceId, const std::string& jobId, int64_t cursor);
 
 // The whole body of a stream refused for its cap: a long retry hint and a retryable error event.
 void writeStreamsBusy(StreamWriter& out);
@@ -48,6 +51,7 @@ Response databaseUnavailableStream();
 // Writes the stream body (everything after the headers) until the job ends, the client goes
 // away or the database fails.
 void writeJobEvents(StreamWriter& out, const std::string& jobId, int64_t cursor,
-                    const StreamSettings& settings);
+                    const StreamSettings& settings,
+                    const std::optional<StreamCredential>& credential = std::nullopt);
 
 }  // namespace rj

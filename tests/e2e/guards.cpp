@@ -1,6 +1,9 @@
 // Every guard outcome, through lighttpd, in the order auth -> workspace -> role.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "support/stack.h"
 
 namespace rj::test {
@@ -73,9 +76,15 @@ TEST(Guards, NonBearerAuthorizationIs401) {
 }
 
 TEST(Guards, ExpiredTokenIs401) {
-  std::string token = newMemberToken("MEMBER", "--expires 2020-01-01");
+  std::string token = newMemberToken("MEMBER", "--expires 1s");
   ASSERT_FALSE(token.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   EXPECT_EQ(listStatus(token, s().workspace), 401);
+}
+
+TEST(Guards, RjadminRefusesATokenThatIsDeadWhenIssued) {
+  // rjadmin prints no token and says why on stderr (not captured here).
+  EXPECT_EQ(newMemberToken("MEMBER", "--expires 2020-01-01"), "");
 }
 
 TEST(Guards, RevokedTokenIs401) {

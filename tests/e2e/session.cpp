@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "support/stack.h"
 
@@ -112,7 +114,9 @@ TEST(Session, UnknownTokenIs401WithoutACookie) {
 }
 
 TEST(Session, ExpiredTokenIs401) {
-  std::string token = newMemberToken("--expires 2020-01-01");
+  std::string token = newMemberToken("--expires 1s");
+  ASSERT_FALSE(token.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   EXPECT_EQ(startSession(token).status, 401);
 }
 

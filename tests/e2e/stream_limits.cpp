@@ -1,6 +1,7 @@
 // The stream's defences through lighttpd: one user cannot take every stream thread (the test
 // stack caps a user at 3 of its 4), and clients that stop reading are cut off after the write
-// timeout (3 s on the test stack) instead of pinning a thread.
+// timeout (3 s on the test stack) instead of pinning a thread, and a stream ends once its token
+// is revoked (checked every second on the test stack).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -129,6 +130,27 @@ TEST(StreamLimits, OneUserAtTheCapIsToldToComeBackAndOthersStillGetAThread) {
   stop = true;
   cancelJob(id);  // the held streams complete
   for (auto& holder : holders) holder.join();
+}
+
+TEST(StreamLimits, AStreamEndsForGoodOnceItsTokenIsRevoked) {
+  std::string id = createJob();
+  std::string token = newUserToken();
+  std::thread revoker([&] {
+    std::this_thread::sleep_for(1s);
+    s().admin("revoke-token --token " + token);
+  });
+  auto started = Clock::now();
+  auto session = readSse(
+      s().url + streamPath(id), headersFor(token), [](const SseSession&) { return true; }, 15s);
+  revoker.join();
+  // The stack checks credentials every second.
+  EXPECT_LT(Clock::now() - started, 6s);
+  EXPECT_TRUE(session.ended);
+  ASSERT_FALSE(session.events.empty()) << session.raw;
+  EXPECT_EQ(session.events.back().type, "error") << session.raw;
+  EXPECT_NE(session.events.back().data.find(R"("retryable":false)"), std::string::npos)
+      << session.events.back().data;
+  cancelJob(id);
 }
 
 TEST(StreamLimits, ClientsThatStopReadingAreCutOffAndFreeTheirThreads) {

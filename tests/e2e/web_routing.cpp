@@ -35,6 +35,14 @@ TEST(WebRouting, UnknownApiPathIs404Json) {
   EXPECT_NE(response.json()["message"].GetString(), std::string());
 }
 
+TEST(WebRouting, TheServerDoesNotAdvertiseItsVersion) {
+  for (const char* path : {"/api/health", "/api/no-such-endpoint", "/"}) {
+    auto response = httpRequest("GET", s().url + path);
+    std::string server = response.header("server");
+    EXPECT_EQ(server.find_first_of("0123456789"), std::string::npos) << path << ": " << server;
+  }
+}
+
 TEST(WebRouting, WrongMethodIs405WithAllow) {
   auto health = httpRequest("POST", s().url + "/api/health", {}, "{}");
   expectJsonError(health, 405);

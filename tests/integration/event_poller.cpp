@@ -11,6 +11,7 @@
 #include "events/event_store.h"
 #include "jobs/job_store.h"
 #include "support/test_database.h"
+#include "util/crypto.h"
 
 namespace rj::test {
 
@@ -101,6 +102,36 @@ TEST_F(EventPollerTest, AHungUpConnectionIsNoticedWithoutAWrite) {
   auto batches = collect(watch, [](const StreamBatch& batch) { return batch.clientGone; });
   EXPECT_TRUE(batches.back().clientGone);
   close(sockets[0]);
+}
+
+TEST_F(EventPollerTest, AStreamOutlivingItsTokenOrMembershipEndsForGood) {
+  EventPoller checking{PollerSettings{5ms, 20ms, 100ms}};
+  std::string job = createJob();
+  SeededUser revoked = createMember(workspaceId, Role::Guest);
+  SeededUser leaving = createMember(workspaceId, Role::Guest);
+  EventWatch kept(checking, job, 2, -1, StreamCredential{sha256Hex(member.token), workspaceId});
+  EventWatch ofRevoked(checking, job, 2, -1,
+                       StreamCredential{sha256Hex(revoked.token), workspaceId});
+  EventWatch ofLeaving(checking, job, 2, -1,
+                       StreamCredential{sha256Hex(leaving.token), workspaceId});
+  Query(connection(), "UPDATE api_tokens SET revoked_at = UTC_TIMESTAMP(3) WHERE token_hash = ?")
+      .bind(sha256Hex(revoked.token))
+      .execute();
+  Query(connection(), "DELETE FROM workspace_members WHERE user_id = ? AND workspace_id = ?")
+      .bind(leaving.userId)
+      .bind(workspaceId)
+      .execute();
+  for (EventWatch* ended : {&ofRevoked, &ofLeaving}) {
+    auto batches =
+        collect(*ended, [](const StreamBatch& batch) { return batch.failure.has_value(); });
+    ASSERT_TRUE(batches.back().failure.has_value());
+    EXPECT_FALSE(batches.back().failure->retryable);
+  }
+  // The member with a live token goes on getting events.
+  append(job, 1);
+  auto batches = collect(kept, [](const StreamBatch& batch) { return !batch.events.empty(); });
+  EXPECT_EQ(seqsOf(batches), (std::vector<int64_t>{3}));
+  EXPECT_FALSE(batches.back().failure.has_value());
 }
 
 }  // namespace rj::test

@@ -162,5 +162,18 @@ TEST(RunnerOutput, ProgressIsKeptWhenOutputIsDropped) {
   EXPECT_EQ(linesOf(take(buffer)), (std::vector<std::string>{"[rj-runner: 1 lines dropped]"}));
 }
 
+TEST(RunnerOutput, BytesThatAreNotUtf8BecomeReplacementCharactersAndLongLinesCutBetweenThem) {
+  JobRunnerSettings settings;
+  settings.maxLineBytes = 4;
+  OutputBuffer buffer(settings);
+  buffer.add(OutputStream::Stdout, "a\xFF");
+  buffer.add(OutputStream::Stdout, "ab\xE2\x82\xAC");  // "ab€" is 5 bytes: cut before the euro
+  PendingEvent event = take(buffer);
+  // The server parses with UTF-8 validation: the event must pass it.
+  rapidjson::Document payload;
+  EXPECT_FALSE(parseJson(payload, event.payload));
+  EXPECT_EQ(linesOf(event), (std::vector<std::string>{"a\xEF\xBF\xBD", "ab\xE2\x80\xA6"}));
+}
+
 }  // namespace
 }  // namespace rj::runner

@@ -79,4 +79,13 @@ TEST(TokenExpiry, RelativeAndAbsoluteForms) {
   EXPECT_FALSE(parseExpiry("-1d", epoch));
 }
 
+TEST(TokenExpiry, ATimeThatIsNotInTheFutureIsRefused) {
+  const long long epoch = 1'800'000'000;  // 2027-01-15 08:00:00 UTC
+  EXPECT_FALSE(parseExpiry("2020-01-01", epoch));
+  EXPECT_FALSE(parseExpiry("2027-01-15T08:00:00", epoch));
+  EXPECT_FALSE(parseExpiry("0d", epoch));
+  EXPECT_EQ(*parseExpiry("2027-01-15T08:00:01", epoch), "2027-01-15 08:00:01");
+  EXPECT_EQ(*parseExpiry("1s", epoch), "2027-01-15 08:00:01");
+}
+
 }  // namespace rj

@@ -2,6 +2,7 @@
 
 #include "events/event_type.h"
 #include "json/json.h"
+#include "util/utf8.h"
 
 namespace rj::runner {
 
@@ -10,7 +11,12 @@ void OutputBuffer::add(OutputStream stream, std::string text) {
     ++dropped_;
     return;
   }
-  if (text.size() > settings_.maxLineBytes) text = text.substr(0, settings_.maxLineBytes) + "…";
+  // A command may print anything; the server takes only valid UTF-8 (a bad byte would cost the
+  // whole batch), so bad bytes become U+FFFD and a long line is cut between characters.
+  text = validUtf8(text);
+  if (text.size() > settings_.maxLineBytes) {
+    text = text.substr(0, utf8PrefixLength(text, settings_.maxLineBytes)) + "…";
+  }
   lines_.push_back({stream, std::move(text), std::nullopt});
 }
 
