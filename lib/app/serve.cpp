@@ -90,7 +90,9 @@ std::shared_ptr<void> openDatabaseThread() {
 RequestHandler endpointHandler(const ApiRoute& route, const EndpointHandler& handler) {
   return [route, handler](Request& request, Channel& channel) {
     auto params = matchRoute(route.pattern, request.path);
-    if (!params || request.method != route.method) throwUnrouted(request);
+    // HEAD is a GET whose answer goes out without its body (answer() leaves the body out).
+    bool head = request.method == "HEAD" && std::string(route.method) == "GET";
+    if (!params || (request.method != route.method && !head)) throwUnrouted(request);
     request.params = std::move(*params);
     // EventSource gives up for good on a 503: a stream answers database trouble in the stream,
     // so the browser comes back by itself.

@@ -49,14 +49,16 @@ void serveThread(const RequestHandler& handle, const ThreadResource& threadResou
 
 }  // namespace
 
-void writeResponse(Channel& channel, const Response& response) {
+void writeResponse(Channel& channel, const Response& response, bool headOnly) {
   std::string head =
       "Status: " + std::to_string(response.status) + " " + reasonPhrase(response.status) + "\r\n";
   for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
   if (!response.stream) head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
   head += "\r\n";
   channel.write(head);
-  if (response.stream) {
+  if (headOnly) {
+    // The headers of the GET answer say it all; a stream is not started.
+  } else if (response.stream) {
     channel.flush();
     ChannelStreamWriter writer(channel);
     response.stream(writer);
@@ -68,8 +70,10 @@ void writeResponse(Channel& channel, const Response& response) {
 
 void answer(Channel& channel, const RequestHandler& handle) {
   Response response;
+  bool headOnly = false;
   try {
     Request request(channel);
+    headOnly = request.method == "HEAD";
     response = handle(request, channel);
   } catch (const HttpError& error) {
     response = errorResponse(error);
@@ -79,7 +83,7 @@ void answer(Channel& channel, const RequestHandler& handle) {
   }
   channel.discardUnreadBody();
   try {
-    writeResponse(channel, response);
+    writeResponse(channel, response, headOnly);
   } catch (const std::exception& error) {
     // The headers are out; nothing can be answered any more, only logged.
     std::fprintf(stderr, "runner-jobs: error while streaming: %s\n", error.what());

@@ -20,7 +20,8 @@ int runServer(int threads, const RequestHandler& handle, const ThreadResource& t
 // Handles one request on a channel: calls `handle`, maps errors, writes the answer.
 void answer(Channel& channel, const RequestHandler& handle);
 
-// Writes status line, headers and body (or runs the stream) to the channel.
-void writeResponse(Channel& channel, const Response& response);
+// Writes status line, headers and body (or runs the stream) to the channel; for a HEAD request
+// (`headOnly`) the same headers and nothing else.
+void writeResponse(Channel& channel, const Response& response, bool headOnly = false);
 
 }  // namespace rj

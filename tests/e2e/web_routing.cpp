@@ -43,6 +43,29 @@ TEST(WebRouting, TheServerDoesNotAdvertiseItsVersion) {
   }
 }
 
+TEST(WebRouting, HeadOnAGetRouteAnswersItsHeadersWithoutTheBody) {
+  auto health = httpRequest("HEAD", s().url + "/api/health");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.header("content-type").rfind("application/json", 0), 0u);
+  EXPECT_EQ(health.body, "");
+  auto created = s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace,
+                          R"({"type":"routing.head"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = created.json()["id"].GetString();
+  auto job = s().call("HEAD", "/api/runner-jobs/" + id, s().tokenMember, s().workspace);
+  EXPECT_EQ(job.status, 200);
+  EXPECT_EQ(job.body, "");
+  // The guards still apply, and a stream is not started (the answer ends at once).
+  EXPECT_EQ(s().call("HEAD", "/api/runner-jobs/" + id, "", s().workspace).status, 401);
+  auto stream =
+      s().call("HEAD", "/api/runner-jobs/" + id + "/events/stream", s().tokenMember, s().workspace);
+  EXPECT_EQ(stream.status, 200);
+  EXPECT_EQ(stream.header("content-type").rfind("text/event-stream", 0), 0u);
+  // A route without GET does not take HEAD either.
+  auto claim = httpRequest("HEAD", s().url + "/api/runner/claim");
+  EXPECT_EQ(claim.status, 405);
+}
+
 TEST(WebRouting, WrongMethodIs405WithAllow) {
   auto health = httpRequest("POST", s().url + "/api/health", {}, "{}");
   expectJsonError(health, 405);

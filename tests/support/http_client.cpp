@@ -61,6 +61,8 @@ HttpResponse httpRequest(const std::string& method, const std::string& url,
   list = curl_slist_append(list, "Expect:");
   curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, method.c_str());
+  // A HEAD answer has headers only: do not wait for the body they describe.
+  if (method == "HEAD") curl_easy_setopt(curl.get(), CURLOPT_NOBODY, 1L);
   curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, list);
   if (!body.empty() || method == "POST") {
     curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.data());

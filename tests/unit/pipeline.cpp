@@ -174,6 +174,21 @@ TEST(Pipeline, MediaTypeIsCaseInsensitiveAndParametersAreIgnored) {
   }
 }
 
+TEST(Pipeline, HeadIsAGetWithoutTheBody) {
+  const ApiRoute getRoute{"test_get", "GET", "/api/test/:id", Permission::Public};
+  auto get = answered(getRoute, FakeChannel("GET", "/api/test/" + kJobId));
+  auto head = answered(getRoute, FakeChannel("HEAD", "/api/test/" + kJobId));
+  EXPECT_EQ(head.status(), 200);
+  EXPECT_EQ(head.body(), "");
+  ASSERT_FALSE(get.body().empty());
+  EXPECT_EQ(head.header("Content-Length"), std::to_string(get.body().size()));
+  EXPECT_EQ(head.header("Content-Type"), get.header("Content-Type"));
+  // Only GET routes take HEAD.
+  auto claim = answered(row("runner_claim"), FakeChannel("HEAD", "/api/runner/claim"));
+  EXPECT_EQ(claim.status(), 405);
+  EXPECT_EQ(claim.header("Allow"), "POST");
+}
+
 TEST(Pipeline, EmptyBodyNeedsNoContentType) {
   auto channel = answered(kEchoRoute, FakeChannel("POST", "/api/test/" + kJobId));
   EXPECT_EQ(channel.status(), 200);
