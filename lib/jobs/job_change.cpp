@@ -1,7 +1,6 @@
 #include "jobs/job_change.h"
 
 #include <stdexcept>
-#include <type_traits>
 
 #include "events/event_store.h"
 #include "util/time.h"
@@ -93,8 +92,16 @@ HttpError jobNotFound(const std::string& jobId) {
   return NotFound(ErrorCode::JobNotFound, "Runner job with ID " + jobId + " not found");
 }
 
-void JobChange::assign(const char* sql, Value value) {
-  assignments_.push_back({sql, std::move(value)});
+void JobChange::assign(const char* sql) {
+  assignments_.push_back({sql, Assignment::Parameter::None, 0, std::nullopt});
+}
+
+void JobChange::assign(const char* sql, int64_t number) {
+  assignments_.push_back({sql, Assignment::Parameter::Number, number, std::nullopt});
+}
+
+void JobChange::assign(const char* sql, std::optional<std::string> text) {
+  assignments_.push_back({sql, Assignment::Parameter::Text, 0, std::move(text)});
 }
 
 void JobChange::setStatus(JobStatus status) {
@@ -152,12 +159,8 @@ void JobChange::apply() {
     text += "updated_at = UTC_TIMESTAMP(3) WHERE id = ?";
     Query update(connection_, text);
     for (const auto& assignment : assignments_) {
-      std::visit(
-          [&](const auto& value) {
-            using T = std::decay_t<decltype(value)>;
-            if constexpr (!std::is_same_v<T, std::monostate>) update.bind(value);
-          },
-          assignment.value);
+      if (assignment.parameter == Assignment::Parameter::Number) update.bind(assignment.number);
+      if (assignment.parameter == Assignment::Parameter::Text) update.bind(assignment.text);
     }
     update.bind(job_.id).execute();
     assignments_.clear();

@@ -14,7 +14,6 @@
 #include <optional>
 #include <string>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "db/connection.h"
@@ -81,12 +80,17 @@ class JobChange {
   Job commit(Transaction& transaction);
 
  private:
-  using Value = std::variant<std::monostate, int64_t, std::string, std::optional<std::string>>;
   struct Assignment {
+    enum class Parameter { None, Number, Text };
     const char* sql;  // "status = ?" (column names are the code's, never input)
-    Value value;      // monostate: the SQL has no parameter
+    Parameter parameter = Parameter::None;
+    int64_t number = 0;
+    std::optional<std::string> text;  // nullopt binds NULL
   };
-  void assign(const char* sql, Value value = std::monostate{});
+  // A column set to an SQL expression without parameters, to a number, or to a text or NULL.
+  void assign(const char* sql);
+  void assign(const char* sql, int64_t number);
+  void assign(const char* sql, std::optional<std::string> text);
 
   Connection& connection_;
   Job job_;

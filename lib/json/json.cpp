@@ -64,15 +64,16 @@ class DepthLimitedHandler {
 };
 
 // True when `text` has, outside strings, a number RapidJSON 1.1.0's full-precision strtod gets
-// wrong: past its fast path it normalises a zero significand (__builtin_clzll(0), undefined) and
-// 0e85 comes out as about -1e264. That is a number whose digits are all zero and that has an
-// exponent or more than 20 digits (0e85, -0.00E300, 0.000000000000000000000000), or one whose
-// first 20 significant digits are 18446744073709551615 (2^64 - 1) and the 21st 5 or more (rounding
-// up wraps the significand to zero). And with a decimal exponent below -348 its DiyFp step
-// indexes its power table out of range (a signed overflow). So every number of more than 20
-// digits (more than a double holds anyway) or with an exponent of 290 or more either way is read
-// in normal precision, which reads them right. Found by the fuzzers (fuzz/new_job,
-// fuzz/progress_line, fuzz/runner_requests).
+// wrong, which its normal-precision path reads right. Found by the fuzzers (fuzz/new_job,
+// fuzz/progress_line, fuzz/runner_requests):
+//  - a zero significand: past its fast path it normalises it (__builtin_clzll(0), undefined) and
+//    0e85 comes out as about -1e264: all digits zero with an exponent or more than 20 digits
+//    (0e85, -0.00E300, 0.000000000000000000000000);
+//  - first 20 significant digits 18446744073709551615 (2^64 - 1) and the 21st 5 or more: rounding
+//    up wraps the significand to zero;
+//  - a decimal magnitude of 290 or more either way (leading zeros of the fraction or integer
+//    digits, plus the exponent): below -348 its DiyFp step indexes its power table out of range
+//    (a signed overflow), so the whole edge of the double range goes the other way.
 bool needsNormalPrecision(std::string_view text) {
   auto isDigit = [&](size_t at) { return at < text.size() && text[at] >= '0' && text[at] <= '9'; };
   bool inString = false;
@@ -96,32 +97,46 @@ bool needsNormalPrecision(std::string_view text) {
     size_t at = c == '-' ? i + 1 : i;
     size_t digits = 0;
     bool allZero = true;
+    long long integerDigits = 0;  // from the first non-zero digit of the integer part
+    long long fractionZeros = 0;  // zeros after the point before the first non-zero digit
+    std::string significant;      // the first 21 digits from the first non-zero one
+    bool fraction = false;
     auto readDigits = [&] {
-      for (; isDigit(at); ++at, ++digits) allZero = allZero && text[at] == '0';
+      for (; isDigit(at); ++at, ++digits) {
+        if (allZero && text[at] == '0' && fraction) ++fractionZeros;
+        allZero = allZero && text[at] == '0';
+        if (!allZero && !fraction) ++integerDigits;
+        if (!allZero && significant.size() < 21) significant += text[at];
+      }
     };
     readDigits();
     if (at < text.size() && text[at] == '.') {
       ++at;
+      fraction = true;
       readDigits();
     }
     bool exponent = false;
+    long long exponentValue = 0;
     if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
-      size_t sign = at + 1 < text.size() && (text[at + 1] == '+' || text[at + 1] == '-') ? 1 : 0;
-      size_t first = at + 1 + sign;
-      exponent = isDigit(first);
-      // The exponent's value, leading zeros skipped; 290 or more (any sign) is out of the range.
-      size_t end = first;
-      while (isDigit(end) && text[end] == '0') ++end;
-      size_t valueStart = end;
-      while (isDigit(end)) ++end;
-      if (end - valueStart > 3 ||
-          (end - valueStart == 3 && text.compare(valueStart, 3, "290") >= 0)) {
-        return true;
+      bool negative = at + 1 < text.size() && text[at + 1] == '-';
+      size_t sign = at + 1 < text.size() && (text[at + 1] == '+' || negative) ? 1 : 0;
+      size_t end = at + 1 + sign;
+      exponent = isDigit(end);
+      for (; isDigit(end); ++end) {
+        exponentValue = std::min(exponentValue * 10 + (text[end] - '0'), 1000000LL);
       }
-      at = exponent ? end : at;
+      if (negative) exponentValue = -exponentValue;
+      if (exponent) at = end;
     }
-    if (digits > 20) return true;
-    if (digits > 0 && allZero && exponent) return true;
+    if (digits > 0 && allZero && (exponent || digits > 20)) return true;
+    if (significant.size() == 21 && significant.compare(0, 20, "18446744073709551615") == 0 &&
+        significant[20] >= '5') {
+      return true;
+    }
+    if (!allZero &&
+        (integerDigits + exponentValue >= 290 || fractionZeros - exponentValue >= 290)) {
+      return true;
+    }
     if (at > i) i = at - 1;
   }
   return false;

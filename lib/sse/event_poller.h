@@ -21,7 +21,7 @@ namespace rj {
 
 // Payload bytes a watcher holds for its stream at most (plus one event), and a poll reads at
 // most per job.
-constexpr size_t kMaxPendingBytes = 256 * 1024;
+constexpr size_t kMaxPendingBytes = 128 * 1024;
 
 struct PollerSettings {
   // Poll interval while events flow, and the longest one it backs off to while idle.

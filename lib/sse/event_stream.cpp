@@ -116,8 +116,10 @@ Response jobEventStream(const std::string& userId, const std::string& tokenHash,
   StreamCredential credential{tokenHash, workspaceId};
   response.stream = [jobId, cursor, settings, slot, credential](StreamWriter& out) {
     writeJobEvents(out, jobId, cursor, settings, credential);
-    // A stream's batches came from this thread's malloc arena: hand the freed pages back, so
-    // the process shrinks again after a burst of heavy streams.
+    // A replay cut short keeps this thread's connection with buffers sized for its batches, and
+    // the batches came from this thread's malloc arena: give both back, so the process shrinks
+    // again after a burst of heavy streams. The next request on the thread reconnects.
+    discardThreadConnection();
     malloc_trim(0);
   };
   return response;
