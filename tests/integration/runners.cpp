@@ -74,7 +74,8 @@ class Runners : public DatabaseTest {
 
 TEST_F(Runners, LongPollsPastTheRunnersCapAnswerAtOnce) {
   std::string type = uniqueType("cap");
-  RunnerIdentity greedy = runnerFor(type);
+  // The greedy runner waits for a type that never comes, so only the other can take the job.
+  RunnerIdentity greedy = runnerFor(uniqueType("cap.idle"));
   RunnerIdentity other = runnerFor(type);
   LongPollCaps caps{1, 0};
   std::thread waiter([&] {
