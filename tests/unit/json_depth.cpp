@@ -130,7 +130,20 @@ TEST(JsonNumbers, ZeroWithALargeExponentOrManyDigitsIsZero) {
   auto longZeros = parseJsonBody("0." + std::string(400, '0') + "66408282349773631820");
   ASSERT_TRUE(longZeros.IsNumber());
   EXPECT_EQ(longZeros.GetDouble(), 0.0);
-  // Full precision elsewhere: the nearest double, not one a few units off.
+  // Integers stay exact integers; past 2^64 they become doubles; past the largest double, 400.
+  auto integers = parseJsonBody("[-9223372036854775808, 18446744073709551615, 5]");
+  EXPECT_TRUE(integers[0].IsInt64());
+  EXPECT_EQ(integers[0].GetInt64(), INT64_MIN);
+  EXPECT_TRUE(integers[1].IsUint64());
+  EXPECT_EQ(integers[1].GetUint64(), UINT64_MAX);
+  EXPECT_TRUE(integers[2].IsInt());
+  EXPECT_TRUE(parseJsonBody("18446744073709551616").IsDouble());
+  EXPECT_THROW(parseJsonBody("1e400"), HttpError);
+  // What the service writes it reads back to the same text.
+  auto tinyNumber = parseJsonBody("75000019575875375887419575875375887469E-0333");
+  std::string once = toJson(tinyNumber);
+  EXPECT_EQ(toJson(parseJsonBody(once)), once);
+  // The nearest double, not one a few units off.
   EXPECT_EQ(parseJsonBody("0.30000000000000004").GetDouble(), 0.30000000000000004);
   EXPECT_EQ(parseJsonBody("2.2250738585072011e-288").GetDouble(), 2.2250738585072011e-288);
 }
