@@ -165,7 +165,9 @@ void JobChange::apply() {
     update.bind(job_.id).execute();
     assignments_.clear();
   }
-  for (const auto& [type, payload] : events_) appendEvent(connection_, job_.id, type, payload);
+  for (const auto& [type, payload] : events_) {
+    lastAppendedSeq_ = appendEvent(connection_, job_.id, type, payload);
+  }
   events_.clear();
 }
 
@@ -174,6 +176,12 @@ Job commitReading(Connection& connection, Transaction& transaction, const std::s
   if (!job) throw std::logic_error("commitReading: job " + jobId + " vanished in its transaction");
   transaction.commit();
   return *job;
+}
+
+int64_t JobChange::commitAppended(Transaction& transaction) {
+  apply();
+  transaction.commit();
+  return lastAppendedSeq_;
 }
 
 Job JobChange::commit(Transaction& transaction) {

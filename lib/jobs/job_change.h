@@ -78,6 +78,9 @@ class JobChange {
   void apply();
   // apply(), then commitReading() the job to answer with.
   Job commit(Transaction& transaction);
+  // apply() and commit, reading nothing back: the answer is the seq of the last event appended
+  // (a runner's event, where a read of the whole job would only cost a round trip).
+  int64_t commitAppended(Transaction& transaction);
 
  private:
   struct Assignment {
@@ -97,21 +100,32 @@ class JobChange {
   std::vector<Assignment> assignments_;
   std::vector<std::pair<EventType, std::string>> events_;
   std::optional<std::string> answerId_;
+  int64_t lastAppendedSeq_ = 0;
 };
 
 // Changes one job by id: 404 when it is not in the workspace (any workspace when nullopt),
-// otherwise `rule(JobChange&)` decides and the change is committed. Returns the job as committed.
-template <typename Rule>
-Job changeJob(const std::optional<std::string>& workspaceId, const std::string& jobId,
-              Rule&& rule) {
+// otherwise `rule(JobChange&)` decides and `finish(JobChange&, Transaction&)` writes and commits,
+// answering with what it returns.
+template <typename Rule, typename Finish>
+auto changeJob(const std::optional<std::string>& workspaceId, const std::string& jobId, Rule&& rule,
+               Finish&& finish) {
   return withRetry([&](Connection& connection) {
     Transaction transaction(connection);
     auto job = loadJob(connection, jobId, workspaceId, JobLock::ForUpdate);
     if (!job) throw jobNotFound(jobId);
     JobChange change(connection, std::move(*job));
     rule(change);
-    return change.commit(transaction);
+    return finish(change, transaction);
   });
+}
+
+// The same, committing and answering with the job as committed.
+template <typename Rule>
+Job changeJob(const std::optional<std::string>& workspaceId, const std::string& jobId,
+              Rule&& rule) {
+  return changeJob(
+      workspaceId, jobId, std::forward<Rule>(rule),
+      [](JobChange& change, Transaction& transaction) { return change.commit(transaction); });
 }
 
 }  // namespace rj

@@ -86,7 +86,7 @@ Heartbeat LeaseStore::heartbeat(const RunnerIdentity& runner, const std::string&
 
 EventReceipt LeaseStore::recordEvent(const RunnerIdentity& runner, const std::string& jobId,
                                      const RunnerEvent& event) {
-  Job saved = changeJob(runner.workspaceId, jobId, [&](JobChange& job) {
+  auto rule = [&](JobChange& job) {
     requireLease(job, runner, WhenCancelled::Refuse);
     if (event.type == EventType::JobProgress) {
       job.setProgress(*event.progressPercent);
@@ -94,9 +94,10 @@ EventReceipt LeaseStore::recordEvent(const RunnerIdentity& runner, const std::st
       recordStep(job.connection(), jobId, event);
     }
     job.append(event.type, event.payload);
-  });
-  // The row stayed locked from the append to the read: its newest event is this one.
-  return EventReceipt{saved.lastEventSeq};
+  };
+  return EventReceipt{changeJob(
+      runner.workspaceId, jobId, rule,
+      [](JobChange& job, Transaction& transaction) { return job.commitAppended(transaction); })};
 }
 
 Job LeaseStore::complete(const RunnerIdentity& runner, const std::string& jobId,
