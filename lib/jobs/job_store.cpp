@@ -2,6 +2,7 @@
 
 #include "events/event_store.h"
 #include "jobs/job_change.h"
+#include "jobs/job_insert.h"
 #include "json/json.h"
 #include "util/time.h"
 #include "util/uuid.h"
@@ -74,39 +75,6 @@ std::string jsonObject(std::initializer_list<std::pair<const char*, std::string>
   return out.take();
 }
 
-// Inserts a QUEUED job and its job.created and job.queued events in the open transaction.
-std::string insertQueuedJob(Connection& connection, const std::string& workspaceId,
-                            const NewJob& request, const std::optional<std::string>& retryOfId,
-                            int64_t attempt, const std::optional<std::string>& idempotencyKey,
-                            const std::optional<std::string>& requestHash) {
-  std::string id = newUuid();
-  Query(connection,
-        "INSERT INTO runner_jobs (id, workspace_id, type, status, priority, data, agent_task_id,"
-        " retry_of_id, attempt, idempotency_key, request_hash, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))")
-      .bind(id)
-      .bind(workspaceId)
-      .bind(request.type)
-      .bind(statusName(JobStatus::Queued))
-      .bind(request.priority)
-      .bind(request.data)
-      .bind(request.agentTaskId)
-      .bind(retryOfId)
-      .bind(attempt)
-      .bind(idempotencyKey)
-      .bind(requestHash)
-      .execute();
-  JsonWriter created;
-  created.startObject().key("type").string(request.type).key("priority").integer(request.priority);
-  if (retryOfId) created.key("retryOfId").string(*retryOfId);
-  created.endObject();
-  appendEvent(connection, id, EventType::JobCreated, created.take());
-  JsonWriter queued;
-  queued.startObject().key("attempt").integer(attempt).endObject();
-  appendEvent(connection, id, EventType::JobQueued, queued.take());
-  return id;
-}
-
 constexpr int kDuplicateKey = 1062;
 }  // namespace
 
@@ -133,8 +101,10 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
       }
       try {
         Transaction transaction(connection);
-        std::string id = insertQueuedJob(connection, workspaceId, request, std::nullopt, 1,
-                                         idempotencyKey, requestHash);
+        JobOrigin origin;
+        origin.idempotencyKey = idempotencyKey;
+        origin.requestHash = requestHash;
+        std::string id = insertQueuedJob(connection, workspaceId, request, origin);
         return CreatedJob{commitReading(connection, transaction, id), true};
       } catch (const sql::SQLException& error) {
         // A concurrent request with the same key won the unique index: answer with its job.
@@ -165,8 +135,10 @@ Job JobStore::retry(const std::string& workspaceId, const std::string& jobId) {
     }
     const Job& failed = job.job();
     NewJob request{failed.type, failed.priority, failed.data, failed.agentTaskId};
-    job.answerWith(insertQueuedJob(job.connection(), workspaceId, request, failed.id,
-                                   failed.attempt + 1, std::nullopt, std::nullopt));
+    JobOrigin origin;
+    origin.retryOfId = failed.id;
+    origin.attempt = failed.attempt + 1;
+    job.answerWith(insertQueuedJob(job.connection(), workspaceId, request, origin));
   });
 }
 

@@ -1,0 +1,25 @@
+#pragma once
+// Making a new QUEUED job inside an open transaction: the one INSERT every way of creating a job
+// (create, retry, a recurring schedule) goes through.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "db/connection.h"
+#include "jobs/new_job.h"
+
+namespace rj {
+
+// Where a new job comes from, beyond what its creator asked for.
+struct JobOrigin {
+  std::optional<std::string> retryOfId;  // the FAILED or CANCELLED job this one retries
+  int64_t attempt = 1;
+  std::optional<std::string> idempotencyKey;
+  std::optional<std::string> requestHash;  // fingerprint() of the request, with the key
+};
+
+// Inserts the job and its job.created and job.queued events; returns its id.
+std::string insertQueuedJob(Connection& connection, const std::string& workspaceId,
+                            const NewJob& request, const JobOrigin& origin);
+
+}  // namespace rj
