@@ -195,7 +195,7 @@ int main() {
   for (int i = 0; i < kMaxStreams; ++i) {
     jobs.push_back(
         rj::JobStore()
-            .create(env["RJ_WORKSPACE"], rj::NewJob{"bench.stream", 5, "{}", {}}, std::nullopt)
+            .create(env["RJ_WORKSPACE"], rj::makeNewJob("bench.stream", 5, "{}"), std::nullopt)
             .job.id);
   }
   StreamClient client("127.0.0.1", port, env["RJ_TOKEN_MEMBER"], env["RJ_WORKSPACE"]);

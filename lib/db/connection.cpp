@@ -103,6 +103,11 @@ std::optional<std::string> optionalString(sql::ResultSet& row, const std::string
   return std::string(row.getString(column));
 }
 
+std::optional<int64_t> optionalInteger(sql::ResultSet& row, const std::string& column) {
+  if (row.isNull(column)) return std::nullopt;
+  return row.getInt64(column);
+}
+
 }  // namespace rj
 
 namespace rj {

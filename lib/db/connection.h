@@ -54,6 +54,7 @@ class Query {
   Query& bind(int64_t value);
   Query& bind(int value) { return bind(static_cast<int64_t>(value)); }
   Query& bind(const std::optional<std::string>& value);
+  Query& bind(const std::optional<int64_t>& value) { return value ? bind(*value) : bindNull(); }
   Query& bindNull();
   std::unique_ptr<sql::ResultSet> rows();
   // Rows affected.
@@ -65,6 +66,7 @@ class Query {
 };
 
 std::optional<std::string> optionalString(sql::ResultSet& row, const std::string& column);
+std::optional<int64_t> optionalInteger(sql::ResultSet& row, const std::string& column);
 
 }  // namespace rj
 

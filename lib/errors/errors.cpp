@@ -26,6 +26,8 @@ constexpr EnumName<ErrorCode> kCodeNames[] = {
     {ErrorCode::JobNotRetryable, "JOB_NOT_RETRYABLE"},
     {ErrorCode::JobCancelled, "JOB_CANCELLED"},
     {ErrorCode::LeaseLost, "LEASE_LOST"},
+    {ErrorCode::JobTimedOut, "JOB_TIMED_OUT"},
+    {ErrorCode::JobNotUnique, "JOB_NOT_UNIQUE"},
     {ErrorCode::PayloadTooLarge, "PAYLOAD_TOO_LARGE"},
     {ErrorCode::UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
     {ErrorCode::IdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED"},

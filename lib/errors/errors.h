@@ -31,6 +31,8 @@ enum class ErrorCode {
   JobNotRetryable,        // 409: only FAILED or CANCELLED jobs can be retried
   JobCancelled,           // 409: a runner call on a job cancelled under its lease
   LeaseLost,              // 409: the runner does not hold a live lease on a RUNNING job
+  JobTimedOut,            // 409: a runner call on a job whose run it held timed out
+  JobNotUnique,           // 409: a live job of the workspace already has the uniqueKey
   PayloadTooLarge,        // 413
   UnsupportedMediaType,   // 415
   IdempotencyKeyReused,   // 422: the key came with a different request
@@ -55,6 +57,8 @@ class HttpError : public std::runtime_error {
   bool isList() const { return isList_; }
   // Extra response headers such as Allow or Retry-After.
   std::vector<std::pair<std::string, std::string>> headers;
+  // Extra string fields of the body after `code` (the existing job's "jobId", say).
+  std::vector<std::pair<std::string, std::string>> fields;
 
  private:
   int status_;

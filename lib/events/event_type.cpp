@@ -6,12 +6,19 @@ namespace rj {
 
 namespace {
 constexpr EnumName<EventType> kTypeNames[] = {
-    {EventType::JobCreated, "job.created"},     {EventType::JobQueued, "job.queued"},
-    {EventType::JobStarted, "job.started"},     {EventType::JobProgress, "job.progress"},
-    {EventType::JobCompleted, "job.completed"}, {EventType::JobFailed, "job.failed"},
-    {EventType::JobCancelled, "job.cancelled"}, {EventType::StepStarted, "step.started"},
-    {EventType::StepOutput, "step.output"},     {EventType::StepCompleted, "step.completed"},
+    {EventType::JobCreated, "job.created"},
+    {EventType::JobQueued, "job.queued"},
+    {EventType::JobStarted, "job.started"},
+    {EventType::JobProgress, "job.progress"},
+    {EventType::JobCompleted, "job.completed"},
+    {EventType::JobFailed, "job.failed"},
+    {EventType::JobCancelled, "job.cancelled"},
+    {EventType::StepStarted, "step.started"},
+    {EventType::StepOutput, "step.output"},
+    {EventType::StepCompleted, "step.completed"},
     {EventType::StepFailed, "step.failed"},
+    {EventType::JobRetryScheduled, "job.retry_scheduled"},
+    {EventType::JobTimedOut, "job.timed_out"},
 };
 }  // namespace
 

@@ -17,6 +17,8 @@ enum class EventType {
   StepOutput,
   StepCompleted,
   StepFailed,
+  JobRetryScheduled,  // back in the queue after a retryable failure or a timeout, from runAt
+  JobTimedOut,        // the run passed the job's timeoutSeconds
 };
 
 const char* eventTypeName(EventType type);

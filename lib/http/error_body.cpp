@@ -18,6 +18,7 @@ std::string errorBody(const HttpError& error) {
   }
   out.key("error").string(reasonPhrase(error.status()));
   out.key("code").string(errorCodeName(error.code()));
+  for (const auto& [name, value] : error.fields) out.key(name).string(value);
   out.endObject();
   return out.take();
 }

@@ -22,6 +22,13 @@ void writeJobFields(JsonWriter& out, const Job& job) {
   out.key("updatedAt").string(job.updatedAt);
   out.key("startedAt").optionalString(job.startedAt);
   out.key("completedAt").optionalString(job.completedAt);
+  out.key("runAt").string(job.runAt);
+  out.key("maxAttempts").integer(job.maxAttempts);
+  out.key("backoffSeconds").integer(job.backoffSeconds);
+  out.key("timeoutSeconds").optionalInteger(job.timeoutSeconds);
+  out.key("uniqueKey").optionalString(job.uniqueKey);
+  out.key("concurrencyKey").optionalString(job.concurrencyKey);
+  out.key("concurrencyLimit").optionalInteger(job.concurrencyLimit);
 }
 }  // namespace
 

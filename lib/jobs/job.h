@@ -31,13 +31,21 @@ struct Job {
   std::string updatedAt;
   std::optional<std::string> startedAt;
   std::optional<std::string> completedAt;
+  std::string runAt;  // no runner claims the job before this (its creation, unless scheduled)
+  int64_t maxAttempts = 3;
+  int64_t backoffSeconds = 10;
+  std::optional<int64_t> timeoutSeconds;
+  std::optional<std::string> uniqueKey;
+  std::optional<std::string> concurrencyKey;
+  std::optional<int64_t> concurrencyLimit;
   // Server-side state, not part of the job's JSON.
-  std::optional<std::string> runnerId;        // the runner holding it while RUNNING
-  std::optional<std::string> leaseExpiresAt;  // ISO timestamp of the runner's lease
-  bool leaseLive = false;                     // the lease has not expired yet
-  int64_t maxAttempts = 1;
-  int64_t releaseCount = 0;  // releases by runners (see LeaseStore::release)
-  int64_t lastEventSeq = 0;  // seq of the job's newest event
+  std::optional<std::string> runnerId;          // the runner holding it while RUNNING
+  std::optional<std::string> leaseExpiresAt;    // ISO timestamp of the runner's lease
+  bool leaseLive = false;                       // the lease has not expired yet
+  std::optional<std::string> timeoutAt;         // when the RUNNING job times out
+  std::optional<std::string> timedOutRunnerId;  // the runner whose run last timed out
+  int64_t releaseCount = 0;                     // releases by runners (see LeaseStore::release)
+  int64_t lastEventSeq = 0;                     // seq of the job's newest event
 };
 
 struct JobStep {

@@ -10,7 +10,9 @@ namespace rj {
 namespace {
 const char* const kStateColumns =
     " runner_id, lease_expires_at, lease_expires_at > UTC_TIMESTAMP(3) AS lease_live,"
-    " max_attempts, release_count, last_event_seq";
+    " release_count, last_event_seq, timeout_at, timed_out_runner_id,"
+    " run_at, max_attempts, backoff_seconds, timeout_seconds, unique_key, concurrency_key,"
+    " concurrency_limit";
 }  // namespace
 
 const char* const kJobColumns = []() {
@@ -69,7 +71,15 @@ Job readJob(sql::ResultSet& row) {
   job.runnerId = optionalString(row, "runner_id");
   job.leaseExpiresAt = toIsoTimestamp(optionalString(row, "lease_expires_at"));
   job.leaseLive = !row.isNull("lease_live") && row.getBoolean("lease_live");
+  job.runAt = toIsoTimestamp(std::string(row.getString("run_at")));
   job.maxAttempts = row.getInt64("max_attempts");
+  job.backoffSeconds = row.getInt64("backoff_seconds");
+  job.timeoutSeconds = optionalInteger(row, "timeout_seconds");
+  job.uniqueKey = optionalString(row, "unique_key");
+  job.concurrencyKey = optionalString(row, "concurrency_key");
+  job.concurrencyLimit = optionalInteger(row, "concurrency_limit");
+  job.timeoutAt = toIsoTimestamp(optionalString(row, "timeout_at"));
+  job.timedOutRunnerId = optionalString(row, "timed_out_runner_id");
   job.releaseCount = row.getInt64("release_count");
   job.lastEventSeq = row.getInt64("last_event_seq");
   return job;
@@ -107,6 +117,23 @@ void JobChange::assign(const char* sql, std::optional<std::string> text) {
 void JobChange::setStatus(JobStatus status) {
   assign("status = ?", std::string(statusName(status)));
   if (isTerminal(status)) assign("completed_at = UTC_TIMESTAMP(3)");
+  // Only a RUNNING job can time out.
+  if (status != JobStatus::Running && job_.timeoutAt) assign("timeout_at = NULL");
+}
+
+std::string JobChange::setRunAfter(int64_t delayMilliseconds) {
+  // The database's clock decides, as everywhere else; read it so that the event can say when.
+  auto rows = Query(connection_, "SELECT UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND AS run_at")
+                  .bind(delayMilliseconds * 1000)
+                  .rows();
+  rows->next();
+  std::string runAt = rows->getString("run_at");
+  assign("run_at = ?", runAt);
+  return toIsoTimestamp(runAt);
+}
+
+void JobChange::setTimedOutRunner(const std::string& runnerId) {
+  assign("timed_out_runner_id = ?", runnerId);
 }
 
 void JobChange::setResult(const std::optional<std::string>& resultJson) {
@@ -115,6 +142,10 @@ void JobChange::setResult(const std::optional<std::string>& resultJson) {
 
 void JobChange::setError(const std::string& error) {
   assign("error = ?", error);
+}
+
+void JobChange::clearError() {
+  assign("error = NULL");
 }
 
 void JobChange::setProgress(int64_t percent) {
@@ -133,6 +164,9 @@ void JobChange::assignRunner(const std::string& runnerId, int64_t leaseMilliseco
   assign("runner_id = ?", runnerId);
   extendLease(leaseMilliseconds);
   assign("started_at = UTC_TIMESTAMP(3)");
+  if (job_.timeoutSeconds) {
+    assign("timeout_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND", *job_.timeoutSeconds);
+  }
 }
 
 void JobChange::extendLease(int64_t leaseMilliseconds) {

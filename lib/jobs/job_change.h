@@ -60,10 +60,16 @@ class JobChange {
   void setStatus(JobStatus status);
   void setResult(const std::optional<std::string>& resultJson);
   void setError(const std::string& error);
+  void clearError();
   void setProgress(int64_t percent);
   void setAttempt(int64_t attempt);
   void setReleaseCount(int64_t releases);
-  // RUNNING under `runnerId`: started now, leased for `leaseMilliseconds`.
+  // Not claimable for this long from now; returns the ISO time it becomes claimable.
+  std::string setRunAfter(int64_t delayMilliseconds);
+  // Remembers the runner whose run timed out, so that its later calls hear JOB_TIMED_OUT.
+  void setTimedOutRunner(const std::string& runnerId);
+  // RUNNING under `runnerId`: started now, leased for `leaseMilliseconds`, timing out after the
+  // job's timeoutSeconds when it has one.
   void assignRunner(const std::string& runnerId, int64_t leaseMilliseconds);
   void extendLease(int64_t leaseMilliseconds);
   void clearLease();

@@ -9,10 +9,16 @@ namespace rj {
 std::string insertQueuedJob(Connection& connection, const std::string& workspaceId,
                             const NewJob& request, const JobOrigin& origin) {
   std::string id = newUuid();
+  // A runAt in the past means now: claim order goes by run_at, and an old date must not jump
+  // the queue.
   Query(connection,
         "INSERT INTO runner_jobs (id, workspace_id, type, status, priority, data, agent_task_id,"
-        " retry_of_id, attempt, idempotency_key, request_hash, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))")
+        " retry_of_id, attempt, idempotency_key, request_hash, created_at, updated_at, run_at,"
+        " max_attempts, backoff_seconds, timeout_seconds, unique_key, concurrency_key,"
+        " concurrency_limit)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3),"
+        " GREATEST(UTC_TIMESTAMP(3), COALESCE(CAST(? AS DATETIME(3)), UTC_TIMESTAMP(3)))"
+        " + INTERVAL ? SECOND, ?, ?, ?, ?, ?, ?)")
       .bind(id)
       .bind(workspaceId)
       .bind(request.type)
@@ -24,7 +30,23 @@ std::string insertQueuedJob(Connection& connection, const std::string& workspace
       .bind(origin.attempt)
       .bind(origin.idempotencyKey)
       .bind(origin.requestHash)
+      .bind(request.runAt)
+      .bind(request.delaySeconds.value_or(0))
+      .bind(request.maxAttempts)
+      .bind(request.backoffSeconds)
+      .bind(request.timeoutSeconds)
+      .bind(request.uniqueKey)
+      .bind(request.concurrencyKey)
+      .bind(request.concurrencyLimit)
       .execute();
+  if (request.concurrencyKey) {
+    // The row claims lock to count the key's RUNNING jobs (see ClaimService).
+    Query(connection,
+          "INSERT IGNORE INTO job_concurrency_keys (workspace_id, concurrency_key) VALUES (?, ?)")
+        .bind(workspaceId)
+        .bind(*request.concurrencyKey)
+        .execute();
+  }
   JsonWriter created;
   created.startObject().key("type").string(request.type).key("priority").integer(request.priority);
   if (origin.retryOfId) created.key("retryOfId").string(*origin.retryOfId);

@@ -76,6 +76,25 @@ std::string jsonObject(std::initializer_list<std::pair<const char*, std::string>
 }
 
 constexpr int kDuplicateKey = 1062;
+
+std::optional<std::string> liveJobWithUniqueKey(Connection& connection,
+                                                const std::string& workspaceId,
+                                                const std::string& uniqueKey) {
+  auto rows =
+      Query(connection, "SELECT id FROM runner_jobs WHERE workspace_id = ? AND live_unique_key = ?")
+          .bind(workspaceId)
+          .bind(uniqueKey)
+          .rows();
+  if (!rows->next()) return std::nullopt;
+  return std::string(rows->getString("id"));
+}
+
+HttpError jobNotUnique(const std::string& uniqueKey, const std::string& liveJobId) {
+  HttpError error = Conflict(ErrorCode::JobNotUnique, "Runner job with ID " + liveJobId +
+                                                          " already holds uniqueKey " + uniqueKey);
+  error.fields.emplace_back("jobId", liveJobId);
+  return error;
+}
 }  // namespace
 
 CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& request,
@@ -107,8 +126,16 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
         std::string id = insertQueuedJob(connection, workspaceId, request, origin);
         return CreatedJob{commitReading(connection, transaction, id), true};
       } catch (const sql::SQLException& error) {
-        // A concurrent request with the same key won the unique index: answer with its job.
-        if (error.getErrorCode() != kDuplicateKey || !idempotencyKey) throw;
+        if (error.getErrorCode() != kDuplicateKey) throw;
+        if (std::string(error.what()).find("runner_jobs_unique_key") != std::string::npos) {
+          if (auto live = liveJobWithUniqueKey(connection, workspaceId, *request.uniqueKey)) {
+            throw jobNotUnique(*request.uniqueKey, *live);
+          }
+          continue;  // the live job ended meanwhile: the key is free again
+        }
+        // A concurrent request with the same Idempotency-Key won its unique index: answer with
+        // its job.
+        if (!idempotencyKey) throw;
       }
     }
   });
@@ -134,7 +161,17 @@ Job JobStore::retry(const std::string& workspaceId, const std::string& jobId) {
                          "; only FAILED or CANCELLED jobs can be retried");
     }
     const Job& failed = job.job();
-    NewJob request{failed.type, failed.priority, failed.data, failed.agentTaskId};
+    NewJob request;
+    request.type = failed.type;
+    request.priority = failed.priority;
+    request.data = failed.data;
+    request.agentTaskId = failed.agentTaskId;
+    request.maxAttempts = failed.maxAttempts;
+    request.backoffSeconds = failed.backoffSeconds;
+    request.timeoutSeconds = failed.timeoutSeconds;
+    request.uniqueKey = failed.uniqueKey;
+    request.concurrencyKey = failed.concurrencyKey;
+    request.concurrencyLimit = failed.concurrencyLimit;
     JobOrigin origin;
     origin.retryOfId = failed.id;
     origin.attempt = failed.attempt + 1;

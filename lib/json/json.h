@@ -54,6 +54,10 @@ class JsonWriter {
   JsonWriter& optionalString(const std::optional<std::string>& value) {
     return value ? string(*value) : null();
   }
+  // An integer, or null when absent.
+  JsonWriter& optionalInteger(const std::optional<int64_t>& value) {
+    return value ? integer(*value) : null();
+  }
   // Inserts already serialised JSON (a stored document) as it is; null when absent.
   JsonWriter& raw(const std::optional<std::string>& json);
   JsonWriter& value(const rapidjson::Value& value) {

@@ -59,72 +59,152 @@ std::vector<std::string> claimableTypes(const RunnerIdentity& runner,
 
 }  // namespace
 
-int ClaimService::rescueExpiredLeases() {
+namespace {
+
+// RUNNING jobs whose `deadlineColumn` (lease_expires_at, timeout_at: the code's names, never
+// input) has passed, in batches, each changed by `rule` and committed together. Returns how many.
+template <typename Rule>
+int sweepRunningJobs(const char* deadlineColumn, Rule&& rule) {
   const char* running = statusName(JobStatus::Running);
+  const std::string due = std::string(" FROM runner_jobs WHERE status = ? AND ") + deadlineColumn +
+                          " < UTC_TIMESTAMP(3)";
   return withRetry([&](Connection& connection) {
-    // A plain read first: almost always nothing has expired, and then no transaction is needed.
-    auto any = Query(connection,
-                     "SELECT 1 AS expired FROM runner_jobs WHERE status = ?"
-                     " AND lease_expires_at < UTC_TIMESTAMP(3) LIMIT 1")
-                   .bind(running)
-                   .rows();
+    // A plain read first: almost always nothing is due, and then no transaction is needed.
+    auto any = Query(connection, "SELECT 1 AS due" + due + " LIMIT 1").bind(running).rows();
     if (!any->next()) return 0;
     any.reset();
     readCommittedNextTransaction(connection);
     Transaction transaction(connection);
-    auto rows = Query(connection, std::string("SELECT ") + kJobColumns +
-                                      " FROM runner_jobs WHERE status = ? AND lease_expires_at <"
-                                      " UTC_TIMESTAMP(3) ORDER BY lease_expires_at LIMIT ?"
-                                      " FOR UPDATE SKIP LOCKED")
+    auto rows = Query(connection, std::string("SELECT ") + kJobColumns + due + " ORDER BY " +
+                                      deadlineColumn + " LIMIT ? FOR UPDATE SKIP LOCKED")
                     .bind(running)
                     .bind(kRescueBatch)
                     .rows();
-    std::vector<Job> expired;
-    while (rows->next()) expired.push_back(readJob(*rows));
+    std::vector<Job> jobs;
+    while (rows->next()) jobs.push_back(readJob(*rows));
     rows.reset();
-    for (auto& job : expired) {
+    for (auto& job : jobs) {
       JobChange change(connection, std::move(job));
-      requeueOrFail(change);
+      rule(change);
       change.apply();
     }
     transaction.commit();
-    return static_cast<int>(expired.size());
+    return static_cast<int>(jobs.size());
   });
 }
+
+// A run past its timeoutSeconds: job.timed_out, then retried after the backoff or FAILED.
+void endTimedOutRun(JobChange& job) {
+  const Job& running = job.job();
+  std::string error = "Timed out after " + std::to_string(running.timeoutSeconds.value_or(0)) +
+                      " s on attempt " + std::to_string(running.attempt) + " of " +
+                      std::to_string(running.maxAttempts);
+  JsonWriter payload;
+  payload.startObject().key("attempt").integer(running.attempt);
+  payload.key("timeoutSeconds").optionalInteger(running.timeoutSeconds);
+  payload.key("runnerId").optionalString(running.runnerId).endObject();
+  job.append(EventType::JobTimedOut, payload.take());
+  if (running.runnerId) job.setTimedOutRunner(*running.runnerId);
+  retryOrFailLeasedJob(job, error, "timed out");
+}
+
+}  // namespace
+
+int ClaimService::rescueExpiredLeases() {
+  return sweepRunningJobs("lease_expires_at", requeueOrFail);
+}
+
+int ClaimService::endTimedOutJobs() {
+  return sweepRunningJobs("timeout_at", endTimedOutRun);
+}
+
+namespace {
+
+// A workspace's concurrency key whose RUNNING jobs are at their limit.
+struct FullKey {
+  std::string workspaceId;
+  std::string concurrencyKey;
+};
+
+// Takes one of the key's slots for `job` if one is free. Locking the key's row (and writing it,
+// which on a Galera cluster makes two nodes' claims under one key conflict at commit) makes
+// racing claims count one at a time; the count is of RUNNING jobs, so every way a job stops
+// running frees its slot with no bookkeeping of its own.
+bool takeConcurrencySlot(Connection& connection, const Job& job) {
+  Query(connection,
+        "UPDATE job_concurrency_keys SET claims = claims + 1"
+        " WHERE workspace_id = ? AND concurrency_key = ?")
+      .bind(job.workspaceId)
+      .bind(*job.concurrencyKey)
+      .execute();
+  auto count = Query(connection,
+                     "SELECT COUNT(*) AS running FROM runner_jobs WHERE workspace_id = ?"
+                     " AND concurrency_key = ? AND status = ?")
+                   .bind(job.workspaceId)
+                   .bind(*job.concurrencyKey)
+                   .bind(statusName(JobStatus::Running))
+                   .rows();
+  count->next();
+  return count->getInt64("running") < job.concurrencyLimit.value_or(1);
+}
+
+// How many keys found full one claim passes over before it gives up (the next poll tries again).
+constexpr size_t kMaxFullKeysPerClaim = 16;
+
+}  // namespace
 
 std::optional<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
                                            const std::vector<std::string>& types) {
   rescueExpiredLeases();
   // The filter shape varies with the runner; values are still bound, never spliced in.
-  std::string select = std::string("SELECT ") + kJobColumns + " FROM runner_jobs WHERE status = ?";
-  if (runner.workspaceId) select += " AND workspace_id = ?";
+  std::string filter = " FROM runner_jobs WHERE status = ? AND run_at <= UTC_TIMESTAMP(3)";
+  if (runner.workspaceId) filter += " AND workspace_id = ?";
   if (!types.empty()) {
-    select += " AND type IN (?";
-    for (size_t i = 1; i < types.size(); ++i) select += ", ?";
-    select += ")";
+    filter += " AND type IN (?";
+    for (size_t i = 1; i < types.size(); ++i) filter += ", ?";
+    filter += ")";
   }
-  select += " ORDER BY priority DESC, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
+  const std::string order = " ORDER BY priority DESC, run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
   return withRetry([&](Connection& connection) -> std::optional<Job> {
     readCommittedNextTransaction(connection);
     Transaction transaction(connection);
-    Query query(connection, select);
-    query.bind(statusName(JobStatus::Queued));
-    if (runner.workspaceId) query.bind(*runner.workspaceId);
-    for (const auto& type : types) query.bind(type);
-    auto rows = query.rows();
-    if (!rows->next()) {
-      transaction.commit();
-      return std::nullopt;
+    std::vector<FullKey> full;
+    for (;;) {
+      std::string select = std::string("SELECT ") + kJobColumns + filter;
+      if (!full.empty()) {
+        select += " AND (concurrency_key IS NULL OR (workspace_id, concurrency_key) NOT IN ((?, ?)";
+        for (size_t i = 1; i < full.size(); ++i) select += ", (?, ?)";
+        select += "))";
+      }
+      Query query(connection, select + order);
+      query.bind(statusName(JobStatus::Queued));
+      if (runner.workspaceId) query.bind(*runner.workspaceId);
+      for (const auto& type : types) query.bind(type);
+      for (const auto& key : full) query.bind(key.workspaceId).bind(key.concurrencyKey);
+      auto rows = query.rows();
+      if (!rows->next()) {
+        transaction.commit();
+        return std::nullopt;
+      }
+      Job candidate = readJob(*rows);
+      rows.reset();
+      if (candidate.concurrencyKey && !takeConcurrencySlot(connection, candidate)) {
+        if (full.size() >= kMaxFullKeysPerClaim) {
+          transaction.commit();
+          return std::nullopt;
+        }
+        full.push_back({candidate.workspaceId, *candidate.concurrencyKey});
+        continue;
+      }
+      JobChange job(connection, std::move(candidate));
+      job.setStatus(JobStatus::Running);
+      job.assignRunner(runner.id, leaseMilliseconds_);
+      JsonWriter payload;
+      payload.startObject().key("runnerId").string(runner.id).key("runnerName").string(runner.name);
+      payload.key("attempt").integer(job.job().attempt).endObject();
+      job.append(EventType::JobStarted, payload.take());
+      return job.commit(transaction);
     }
-    JobChange job(connection, readJob(*rows));
-    rows.reset();
-    job.setStatus(JobStatus::Running);
-    job.assignRunner(runner.id, leaseMilliseconds_);
-    JsonWriter payload;
-    payload.startObject().key("runnerId").string(runner.id).key("runnerName").string(runner.name);
-    payload.key("attempt").integer(job.job().attempt).endObject();
-    job.append(EventType::JobStarted, payload.take());
-    return job.commit(transaction);
   });
 }
 

@@ -16,6 +16,12 @@ enum class WhenCancelled { Refuse, Answer };
 // call reports it (the heartbeat); returns whether it was cancelled.
 bool requireLease(const JobChange& change, const RunnerIdentity& runner, WhenCancelled cancelled) {
   const Job& job = change.job();
+  if (job.timedOutRunnerId == runner.id &&
+      (job.runnerId != runner.id || job.status != JobStatus::Running)) {
+    throw Conflict(ErrorCode::JobTimedOut, "Runner job with ID " + job.id + " timed out after " +
+                                               std::to_string(job.timeoutSeconds.value_or(0)) +
+                                               " s");
+  }
   if (job.runnerId != runner.id) {
     throw Conflict(ErrorCode::LeaseLost,
                    "This runner does not hold the lease of runner job " + job.id);
@@ -106,6 +112,7 @@ Job LeaseStore::complete(const RunnerIdentity& runner, const std::string& jobId,
     requireLease(job, runner, WhenCancelled::Refuse);
     job.setStatus(JobStatus::Completed);
     job.setResult(result);
+    if (job.job().error) job.clearError();  // an earlier attempt's
     job.setProgress(100);
     job.clearLease();
     job.append(EventType::JobCompleted, statusPayload(JobStatus::Completed));
@@ -113,10 +120,14 @@ Job LeaseStore::complete(const RunnerIdentity& runner, const std::string& jobId,
 }
 
 Job LeaseStore::fail(const RunnerIdentity& runner, const std::string& jobId,
-                     const std::string& error) {
+                     const RunnerFailure& failure) {
   return changeJob(runner.workspaceId, jobId, [&](JobChange& job) {
     requireLease(job, runner, WhenCancelled::Refuse);
-    failLeasedJob(job, error, statusPayload(JobStatus::Failed, error));
+    if (failure.retryable) {
+      retryOrFailLeasedJob(job, failure.error, "failed");
+    } else {
+      failLeasedJob(job, failure.error, statusPayload(JobStatus::Failed, failure.error));
+    }
   });
 }
 

@@ -40,8 +40,9 @@ class LeaseStore {
   // RUNNING -> COMPLETED with the result, event job.completed.
   Job complete(const RunnerIdentity& runner, const std::string& jobId,
                const std::optional<std::string>& result);
-  // RUNNING -> FAILED with the error, event job.failed.
-  Job fail(const RunnerIdentity& runner, const std::string& jobId, const std::string& error);
+  // RUNNING -> FAILED with the error, event job.failed; a retryable failure with attempts left
+  // goes back to the queue after the backoff instead (job.retry_scheduled).
+  Job fail(const RunnerIdentity& runner, const std::string& jobId, const RunnerFailure& failure);
   // RUNNING -> QUEUED at once, unfinished (a runner that stops): clears the runner and lease,
   // event job.queued. Past kFreeReleases it costs an attempt, or fails the job at max_attempts.
   Job release(const RunnerIdentity& runner, const std::string& jobId,

@@ -76,12 +76,13 @@ std::optional<std::string> parseCompletion(const std::string& body) {
   return result;
 }
 
-std::string parseFailure(const std::string& body) {
+RunnerFailure parseFailure(const std::string& body) {
   rapidjson::Document document = parseJsonBody(body);
   BodyValidator validator(document);
   auto error = validator.string("error", true, 1, kMaxErrorLength);
+  auto retryable = validator.boolean("retryable", false);
   validator.finish();
-  return *error;
+  return RunnerFailure{*error, retryable.value_or(false)};
 }
 
 std::optional<std::string> parseRelease(const std::string& body) {

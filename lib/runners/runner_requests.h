@@ -37,8 +37,12 @@ RunnerEvent parseRunnerEvent(const std::string& body);
 
 // POST /api/runner/jobs/:id/complete {result?}: the result serialised, nullopt when absent.
 std::optional<std::string> parseCompletion(const std::string& body);
-// POST /api/runner/jobs/:id/fail {error}: the error message.
-std::string parseFailure(const std::string& body);
+// POST /api/runner/jobs/:id/fail {error, retryable?}.
+struct RunnerFailure {
+  std::string error;
+  bool retryable = false;  // try again after the backoff while attempts are left
+};
+RunnerFailure parseFailure(const std::string& body);
 // POST /api/runner/jobs/:id/release {reason?}: why the runner gives the job back, if it says.
 std::optional<std::string> parseRelease(const std::string& body);
 

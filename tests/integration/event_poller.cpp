@@ -43,7 +43,7 @@ std::vector<int64_t> seqsOf(const std::vector<StreamBatch>& batches) {
 class EventPollerTest : public DatabaseTest {
  protected:
   std::string createJob() {
-    return JobStore().create(workspaceId, NewJob{"poller.test", 5, "{}", {}}, std::nullopt).job.id;
+    return JobStore().create(workspaceId, makeNewJob("poller.test", 5, "{}"), std::nullopt).job.id;
   }
   void append(const std::string& jobId, int count) {
     for (int i = 0; i < count; ++i) {

@@ -95,7 +95,7 @@ TEST_F(Jobs, ListFiltersByStatusTypeAndAgentTask) {
   queuedOrCancelled.statuses = {JobStatus::Queued, JobStatus::Cancelled};
   EXPECT_EQ(store.list(workspaceId, queuedOrCancelled).total, 3);
 
-  NewJob tagged{"gamma", 5, std::nullopt, "11111111-2222-4333-8444-555555555555"};
+  NewJob tagged = makeNewJob("gamma", 5, std::nullopt, "11111111-2222-4333-8444-555555555555");
   Job withTask = store.create(workspaceId, tagged, std::nullopt).job;
   JobListQuery byTask;
   byTask.agentTaskId = "11111111-2222-4333-8444-555555555555";
@@ -173,7 +173,7 @@ TEST_F(Jobs, RetryOnlyFromFailedOrCancelled) {
 }
 
 TEST_F(Jobs, RetryChainOfThreeKeepsLinksAndAttempts) {
-  NewJob request{"chain", 42, R"({"n":1})", "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"};
+  NewJob request = makeNewJob("chain", 42, R"({"n":1})", "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee");
   Job current = store.create(workspaceId, request, std::nullopt).job;
   for (int link = 2; link <= 4; ++link) {
     Query(connection(), "UPDATE runner_jobs SET status = 'FAILED' WHERE id = ?")
@@ -191,13 +191,13 @@ TEST_F(Jobs, RetryChainOfThreeKeepsLinksAndAttempts) {
 }
 
 TEST_F(Jobs, IdempotencyKeyReturnsTheFirstJob) {
-  NewJob request{"idem", 5, R"({"a":1})", std::nullopt};
+  NewJob request = makeNewJob("idem", 5, R"({"a":1})");
   auto first = store.create(workspaceId, request, std::string("key-1"));
   auto second = store.create(workspaceId, request, std::string("key-1"));
   EXPECT_TRUE(first.created);
   EXPECT_FALSE(second.created);
   EXPECT_EQ(first.job.id, second.job.id);
-  NewJob different{"idem", 5, R"({"a":2})", std::nullopt};
+  NewJob different = makeNewJob("idem", 5, R"({"a":2})");
   EXPECT_EQ(statusOf([&] { store.create(workspaceId, different, std::string("key-1")); }), 422);
   // Keys are per workspace.
   std::string otherWorkspace = createWorkspace("other");
@@ -205,7 +205,7 @@ TEST_F(Jobs, IdempotencyKeyReturnsTheFirstJob) {
 }
 
 TEST_F(Jobs, ConcurrentIdempotentCreatesMakeOneJob) {
-  NewJob request{"idem.race", 5, R"({"x":true})", std::nullopt};
+  NewJob request = makeNewJob("idem.race", 5, R"({"x":true})");
   std::atomic<int> created{0};
   std::vector<std::string> ids(8);
   onThreads(8, [&](int index) {

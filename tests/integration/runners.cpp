@@ -260,7 +260,7 @@ TEST_F(Runners, ARunnerThatLostItsLeaseCannotCompleteOrReport) {
   ASSERT_TRUE(reclaimed.has_value());
   EXPECT_EQ(reclaimed->attempt, 2);
   EXPECT_EQ(statusOf([&] { leases.complete(first, job.id, std::string("1")); }), 409);
-  EXPECT_EQ(codeOf([&] { leases.fail(first, job.id, "late"); }), "LEASE_LOST");
+  EXPECT_EQ(codeOf([&] { leases.fail(first, job.id, {"late"}); }), "LEASE_LOST");
   EXPECT_EQ(statusOf([&] {
               leases.recordEvent(first, job.id, event("job.progress", R"({"progressPercent":5})"));
             }),
@@ -303,7 +303,7 @@ TEST_F(Runners, CancelReachesTheRunnerOnItsNextHeartbeatAndBlocksCompletion) {
   jobs.cancel(workspaceId, job.id);
   EXPECT_TRUE(leases.heartbeat(runner, job.id).cancelRequested);
   EXPECT_EQ(statusOf([&] { leases.complete(runner, job.id, std::string("1")); }), 409);
-  EXPECT_EQ(codeOf([&] { leases.fail(runner, job.id, "x"); }), "JOB_CANCELLED");
+  EXPECT_EQ(codeOf([&] { leases.fail(runner, job.id, {"x"}); }), "JOB_CANCELLED");
   EXPECT_EQ(statusOf([&] {
               leases.recordEvent(runner, job.id, event("step.output", R"({"lines":["x"]})"));
             }),
@@ -387,7 +387,7 @@ TEST_F(Runners, ProgressAndStepEventsUpdateTheJob) {
   EXPECT_EQ(detail.steps[1].name, "test");
   EXPECT_EQ(detail.steps[1].status, JobStatus::Failed);
   EXPECT_EQ(detail.events[4].payload, R"({"ordinal":1,"stream":"stdout","lines":["a","b"]})");
-  Job failed = leases.fail(runner, job.id, "exit status 2");
+  Job failed = leases.fail(runner, job.id, {"exit status 2"});
   EXPECT_EQ(failed.status, JobStatus::Failed);
   EXPECT_EQ(*failed.error, "exit status 2");
   EXPECT_EQ(eventTypes(job.id).back(), "job.failed");

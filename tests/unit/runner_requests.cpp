@@ -97,7 +97,11 @@ TEST(Completion, ResultIsAnyJsonValueAndErrorIsRequired) {
   EXPECT_EQ(*parseCompletion(R"({"result":[1,"a"]})"), R"([1,"a"])");
   EXPECT_EQ(messagesOf([] { parseCompletion(R"({"status":"x"})"); }),
             (std::vector<std::string>{"property status should not exist"}));
-  EXPECT_EQ(parseFailure(R"({"error":"exit status 1"})"), "exit status 1");
+  EXPECT_EQ(parseFailure(R"({"error":"exit status 1"})").error, "exit status 1");
+  EXPECT_FALSE(parseFailure(R"({"error":"exit status 1"})").retryable);
+  EXPECT_TRUE(parseFailure(R"({"error":"exit status 75","retryable":true})").retryable);
+  EXPECT_EQ(messagesOf([] { parseFailure(R"({"error":"x","retryable":"yes"})"); }),
+            std::vector<std::string>{"retryable must be a boolean value"});
   EXPECT_EQ(messagesOf([] { parseFailure("{}"); }),
             (std::vector<std::string>{"error should not be empty"}));
   EXPECT_EQ(messagesOf([] { parseFailure(R"({"error":5})"); }),
