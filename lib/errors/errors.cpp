@@ -33,6 +33,7 @@ constexpr EnumName<ErrorCode> kCodeNames[] = {
     {ErrorCode::IdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED"},
     {ErrorCode::InternalError, "INTERNAL_ERROR"},
     {ErrorCode::DatabaseUnavailable, "DATABASE_UNAVAILABLE"},
+    {ErrorCode::ServiceUnavailable, "SERVICE_UNAVAILABLE"},
 };
 }  // namespace
 
@@ -144,8 +145,12 @@ const char* reasonPhrase(int status) {
       return "Unprocessable Entity";
     case 500:
       return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
     case 503:
       return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
     default:
       return "Error";
   }

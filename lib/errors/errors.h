@@ -38,6 +38,7 @@ enum class ErrorCode {
   IdempotencyKeyReused,   // 422: the key came with a different request
   InternalError,          // 500
   DatabaseUnavailable,    // 503: retry after Retry-After seconds
+  ServiceUnavailable,     // 503: made by the web server when a handler cannot be reached
 };
 
 // "JOB_NOT_FOUND" and back; nullopt-free: every code has a name.
