@@ -36,13 +36,16 @@ bool hasEnvironmentEntry(const std::string& pid, const std::string& entry) {
   }
   return false;
 }
+struct DirectoryCloser {
+  void operator()(DIR* directory) const { closedir(directory); }
+};
 }  // namespace
 
 std::vector<pid_t> handlerProcesses(const std::string& var, const std::string& name) {
   std::string program = realPath(std::string(RJ_BUILD_DIR) + "/handlers/" + name);
   std::string config = "RJ_CONFIG=" + var + "/db.conf";
   std::vector<pid_t> found;
-  std::unique_ptr<DIR, decltype(&closedir)> proc(opendir("/proc"), closedir);
+  std::unique_ptr<DIR, DirectoryCloser> proc(opendir("/proc"));
   while (proc) {
     dirent* entry = readdir(proc.get());
     if (!entry) break;

@@ -187,8 +187,10 @@ void ChildProcess::terminate() {
   kill(-pid_, SIGTERM);
 }
 
-bool ChildProcess::succeeded() const {
-  return exited_ && WIFEXITED(waitStatus_) && WEXITSTATUS(waitStatus_) == 0;
+bool ChildProcess::succeeded() const { return exitedWith(0); }
+
+bool ChildProcess::exitedWith(int status) const {
+  return exited_ && WIFEXITED(waitStatus_) && WEXITSTATUS(waitStatus_) == status;
 }
 
 std::string ChildProcess::describeExit() const {

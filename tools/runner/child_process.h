@@ -38,6 +38,8 @@ class ChildProcess {
   // "exit status N" or "killed by signal N" once finished().
   std::string describeExit() const;
   bool succeeded() const;
+  // Exited with `status` (not killed by a signal).
+  bool exitedWith(int status) const;
 
  private:
   void reap(bool block);

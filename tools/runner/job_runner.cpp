@@ -53,6 +53,7 @@ class JobSession {
     ApiResponse response = api_.post("/api/runner/jobs/" + job_.id + "/" + action, body, 30);
     if (response.status == 409 || response.status == 404) leaseGone_ = true;
     if (response.errorCode() == errorCodeName(ErrorCode::JobCancelled)) cancelled_ = true;
+    if (response.errorCode() == errorCodeName(ErrorCode::JobTimedOut)) timedOut_ = true;
     if (response.status == 0 || response.status >= 400) {
       log("job " + job_.id + " " + action + ": " +
           (response.status ? std::to_string(response.status) + " " + response.body
@@ -137,6 +138,10 @@ class JobSession {
         log("job " + job_.id + " was cancelled: killing pid " + std::to_string(child.pid()));
         interrupted = JobOutcome::Cancelled;
       }
+      if (!interrupted && timedOut_) {
+        log("job " + job_.id + " timed out: killing pid " + std::to_string(child.pid()));
+        interrupted = JobOutcome::TimedOut;
+      }
       if (!interrupted && leaseGone_) {
         log("job " + job_.id + ": lease lost, killing pid " + std::to_string(child.pid()));
         interrupted = JobOutcome::LeaseLost;
@@ -173,16 +178,20 @@ class JobSession {
     }
     std::string error = child.describeExit();
     if (!lastError.empty()) error += ": " + lastError.substr(0, 1000);
-    return fail(error);
+    // EX_TEMPFAIL (sysexits.h): the command says try again later.
+    return fail(error, child.exitedWith(kTemporaryFailureStatus));
   }
 
-  // Marks the step failed and reports the job failed with `error`.
-  JobOutcome fail(const std::string& error) {
+  // Marks the step failed and reports the job failed with `error` (to be tried again after its
+  // backoff when `retryable` and attempts are left).
+  JobOutcome fail(const std::string& error, bool retryable = false) {
     JsonWriter step;
     step.startObject().key("ordinal").integer(kStepOrdinal).endObject();
     call("events", eventBody(eventTypeName(EventType::StepFailed), step.take()));
     JsonWriter body;
-    body.startObject().key("error").string(error).endObject();
+    body.startObject().key("error").string(error);
+    if (retryable) body.key("retryable").boolean(true);
+    body.endObject();
     if (!report("fail", body.take()))
       return leaseGone_ ? JobOutcome::LeaseLost : JobOutcome::Unreported;
     return JobOutcome::Failed;
@@ -195,6 +204,7 @@ class JobSession {
   OutputBuffer output_;
   bool leaseGone_ = false;
   bool cancelled_ = false;
+  bool timedOut_ = false;
 };
 
 }  // namespace
@@ -209,6 +219,8 @@ const char* outcomeName(JobOutcome outcome) {
       return "cancelled";
     case JobOutcome::LeaseLost:
       return "lease lost";
+    case JobOutcome::TimedOut:
+      return "timed out";
     case JobOutcome::Released:
       return "released";
     case JobOutcome::Abandoned:

@@ -27,11 +27,15 @@ struct JobRunnerSettings {
   std::chrono::milliseconds stopGrace{8000};
 };
 
+// A command's exit status that asks for the job to be tried again (EX_TEMPFAIL).
+constexpr int kTemporaryFailureStatus = 75;
+
 enum class JobOutcome {
   Completed,   // reported COMPLETED
   Failed,      // reported FAILED
   Cancelled,   // cancelled by a user: the command was killed, nothing reported
   LeaseLost,   // the server no longer counts this runner as the job's holder
+  TimedOut,    // the job passed its timeoutSeconds: the command was killed, nothing reported
   Released,    // the runner was stopped before the command ended: killed, the job given back
   Abandoned,   // as Released, but the release failed: the lease will requeue it
   Unreported,  // the outcome could not be delivered (server unreachable)
