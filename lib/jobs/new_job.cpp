@@ -32,7 +32,7 @@ NewJob parseNewJob(const std::string& body) {
       "agentTaskId", false, 36, 36, [](const std::string& text) { return isUuid(text); },
       "be a UUID");
   auto runAt = validator.string(
-      "runAt", false, 20, 35,
+      "runAt", false, 1, 64,
       [](const std::string& text) {
         auto at = parseIsoUtcMilliseconds(text);
         return at && *at <= nowEpochMilliseconds() + kMaxDelaySeconds * 1000;

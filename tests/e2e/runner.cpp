@@ -258,6 +258,46 @@ TEST(RjRunner, CancelReachesTheRunnerWithinAHeartbeatAndKillsTheCommand) {
   }
 }
 
+TEST(RjRunner, ExitStatus75IsARetryableFailure) {
+  std::string type = uniqueType("e2e.tempfail");
+  std::string token = createRunner(type);
+  ConfigFolder folder;
+  std::string config = folder.writeConfig(type + " = /bin/sh -c \"echo busy >&2; exit 75\"\n");
+  RunnerProcess runner(token, config);
+  auto response = s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace,
+                           R"({"type":")" + type + R"(","maxAttempts":2,"backoffSeconds":1})");
+  ASSERT_EQ(response.status, 201) << response.body;
+  std::string id = response.json()["id"].GetString();
+  // Attempt 1 exits 75 and comes back after 0.5..1 s; attempt 2 exits 75 with none left.
+  ASSERT_TRUE(waitForStatus(id, "FAILED", 20s)) << getJob(id).body;
+  auto detail = getJob(id).json();
+  EXPECT_EQ(detail["attempt"].GetInt(), 2);
+  EXPECT_STREQ(detail["error"].GetString(), "exit status 75: busy");
+  std::vector<std::string> types;
+  for (const auto& event : detail["events"].GetArray()) {
+    std::string eventType = event["type"].GetString();
+    if (eventType.rfind("job.", 0) == 0) types.push_back(eventType);
+  }
+  EXPECT_EQ(types, (std::vector<std::string>{"job.created", "job.queued", "job.started",
+                                             "job.retry_scheduled", "job.started", "job.failed"}));
+  EXPECT_EQ(runner.stop(10s), 0);
+}
+
+TEST(RjRunner, AnyOtherExitStatusFailsAtOnce) {
+  std::string type = uniqueType("e2e.exit1");
+  std::string token = createRunner(type);
+  ConfigFolder folder;
+  std::string config = folder.writeConfig(type + " = /bin/sh -c \"exit 1\"\n");
+  RunnerProcess runner(token, config);
+  auto response = s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace,
+                           R"({"type":")" + type + R"(","maxAttempts":5})");
+  ASSERT_EQ(response.status, 201) << response.body;
+  std::string id = response.json()["id"].GetString();
+  ASSERT_TRUE(waitForStatus(id, "FAILED", 15s)) << getJob(id).body;
+  EXPECT_EQ(getJob(id).json()["attempt"].GetInt(), 1);
+  EXPECT_EQ(runner.stop(10s), 0);
+}
+
 TEST(RjRunner, SigtermPastTheGraceKillsTheCommandAndReleasesTheJobAtOnce) {
   std::string type = uniqueType("e2e.release");
   std::string token = createRunner(type);

@@ -187,7 +187,9 @@ void ChildProcess::terminate() {
   kill(-pid_, SIGTERM);
 }
 
-bool ChildProcess::succeeded() const { return exitedWith(0); }
+bool ChildProcess::succeeded() const {
+  return exitedWith(0);
+}
 
 bool ChildProcess::exitedWith(int status) const {
   return exited_ && WIFEXITED(waitStatus_) && WEXITSTATUS(waitStatus_) == status;
