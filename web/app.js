@@ -8,10 +8,11 @@ const ACTIVE_STATUSES = ['PENDING', 'QUEUED', 'RUNNING'];
 const RETRYABLE_STATUSES = ['FAILED', 'CANCELLED'];
 const WRITER_ROLES = ['MEMBER', 'ADMIN', 'OWNER'];
 const EVENT_TYPES = ['job.created', 'job.queued', 'job.started', 'job.progress', 'job.completed',
-  'job.failed', 'job.cancelled', 'step.started', 'step.output', 'step.completed', 'step.failed'];
+  'job.failed', 'job.cancelled', 'job.retry_scheduled', 'job.timed_out', 'step.started',
+  'step.output', 'step.completed', 'step.failed'];
 const STATUS_BY_EVENT = {
   'job.queued': 'QUEUED', 'job.started': 'RUNNING', 'job.completed': 'COMPLETED',
-  'job.failed': 'FAILED', 'job.cancelled': 'CANCELLED',
+  'job.failed': 'FAILED', 'job.cancelled': 'CANCELLED', 'job.retry_scheduled': 'QUEUED',
 };
 const WORKSPACE_KEY = 'rj.workspaceId';  // only the choice of workspace is remembered, never a token
 
@@ -180,6 +181,7 @@ function renderJobs() {
       cellWith(statusBadge(job.status)),
       cell(String(job.priority)),
       cellWith(miniProgress(job.progressPercent)),
+      cellWith(attemptsAndWait(job)),
       cell(formatTime(job.createdAt), 'time'),
       cellWith(jobButtons(job)),
     );
@@ -351,8 +353,14 @@ function updateDetail(job) {
   $('detail-type').textContent = detail.type;
   setBadge($('detail-status'), detail.status);
   $('detail-priority').textContent = String(detail.priority);
-  $('detail-attempt').textContent = String(detail.attempt);
+  $('detail-attempt').textContent = attempts(detail);
   $('detail-created').textContent = formatTime(detail.createdAt);
+  // "Runs at" for a scheduled job, "Next retry" for one waiting out its backoff.
+  const waiting = waitingUntil(detail);
+  $('detail-run-at-label').textContent = detail.attempt > 1 ? 'Next retry' : 'Runs at';
+  $('detail-run-at').textContent = waiting;
+  $('detail-run-at-label').hidden = !waiting;
+  $('detail-run-at').hidden = !waiting;
   setProgress(detail.progressPercent);
   $('detail-cancel').disabled = !mayCancel(detail);
   $('detail-cancel').title = reasonDisabled(detail, 'cancel');
@@ -362,8 +370,12 @@ function updateDetail(job) {
   $('detail-result').hidden = !outcome;
   $('detail-result').textContent = detail.error ? `Error: ${detail.error}` : `Result: ${outcome}`;
   const listed = state.jobs.find((candidate) => candidate.id === detail.id);
-  if (listed && (listed.status !== detail.status || listed.progressPercent !== detail.progressPercent)) {
-    Object.assign(listed, { status: detail.status, progressPercent: detail.progressPercent });
+  if (listed && (listed.status !== detail.status || listed.progressPercent !== detail.progressPercent
+      || listed.attempt !== detail.attempt || listed.runAt !== detail.runAt)) {
+    Object.assign(listed, {
+      status: detail.status, progressPercent: detail.progressPercent, attempt: detail.attempt,
+      runAt: detail.runAt,
+    });
     renderJobs();
   }
 }
@@ -443,6 +455,10 @@ function onJobEvent(type, message) {
   }
   if (type === 'job.completed') update.progressPercent = 100;
   if (type === 'job.failed' && data.error) update.error = data.error;
+  if (type === 'job.started' && data.attempt) update.attempt = data.attempt;
+  if (type === 'job.retry_scheduled') {
+    Object.assign(update, { attempt: data.attempt, runAt: data.runAt, error: data.error });
+  }
   if (Object.keys(update).length) updateDetail(update);
   appendEventLine(seq, type, data);
 }
@@ -545,6 +561,32 @@ function miniProgress(percent) {
   fill.style.width = `${Math.max(0, Math.min(100, percent))}%`;
   bar.append(fill);
   return bar;
+}
+
+// "2 of 3": the run a job is on, of the runs it may have.
+function attempts(job) {
+  return job.maxAttempts ? `${job.attempt} of ${job.maxAttempts}` : String(job.attempt);
+}
+
+// "2 of 4", and under it when a waiting job runs (scheduled, or a retry's backoff).
+function attemptsAndWait(job) {
+  const wrapper = document.createElement('span');
+  wrapper.className = 'attempts';
+  wrapper.textContent = attempts(job);
+  const waiting = waitingUntil(job);
+  if (waiting) {
+    const runAt = document.createElement('span');
+    runAt.className = 'run-at';
+    runAt.textContent = `runs ${waiting}`;
+    wrapper.append(runAt);
+  }
+  return wrapper;
+}
+
+// When a QUEUED job becomes claimable, if that is still ahead (scheduled, or a retry's backoff).
+function waitingUntil(job) {
+  if (job.status !== 'QUEUED' || !job.runAt || new Date(job.runAt).getTime() <= Date.now()) return '';
+  return formatTime(job.runAt, true);
 }
 
 function formatTime(iso, withSeconds = false) {

@@ -28,6 +28,14 @@ async function apiAsMember(path) {
   check(response.ok, `GET ${path} answered ${response.status}`);
   return response.json();
 }
+// A POST as a member (with a workspace) or as the stack's runner (without).
+async function post(path, body, bearer = token) {
+  const headers = { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' };
+  if (bearer === token) headers['X-Workspace-Id'] = workspace;
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  check(response.status === 200 || response.status === 201, `POST ${path} answered ${response.status}`);
+  return response.json();
+}
 const jobTotal = async () => (await apiAsMember('/api/runner-jobs?limit=1')).meta.total;
 
 async function signIn(page, tokenToPaste) {
@@ -209,6 +217,34 @@ async function main() {
     await page.screenshot({ path: `${artifactDir}/dashboard.png`, fullPage: true,
       animations: 'disabled' });
     step(`screenshot: ${artifactDir}/dashboard.png`);
+
+    step('a job failing with a retryable error shows its attempts and next retry, live');
+    const retryType = `browser.retry.${Date.now()}`;
+    const retryJob = await post('/api/runner-jobs', { type: retryType, maxAttempts: 4, backoffSeconds: 600 });
+    await page.click('#refresh');
+    const retryRow = page.locator(`#job-rows tr[data-job-id="${retryJob.id}"]`);
+    await retryRow.waitFor({ timeout: LIVE_TIMEOUT });
+    await retryRow.locator('button', { hasText: 'Open' }).click();
+    await page.waitForFunction((id) => document.getElementById('job-detail').dataset.jobId === id
+      && document.getElementById('stream-state').dataset.state === 'live', retryJob.id);
+    check(await page.textContent('#detail-attempt') === '1 of 4', 'attempt 1 of 4 is shown');
+    check(await page.isHidden('#detail-run-at'), 'no next retry before a failure');
+    const claimed = await post('/api/runner/claim', { types: [retryType] }, env.RJ_RUNNER_TOKEN);
+    check(claimed.id === retryJob.id, 'the test runner claimed the job');
+    const requeued = await post(`/api/runner/jobs/${retryJob.id}/fail`,
+      { error: 'downstream busy', retryable: true }, env.RJ_RUNNER_TOKEN);
+    await page.waitForFunction(
+      () => document.getElementById('detail-attempt').textContent === '2 of 4'
+        && document.getElementById('detail-status').textContent === 'QUEUED'
+        && !document.getElementById('detail-run-at').hidden, null, { timeout: LIVE_TIMEOUT });
+    check(await page.textContent('#detail-run-at-label') === 'Next retry', 'labelled "Next retry"');
+    check((await page.textContent('#detail-run-at')).length > 0, 'the next retry time is shown');
+    check(await page.textContent('#detail-result') === 'Error: downstream busy', 'the error is shown');
+    await retryRow.locator('.run-at').filter({ hasText: /^runs \S/ }).waitFor();
+    check(requeued.runAt && new Date(requeued.runAt) > new Date(), 'the API agrees it waits');
+
+    await page.screenshot({ path: `${artifactDir}/dashboard-retry.png`, fullPage: true,
+      animations: 'disabled' });
 
     step('sign out forgets the cookie');
     await page.click('#sign-out');
