@@ -3,6 +3,9 @@
 -- now + backoff for an automatic retry). Claims go by priority, then run_at.
 ALTER TABLE runner_jobs
   ADD COLUMN run_at DATETIME(3) NULL AFTER completed_at,
+  -- 1 while a QUEUED job waits for a run_at still ahead; claims promote it (to 0) once run_at
+  -- passes. Claims scan only jobs with 0, so jobs scheduled ahead never slow them down.
+  ADD COLUMN scheduled TINYINT UNSIGNED NOT NULL DEFAULT 0 AFTER run_at,
   ADD COLUMN backoff_seconds INT UNSIGNED NOT NULL DEFAULT 10 AFTER max_attempts,
   ADD COLUMN timeout_seconds INT UNSIGNED NULL AFTER backoff_seconds,
   -- started_at + timeout_seconds while RUNNING: what the timeout sweep looks up.
@@ -25,9 +28,10 @@ ALTER TABLE runner_jobs
   DROP KEY runner_jobs_claim_order,
   DROP KEY runner_jobs_claim_type,
   DROP KEY runner_jobs_claim_workspace,
-  ADD KEY runner_jobs_claim_order (status, priority DESC, run_at, id),
-  ADD KEY runner_jobs_claim_type (status, type, priority DESC, run_at, id),
-  ADD KEY runner_jobs_claim_workspace (status, workspace_id, priority DESC, run_at, id),
+  ADD KEY runner_jobs_claim_order (status, scheduled, priority DESC, run_at, id),
+  ADD KEY runner_jobs_claim_type (status, scheduled, type, priority DESC, run_at, id),
+  ADD KEY runner_jobs_claim_workspace (status, scheduled, workspace_id, priority DESC, run_at, id),
+  ADD KEY runner_jobs_scheduled (scheduled, run_at),
   ADD KEY runner_jobs_timeout (status, timeout_at),
   ADD KEY runner_jobs_concurrency (workspace_id, concurrency_key, status);
 -- One row per concurrency key in use: a claim locks it to count the key's RUNNING jobs, so racing

@@ -117,7 +117,8 @@ void JobChange::assign(const char* sql, std::optional<std::string> text) {
 void JobChange::setStatus(JobStatus status) {
   assign("status = ?", std::string(statusName(status)));
   if (isTerminal(status)) assign("completed_at = UTC_TIMESTAMP(3)");
-  // Only a RUNNING job can time out.
+  // Only a QUEUED job waits for its run_at; only a RUNNING job can time out.
+  if (status != JobStatus::Queued) assign("scheduled = 0");
   if (status != JobStatus::Running && job_.timeoutAt) assign("timeout_at = NULL");
 }
 
@@ -129,6 +130,7 @@ std::string JobChange::setRunAfter(int64_t delayMilliseconds) {
   rows->next();
   std::string runAt = rows->getString("run_at");
   assign("run_at = ?", runAt);
+  if (delayMilliseconds > 0) assign("scheduled = 1");
   return toIsoTimestamp(runAt);
 }
 

@@ -39,6 +39,13 @@ std::string insertQueuedJob(Connection& connection, const std::string& workspace
       .bind(request.concurrencyKey)
       .bind(request.concurrencyLimit)
       .execute();
+  if (request.runAt || request.delaySeconds.value_or(0) > 0) {
+    // Claims pass over it until it is promoted (ClaimService::promoteDueJobs).
+    Query(connection,
+          "UPDATE runner_jobs SET scheduled = 1 WHERE id = ? AND run_at > UTC_TIMESTAMP(3)")
+        .bind(id)
+        .execute();
+  }
   if (request.concurrencyKey) {
     // The row claims lock to count the key's RUNNING jobs (see ClaimService).
     Query(connection,

@@ -15,6 +15,7 @@ namespace rj {
 namespace {
 
 constexpr int kRescueBatch = 50;
+constexpr int kPromoteBatch = 1000;
 constexpr auto kWaitPollInterval = std::chrono::milliseconds(250);
 
 // SKIP LOCKED scans under READ COMMITTED so that rows it passes over (other types, other
@@ -114,23 +115,50 @@ int ClaimService::rescueExpiredLeases() {
   return sweepRunningJobs("lease_expires_at", requeueOrFail);
 }
 
+int ClaimService::promoteDueJobs() {
+  return withRetry([&](Connection& connection) {
+    // A plain read first: almost always nothing is due, and then nothing is written.
+    auto any = Query(connection,
+                     "SELECT 1 AS due FROM runner_jobs WHERE scheduled = 1"
+                     " AND run_at <= UTC_TIMESTAMP(3) LIMIT 1")
+                   .rows();
+    if (!any->next()) return 0;
+    any.reset();
+    return static_cast<int>(Query(connection,
+                                  "UPDATE runner_jobs SET scheduled = 0 WHERE scheduled = 1"
+                                  " AND run_at <= UTC_TIMESTAMP(3) LIMIT ?")
+                                .bind(kPromoteBatch)
+                                .execute());
+  });
+}
+
 int ClaimService::endTimedOutJobs() {
   return sweepRunningJobs("timeout_at", endTimedOutRun);
 }
 
 namespace {
 
-// A workspace's concurrency key whose RUNNING jobs are at their limit.
+// A workspace's concurrency key a claim passes over: at its limit, or being counted by another
+// claim.
 struct FullKey {
   std::string workspaceId;
   std::string concurrencyKey;
 };
 
-// Takes one of the key's slots for `job` if one is free. Locking the key's row (and writing it,
-// which on a Galera cluster makes two nodes' claims under one key conflict at commit) makes
-// racing claims count one at a time; the count is of RUNNING jobs, so every way a job stops
-// running frees its slot with no bookkeeping of its own.
+// Takes one of the key's slots for `job` if one is free. The key's row is locked (SKIP LOCKED: a
+// key another claim is counting right now is passed over like a full one, rather than waited
+// for) and written (on a Galera cluster, two nodes' claims under one key then conflict at commit),
+// so slots are taken one at a time. The count is of RUNNING jobs, so every way a job stops running
+// frees its slot with no bookkeeping of its own.
 bool takeConcurrencySlot(Connection& connection, const Job& job) {
+  auto locked = Query(connection,
+                      "SELECT claims FROM job_concurrency_keys WHERE workspace_id = ?"
+                      " AND concurrency_key = ? FOR UPDATE SKIP LOCKED")
+                    .bind(job.workspaceId)
+                    .bind(*job.concurrencyKey)
+                    .rows();
+  if (!locked->next()) return false;
+  locked.reset();
   Query(connection,
         "UPDATE job_concurrency_keys SET claims = claims + 1"
         " WHERE workspace_id = ? AND concurrency_key = ?")
@@ -156,8 +184,10 @@ constexpr size_t kMaxFullKeysPerClaim = 16;
 std::optional<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
                                            const std::vector<std::string>& types) {
   rescueExpiredLeases();
+  promoteDueJobs();
   // The filter shape varies with the runner; values are still bound, never spliced in.
-  std::string filter = " FROM runner_jobs WHERE status = ? AND run_at <= UTC_TIMESTAMP(3)";
+  std::string filter =
+      " FROM runner_jobs WHERE status = ? AND scheduled = 0 AND run_at <= UTC_TIMESTAMP(3)";
   if (runner.workspaceId) filter += " AND workspace_id = ?";
   if (!types.empty()) {
     filter += " AND type IN (?";

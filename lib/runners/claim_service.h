@@ -39,6 +39,9 @@ class ClaimService {
   // Puts RUNNING jobs whose lease ran out back to QUEUED (attempt + 1, job.queued), or FAILED
   // (job.failed) once they used max_attempts. Returns how many it handled.
   int rescueExpiredLeases();
+  // Makes QUEUED jobs whose run_at has passed claimable again (claims scan only those): jobs
+  // scheduled ahead and retries past their backoff. Returns how many.
+  int promoteDueJobs();
   // Ends RUNNING jobs past their timeoutSeconds: job.timed_out, then back to QUEUED after the
   // backoff (job.retry_scheduled) or FAILED at max_attempts. The runner's next call hears
   // JOB_TIMED_OUT. Returns how many it handled.
