@@ -11,6 +11,7 @@
 #include "app/routes.h"
 #include "db/connection.h"
 #include "db/migrations.h"
+#include "operations/retention.h"
 #include "util/uuid.h"
 
 namespace {
@@ -29,6 +30,14 @@ const char* const kUsage = R"(usage: rjadmin COMMAND [OPTIONS]
   create-runner --name NAME [--workspace ID] [--types a,b]
                                               prints the runner token
   routes                                      METHOD, path regex and handler of every endpoint
+  issue-metrics-token --workspace ID [--name NAME] [--expires 30d|...]
+                                              prints a token that may only read GET /api/metrics
+                                              of that workspace (revoke-token revokes it too)
+  prune --older-than 30d|12h|90m|3600s [--batch-size 500] [--pause-ms 20] [--dry-run]
+                                              deletes COMPLETED, FAILED and CANCELLED jobs that
+                                              finished before then, with their steps and events,
+                                              in small batches (safe while the service is busy);
+                                              --dry-run only counts
 
 Database settings come from RJ_DB_HOST, RJ_DB_PORT or RJ_DB_SOCKET, RJ_DB_USER,
 RJ_DB_PASSWORD, RJ_DB_NAME, or the file named by RJ_CONFIG.
@@ -43,6 +52,10 @@ class Options {
   Options(int argc, char** argv) {
     for (int i = 2; i < argc; ++i) {
       std::string name = argv[i];
+      if (name == "--dry-run") {  // the one option without a value
+        values_["dry-run"] = "1";
+        continue;
+      }
       if (name.rfind("--", 0) != 0 || i + 1 >= argc) throw UsageError("bad option: " + name);
       values_[name.substr(2)] = argv[++i];
     }
@@ -67,6 +80,41 @@ class Options {
 std::string requireUuid(const std::string& text, const char* what) {
   if (!rj::isUuid(text)) throw UsageError(std::string(what) + " must be a UUID: " + text);
   return rj::normalizeUuid(text);
+}
+
+int64_t positiveOption(const Options& options, const std::string& name, int64_t fallback) {
+  auto text = options.optional(name);
+  if (!text) return fallback;
+  if (text->empty() || text->size() > 9 ||
+      text->find_first_not_of("0123456789") != std::string::npos || std::stoll(*text) <= 0) {
+    throw UsageError("--" + name + " must be a positive whole number");
+  }
+  return std::stoll(*text);
+}
+
+int prune(rj::Connection& connection, const Options& options) {
+  rj::PruneOptions prune;
+  std::string age = options.required("older-than");
+  auto seconds = rj::parseRetentionAge(age);
+  if (!seconds) {
+    throw UsageError("--older-than must be a number and one unit: 30d, 12h, 90m or 3600s (not " +
+                     age + ")");
+  }
+  prune.olderThanSeconds = *seconds;
+  prune.batchSize = positiveOption(options, "batch-size", prune.batchSize);
+  if (prune.batchSize > 5000) throw UsageError("--batch-size must be at most 5000");
+  if (auto pause = options.optional("pause-ms")) {
+    prune.pauseMilliseconds = *pause == "0" ? 0 : positiveOption(options, "pause-ms", 0);
+  }
+  prune.dryRun = options.optional("dry-run").has_value();
+  auto report = rj::pruneTerminalJobs(connection, prune);
+  char line[200];
+  std::snprintf(line, sizeof line, "%s %lld jobs and %lld events in %.2f s (%lld batches)\n",
+                prune.dryRun ? "would delete" : "deleted", static_cast<long long>(report.jobs),
+                static_cast<long long>(report.events), report.seconds,
+                static_cast<long long>(report.batches));
+  std::cout << line;
+  return 0;
 }
 
 int run(const std::string& command, const Options& options) {
@@ -127,7 +175,7 @@ int run(const std::string& command, const Options& options) {
   if (command == "revoke-token") {
     auto target = options.optional("token");
     if (!target) target = options.required("id");
-    if (!admin.revokeToken(*target)) {
+    if (!admin.revokeToken(*target) && !admin.revokeMetricsToken(*target)) {
       std::cerr << "rjadmin: no live token matched\n";
       return 1;
     }
@@ -152,6 +200,19 @@ int run(const std::string& command, const Options& options) {
     std::cout << issued.token << '\n';
     return 0;
   }
+  if (command == "issue-metrics-token") {
+    std::optional<std::string> expires;
+    if (auto text = options.optional("expires")) {
+      expires = rj::parseExpiry(*text, static_cast<long long>(std::time(nullptr)));
+      if (!expires) throw UsageError("--expires must be a time in the future like 30d or 12h");
+    }
+    auto issued = admin.issueMetricsToken(requireUuid(options.required("workspace"), "--workspace"),
+                                          options.optional("name").value_or(""), expires);
+    std::cerr << "metrics token id " << issued.id << " (the token is shown only now)\n";
+    std::cout << issued.token << '\n';
+    return 0;
+  }
+  if (command == "prune") return prune(connection, options);
   throw UsageError("unknown command: " + command);
 }
 

@@ -88,6 +88,30 @@ std::optional<std::string> AdminStore::findUser(const std::string& idOrEmail) {
   return std::string(rows->getString("id"));
 }
 
+IssuedSecret AdminStore::issueMetricsToken(const std::string& workspaceId, const std::string& name,
+                                           const std::optional<std::string>& expiresAt) {
+  IssuedSecret issued{newUuid(), newSecretToken("rjm_")};
+  Query(connection_,
+        "INSERT INTO metrics_tokens (id, workspace_id, token_hash, name, expires_at)"
+        " VALUES (?, ?, ?, ?, ?)")
+      .bind(issued.id)
+      .bind(workspaceId)
+      .bind(sha256Hex(issued.token))
+      .bind(name)
+      .bind(expiresAt)
+      .execute();
+  return issued;
+}
+
+bool AdminStore::revokeMetricsToken(const std::string& idOrToken) {
+  return Query(connection_,
+               "UPDATE metrics_tokens SET revoked_at = UTC_TIMESTAMP(3)"
+               " WHERE (id = ? OR token_hash = ?) AND revoked_at IS NULL")
+             .bind(normalizeUuid(idOrToken))
+             .bind(sha256Hex(idOrToken))
+             .execute() > 0;
+}
+
 namespace {
 std::string utcTimestamp(long long epochSeconds) {
   std::time_t when = static_cast<std::time_t>(epochSeconds);

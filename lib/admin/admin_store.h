@@ -30,6 +30,11 @@ class AdminStore {
                             const std::vector<std::string>& jobTypes);
   // The user id for an id or an e-mail address.
   std::optional<std::string> findUser(const std::string& idOrEmail);
+  // A token that reads GET /api/metrics of the workspace and nothing else (auth/metrics_token.h).
+  IssuedSecret issueMetricsToken(const std::string& workspaceId, const std::string& name,
+                                 const std::optional<std::string>& expiresAt);
+  // Revokes a metrics token by id or by the token itself; false when none matched.
+  bool revokeMetricsToken(const std::string& idOrToken);
 
  private:
   Connection& connection_;

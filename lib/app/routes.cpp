@@ -24,6 +24,8 @@ const std::vector<ApiRoute>& apiRoutes() {
       {"runner_complete", "POST", "/api/runner/jobs/:id/complete", P::Runner},
       {"runner_fail", "POST", "/api/runner/jobs/:id/fail", P::Runner},
       {"runner_release", "POST", "/api/runner/jobs/:id/release", P::Runner},
+      {"metrics", "GET", "/api/metrics", P::WorkspaceMetrics},
+      {"runners_list", "GET", "/api/runners", P::WorkspaceAdmin},
   };
   return routes;
 }

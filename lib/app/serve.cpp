@@ -5,6 +5,7 @@
 
 #include "app/routes.h"
 #include "auth/guards.h"
+#include "auth/metrics_token.h"
 #include "auth/runner_guard.h"
 #include "db/config.h"
 #include "db/connection.h"
@@ -35,6 +36,12 @@ Context guard(Permission permission, const Request& request) {
   if (permission == Permission::Runner) {
     context.runner_ = authenticateRunner(request);
     return context;
+  }
+  if (permission == Permission::WorkspaceMetrics) {
+    if (auto workspaceId = authenticateMetricsToken(request)) {
+      context.workspaceId_ = *workspaceId;
+      return context;
+    }
   }
   LiveToken token = authenticateUser(request);
   context.userId_ = std::move(token.userId);

@@ -30,6 +30,9 @@ bool permits(Role role, Permission permission) {
       return role >= Role::Guest;
     case Permission::WorkspaceMember:
       return role >= Role::Member;
+    case Permission::WorkspaceAdmin:
+    case Permission::WorkspaceMetrics:
+      return role >= Role::Admin;
     default:
       return false;
   }

@@ -13,6 +13,9 @@ enum class Permission {
   WorkspaceAny,     // any member of the workspace
   WorkspaceMember,  // MEMBER and above
   Runner,           // a runner token
+  WorkspaceAdmin,   // ADMIN and above
+  // ADMIN and above, or a metrics token of the workspace (auth/metrics_token.h)
+  WorkspaceMetrics,
 };
 
 std::optional<Role> parseRole(const std::string& name);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "operations/workspace_counters.h"
 #include "util/time.h"
 
 namespace rj {
@@ -26,7 +27,9 @@ int64_t appendEvent(Connection& connection, const std::string& jobId, EventType 
       .execute();
   auto rows = Query(connection, "SELECT LAST_INSERT_ID() AS seq").rows();
   rows->next();
-  return rows->getInt64("seq");
+  int64_t seq = rows->getInt64("seq");
+  countJobEvent(connection, jobId, type);  // metrics counters, in the same transaction
+  return seq;
 }
 
 std::vector<JobEvent> readEventsAfter(Connection& connection, const std::string& jobId,

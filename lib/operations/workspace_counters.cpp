@@ -1,0 +1,36 @@
+#include "operations/workspace_counters.h"
+
+namespace rj {
+
+void countJobEvent(Connection& connection, const std::string& jobId, EventType type) {
+  int64_t claims = type == EventType::JobStarted ? 1 : 0;
+  int64_t completions = type == EventType::JobCompleted ? 1 : 0;
+  int64_t failures = type == EventType::JobFailed ? 1 : 0;
+  if (claims + completions + failures == 0) return;
+  Query(connection,
+        "INSERT INTO workspace_counters (workspace_id, claims, completions, failures)"
+        " SELECT workspace_id, ?, ?, ? FROM runner_jobs WHERE id = ?"
+        " ON DUPLICATE KEY UPDATE claims = claims + VALUES(claims),"
+        " completions = completions + VALUES(completions), failures = failures + VALUES(failures)")
+      .bind(claims)
+      .bind(completions)
+      .bind(failures)
+      .bind(jobId)
+      .execute();
+}
+
+WorkspaceCounters readWorkspaceCounters(Connection& connection, const std::string& workspaceId) {
+  auto rows = Query(connection,
+                    "SELECT claims, completions, failures FROM workspace_counters"
+                    " WHERE workspace_id = ?")
+                  .bind(workspaceId)
+                  .rows();
+  WorkspaceCounters counters;
+  if (!rows->next()) return counters;
+  counters.claims = rows->getInt64("claims");
+  counters.completions = rows->getInt64("completions");
+  counters.failures = rows->getInt64("failures");
+  return counters;
+}
+
+}  // namespace rj
