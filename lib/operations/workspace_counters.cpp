@@ -1,17 +1,26 @@
 #include "operations/workspace_counters.h"
 
+#include <random>
+
 namespace rj {
+
+namespace {
+constexpr int64_t kCounterShards = 16;  // the shard rows of sql/009
+}  // namespace
 
 void countJobEvent(Connection& connection, const std::string& jobId, EventType type) {
   int64_t claims = type == EventType::JobStarted ? 1 : 0;
   int64_t completions = type == EventType::JobCompleted ? 1 : 0;
   int64_t failures = type == EventType::JobFailed ? 1 : 0;
   if (claims + completions + failures == 0) return;
+  thread_local std::mt19937 generator{std::random_device{}()};
+  int64_t shard = std::uniform_int_distribution<int64_t>(0, kCounterShards - 1)(generator);
   Query(connection,
-        "INSERT INTO workspace_counters (workspace_id, claims, completions, failures)"
-        " SELECT workspace_id, ?, ?, ? FROM runner_jobs WHERE id = ?"
+        "INSERT INTO workspace_counters (workspace_id, shard, claims, completions, failures)"
+        " SELECT workspace_id, ?, ?, ?, ? FROM runner_jobs WHERE id = ?"
         " ON DUPLICATE KEY UPDATE claims = claims + VALUES(claims),"
         " completions = completions + VALUES(completions), failures = failures + VALUES(failures)")
+      .bind(shard)
       .bind(claims)
       .bind(completions)
       .bind(failures)
@@ -21,7 +30,9 @@ void countJobEvent(Connection& connection, const std::string& jobId, EventType t
 
 WorkspaceCounters readWorkspaceCounters(Connection& connection, const std::string& workspaceId) {
   auto rows = Query(connection,
-                    "SELECT claims, completions, failures FROM workspace_counters"
+                    "SELECT COALESCE(SUM(claims), 0) AS claims,"
+                    " COALESCE(SUM(completions), 0) AS completions,"
+                    " COALESCE(SUM(failures), 0) AS failures FROM workspace_counters"
                     " WHERE workspace_id = ?")
                   .bind(workspaceId)
                   .rows();
