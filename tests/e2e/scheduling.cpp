@@ -163,9 +163,9 @@ TEST(Scheduling, RetryableFailuresComeBackAfterTheBackoffAndTheLastFails) {
   auto failed = s().call("POST", fail, token, "", R"({"error":"busy again","retryable":true})");
   ASSERT_EQ(failed.status, 200);
   EXPECT_STREQ(failed.json()["status"].GetString(), "FAILED");
-  auto events = getJob(id).json()["events"].GetArray();
+  auto detail = getJob(id).json();
   bool scheduled = false;
-  for (const auto& event : events) {
+  for (const auto& event : detail["events"].GetArray()) {
     if (std::string(event["type"].GetString()) != "job.retry_scheduled") continue;
     scheduled = true;
     EXPECT_EQ(event["attempt"].GetInt(), 2);
