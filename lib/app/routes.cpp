@@ -24,6 +24,9 @@ const std::vector<ApiRoute>& apiRoutes() {
       {"runner_complete", "POST", "/api/runner/jobs/:id/complete", P::Runner},
       {"runner_fail", "POST", "/api/runner/jobs/:id/fail", P::Runner},
       {"runner_release", "POST", "/api/runner/jobs/:id/release", P::Runner},
+      {"recurring_jobs_list", "GET", "/api/recurring-jobs", P::WorkspaceAny},
+      {"recurring_jobs_create", "POST", "/api/recurring-jobs", P::WorkspaceAdmin},
+      {"recurring_jobs_delete", "DELETE", "/api/recurring-jobs/:id", P::WorkspaceAdmin},
   };
   return routes;
 }

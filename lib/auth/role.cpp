@@ -30,6 +30,8 @@ bool permits(Role role, Permission permission) {
       return role >= Role::Guest;
     case Permission::WorkspaceMember:
       return role >= Role::Member;
+    case Permission::WorkspaceAdmin:
+      return role >= Role::Admin;
     default:
       return false;
   }

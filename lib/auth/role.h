@@ -13,6 +13,7 @@ enum class Permission {
   WorkspaceAny,     // any member of the workspace
   WorkspaceMember,  // MEMBER and above
   Runner,           // a runner token
+  WorkspaceAdmin,   // ADMIN and OWNER
 };
 
 std::optional<Role> parseRole(const std::string& name);

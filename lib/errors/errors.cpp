@@ -31,6 +31,8 @@ constexpr EnumName<ErrorCode> kCodeNames[] = {
     {ErrorCode::IdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED"},
     {ErrorCode::InternalError, "INTERNAL_ERROR"},
     {ErrorCode::DatabaseUnavailable, "DATABASE_UNAVAILABLE"},
+    {ErrorCode::RecurringJobExists, "RECURRING_JOB_EXISTS"},
+    {ErrorCode::RecurringJobNotFound, "RECURRING_JOB_NOT_FOUND"},
 };
 }  // namespace
 

@@ -36,6 +36,8 @@ enum class ErrorCode {
   IdempotencyKeyReused,   // 422: the key came with a different request
   InternalError,          // 500
   DatabaseUnavailable,    // 503: retry after Retry-After seconds
+  RecurringJobExists,     // 409: a schedule of that name is already in the workspace
+  RecurringJobNotFound,   // 404: no such schedule in the workspace
 };
 
 // "JOB_NOT_FOUND" and back; nullopt-free: every code has a name.

@@ -22,6 +22,8 @@ void writeJobFields(JsonWriter& out, const Job& job) {
   out.key("updatedAt").string(job.updatedAt);
   out.key("startedAt").optionalString(job.startedAt);
   out.key("completedAt").optionalString(job.completedAt);
+  out.key("recurringJobId").optionalString(job.recurringJobId);
+  out.key("scheduledFor").optionalString(job.scheduledFor);
 }
 }  // namespace
 

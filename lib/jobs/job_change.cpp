@@ -10,7 +10,7 @@ namespace rj {
 namespace {
 const char* const kStateColumns =
     " runner_id, lease_expires_at, lease_expires_at > UTC_TIMESTAMP(3) AS lease_live,"
-    " max_attempts, release_count, last_event_seq";
+    " max_attempts, release_count, last_event_seq, recurring_job_id, scheduled_for";
 }  // namespace
 
 const char* const kJobColumns = []() {
@@ -72,6 +72,8 @@ Job readJob(sql::ResultSet& row) {
   job.maxAttempts = row.getInt64("max_attempts");
   job.releaseCount = row.getInt64("release_count");
   job.lastEventSeq = row.getInt64("last_event_seq");
+  job.recurringJobId = optionalString(row, "recurring_job_id");
+  job.scheduledFor = toIsoTimestamp(optionalString(row, "scheduled_for"));
   return job;
 }
 

@@ -11,8 +11,9 @@ std::string insertQueuedJob(Connection& connection, const std::string& workspace
   std::string id = newUuid();
   Query(connection,
         "INSERT INTO runner_jobs (id, workspace_id, type, status, priority, data, agent_task_id,"
-        " retry_of_id, attempt, idempotency_key, request_hash, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))")
+        " retry_of_id, attempt, idempotency_key, request_hash, created_at, updated_at,"
+        " recurring_job_id, scheduled_for)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), ?, ?)")
       .bind(id)
       .bind(workspaceId)
       .bind(request.type)
@@ -24,10 +25,13 @@ std::string insertQueuedJob(Connection& connection, const std::string& workspace
       .bind(origin.attempt)
       .bind(origin.idempotencyKey)
       .bind(origin.requestHash)
+      .bind(origin.recurringJobId)
+      .bind(origin.scheduledFor)
       .execute();
   JsonWriter created;
   created.startObject().key("type").string(request.type).key("priority").integer(request.priority);
   if (origin.retryOfId) created.key("retryOfId").string(*origin.retryOfId);
+  if (origin.recurringJobId) created.key("recurringJobId").string(*origin.recurringJobId);
   created.endObject();
   appendEvent(connection, id, EventType::JobCreated, created.take());
   JsonWriter queued;

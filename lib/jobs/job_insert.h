@@ -16,6 +16,8 @@ struct JobOrigin {
   int64_t attempt = 1;
   std::optional<std::string> idempotencyKey;
   std::optional<std::string> requestHash;  // fingerprint() of the request, with the key
+  std::optional<std::string> recurringJobId;  // the schedule that made it, with
+  std::optional<std::string> scheduledFor;    // its due time ("YYYY-MM-DD HH:MM:SS.mmm" UTC)
 };
 
 // Inserts the job and its job.created and job.queued events; returns its id.
