@@ -3,9 +3,15 @@
 #include "errors/errors.h"
 #include "json/json.h"
 #include "json/validation.h"
-#include "recurring/utc_offset.h"
+#include "recurring/zone_database.h"
 
 namespace rj {
+
+namespace {
+const char* const kTimezoneRule =
+    "timezone must be an IANA time zone name like Europe/Berlin, UTC, or a fixed offset like "
+    "+02:00";
+}  // namespace
 
 NewRecurringJob parseNewRecurringJob(const std::string& body) {
   rapidjson::Document document = parseJsonBody(body);
@@ -31,9 +37,7 @@ NewRecurringJob parseNewRecurringJob(const std::string& body) {
   bool hasEvery = document.IsObject() && document.HasMember("everySeconds");
   if (hasCron == hasEvery) validator.fail("exactly one of cron and everySeconds must be given");
   if (timezone) {
-    if (!parseUtcOffset(*timezone)) {
-      validator.fail("timezone must be UTC or a fixed offset like +02:00 or -05:30");
-    }
+    if (!findTimeZone(*timezone)) validator.fail(kTimezoneRule);
     schedule.timezone = *timezone;
   }
   validator.finish();
@@ -49,7 +53,8 @@ ScheduleTiming timingOf(const std::optional<std::string>& cron,
   ScheduleTiming timing;
   if (cron) timing.cron = parseCronExpression(*cron);
   timing.everySeconds = everySeconds.value_or(0);
-  timing.utcOffsetSeconds = parseUtcOffset(timezone).value_or(0);
+  // A zone whose file went away since (tzdata removed) is read as UTC rather than never run.
+  timing.zone = findTimeZone(timezone).value_or(TimeZone());
   return timing;
 }
 

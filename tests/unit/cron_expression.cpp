@@ -134,11 +134,11 @@ TEST(UtcOffset, UtcAndFixedOffsetsOnly) {
 TEST(ScheduleTiming, CronIsReadOnTheScheduleClock) {
   ScheduleTiming timing;
   timing.cron = parseCronExpression("0 9 * * *");
-  timing.utcOffsetSeconds = 2 * 3600;  // 09:00 at +02:00 is 07:00 UTC
+  timing.zone = TimeZone::fixed(2 * 3600);  // 09:00 at +02:00 is 07:00 UTC
   auto first = firstDueTime(timing, at("2026-11-25 06:00:00") * 1000);
   ASSERT_TRUE(first);
   EXPECT_EQ(text(*first / 1000), "2026-11-25 07:00");
-  timing.utcOffsetSeconds = -5 * 3600 - 1800;  // 09:00 at -05:30 is 14:30 UTC
+  timing.zone = TimeZone::fixed(-5 * 3600 - 1800);  // 09:00 at -05:30 is 14:30 UTC
   first = firstDueTime(timing, at("2026-11-25 15:00:00") * 1000);
   EXPECT_EQ(text(*first / 1000), "2026-11-26 14:30");
 }

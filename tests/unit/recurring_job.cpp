@@ -74,7 +74,8 @@ TEST(NewRecurringJob, BadValuesAndUnknownFieldsAre400) {
                        "cron never matches a day of the calendar"));
   EXPECT_TRUE(
       contains(messages(R"({"name":"x","type":"t","everySeconds":5,"timezone":"Mars/Base"})"),
-               "timezone must be UTC or a fixed offset like +02:00 or -05:30"));
+               "timezone must be an IANA time zone name like Europe/Berlin, UTC, or a fixed offset "
+               "like +02:00"));
   EXPECT_TRUE(contains(messages(R"({"name":"x","type":"t","everySeconds":5,"agentTaskId":"a"})"),
                        "property agentTaskId should not exist"));
 }
