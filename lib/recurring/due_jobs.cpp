@@ -1,5 +1,6 @@
 #include "recurring/due_jobs.h"
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -82,8 +83,14 @@ int createDueRecurringJobs() {
   });
   int made = 0;
   for (const auto& id : due) {
-    // Each schedule in its own transaction: one that fails does not hold back the others.
-    if (withRetry([&](Connection& connection) { return runDueSchedule(connection, id); })) ++made;
+    // Each schedule in its own transaction: one that fails for a reason of its own is logged and
+    // does not hold back the others (a database outage, TransientDatabaseError, ends the pass).
+    try {
+      if (withRetry([&](Connection& connection) { return runDueSchedule(connection, id); })) ++made;
+    } catch (const sql::SQLException& error) {
+      std::fprintf(stderr, "runner-jobs: recurring job %s: database error %d: %s\n", id.c_str(),
+                   error.getErrorCode(), error.what());
+    }
   }
   return made;
 }

@@ -131,6 +131,33 @@ TEST(RecurringJobs, GuardsAndBadRequests) {
   EXPECT_EQ(create(s().tokenOwner, "{").status, 400);
 }
 
+TEST(RecurringJobs, RjadminAddsListsAndDeletes) {
+  std::string name = uniqueName("admin");
+  std::string id = s().admin("recurring add --workspace " + s().workspace + " --name " + name +
+                             " --type e2e.admin --cron '0 3 * * *' --timezone Europe/Berlin" +
+                             " --priority 9 --data '{\"x\":1}'");
+  ASSERT_EQ(id.size(), 36u) << id;
+  auto listed = s().call("GET", "/api/recurring-jobs", s().tokenMember, s().workspace).json();
+  bool found = false;
+  for (const auto& each : listed["data"].GetArray()) {
+    if (each["id"].GetString() != id) continue;
+    found = true;
+    EXPECT_STREQ(each["name"].GetString(), name.c_str());
+    EXPECT_STREQ(each["timezone"].GetString(), "Europe/Berlin");
+    EXPECT_EQ(each["priority"].GetInt(), 9);
+    EXPECT_EQ(each["data"]["x"].GetInt(), 1);
+  }
+  EXPECT_TRUE(found);
+  EXPECT_NE(s().admin("recurring list --workspace " + s().workspace).find(id + "\t" + name),
+            std::string::npos);
+  // Refused as the API refuses it: nothing on stdout.
+  EXPECT_EQ(
+      s().admin("recurring add --workspace " + s().workspace + " --name x --type t" + " --every 0"),
+      "");
+  s().admin("recurring delete --workspace " + s().workspace + " --id " + id);
+  EXPECT_EQ(s().admin("recurring list --workspace " + s().workspace).find(id), std::string::npos);
+}
+
 TEST(RecurringJobs, JobsAreMadeWithoutRequestsAndNoDueTimeTwice) {
   std::string type = uniqueName("e2e.recurring");
   auto created = create(s().tokenOwner, intervalBody(uniqueName("every2"), type, 2));
