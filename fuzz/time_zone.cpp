@@ -1,12 +1,12 @@
 // A TZif file (the IANA zones under /usr/share/zoneinfo that recurring schedules name) and its
 // footer's POSIX TZ rule: parsed, and when accepted, its offsets read at instants across the
 // range of time, which must stay within a day of UTC.
+#include "recurring/time_zone.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "recurring/time_zone.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);
