@@ -1,7 +1,6 @@
 #pragma once
-// The time zones a schedule may name: "UTC" or a fixed offset "+HH:MM" / "-HH:MM" (-14:00 ..
-// +14:00). No zone with daylight saving time: C++17 has no time zone database, and the C
-// library's TZ/localtime is process-wide state that the serving threads cannot share safely.
+// Fixed offsets a schedule's timezone may be given as: "UTC", "+HH:MM" or "-HH:MM" (-14:00 ..
+// +14:00). Zones with daylight saving time are read from the IANA database (zone_database.h).
 #include <cstdint>
 #include <optional>
 #include <string>
