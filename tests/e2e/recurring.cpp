@@ -79,12 +79,14 @@ TEST(RecurringJobs, OwnerCreatesListsAndDeletes) {
   auto listed = s().call("GET", "/api/recurring-jobs", s().tokenGuest, s().workspace);
   ASSERT_EQ(listed.status, 200) << listed.body;
   bool found = false;
-  for (const auto& each : listed.json()["data"].GetArray()) {
+  auto listedBody = listed.json();  // kept: the loop reads into it
+  for (const auto& each : listedBody["data"].GetArray()) {
     found = found || each["id"].GetString() == id;
   }
   EXPECT_TRUE(found);
   auto elsewhere = s().call("GET", "/api/recurring-jobs", s().tokenOther, s().otherWorkspace);
-  for (const auto& each : elsewhere.json()["data"].GetArray()) {
+  auto elsewhereBody = elsewhere.json();
+  for (const auto& each : elsewhereBody["data"].GetArray()) {
     EXPECT_NE(each["id"].GetString(), id);
   }
 
