@@ -242,4 +242,29 @@ TEST_F(Recurring, OneBackgroundThreadIsElectedAndAnotherTakesOverWhenItStops) {
   EXPECT_EQ(std::set<std::string>(times.begin(), times.end()).size(), times.size());
 }
 
+TEST_F(Recurring, TheBackgroundThreadSurvivesLosingItsDatabaseConnection) {
+  MaintenanceSettings fast;
+  fast.interval = milliseconds(100);
+  fast.lockRetryInterval = milliseconds(200);
+  BackgroundMaintenance maintenance(fast);
+  auto waitFor = [](const std::function<bool()>& condition) {
+    for (int i = 0; i < 100 && !condition(); ++i) std::this_thread::sleep_for(milliseconds(50));
+    return condition();
+  };
+  ASSERT_TRUE(waitFor([&] { return maintenance.passesRun() > 0; }));
+  // The server drops the connection that holds the lock, as a restart would.
+  auto holder = Query(connection(),
+                      "SELECT IS_USED_LOCK(LEFT(CONCAT('runner_jobs.maintenance.', DATABASE()),"
+                      " 64)) AS holder")
+                    .rows();
+  ASSERT_TRUE(holder->next());
+  ASSERT_FALSE(holder->isNull("holder"));
+  connection().execute("KILL CONNECTION " + std::to_string(holder->getInt64("holder")));
+  holder.reset();
+  // It logs, connects again, takes the lock back and goes on making jobs.
+  RecurringJob schedule = everySeconds(1);
+  ASSERT_TRUE(waitFor([&] { return dueTimes(schedule.id).size() >= 2; }));
+  EXPECT_TRUE(maintenance.holdsLock());
+}
+
 }  // namespace rj::test
