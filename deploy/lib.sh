@@ -2,7 +2,8 @@
 
 RJ_PACKAGES="cmake g++ make pkg-config libfcgi-dev libcgicc-dev libmysqlcppconn-dev rapidjson-dev
 libgtest-dev libssl-dev libcurl4-openssl-dev mariadb-server mariadb-client lighttpd spawn-fcgi curl
-procps apache2 libapache2-mod-fcgid nginx"
+procps apache2 libapache2-mod-fcgid nginx tzdata"
+# tzdata: the IANA zone files (/usr/share/zoneinfo) recurring schedules read their time zones from.
 
 rj_log() { printf '%s\n' "$*" >&2; }
 

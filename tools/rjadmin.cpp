@@ -1,10 +1,12 @@
 // rjadmin — administration from the command line: migrations, users, workspaces, tokens, runners.
 // Values meant for scripts (ids, tokens) go to stdout alone; explanations go to stderr.
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "admin/admin_store.h"
@@ -12,6 +14,10 @@
 #include "db/connection.h"
 #include "db/migrations.h"
 #include "operations/retention.h"
+#include "errors/errors.h"
+#include "json/json.h"
+#include "maintenance/maintenance_pass.h"
+#include "recurring/recurring_store.h"
 #include "util/uuid.h"
 
 namespace {
@@ -38,6 +44,15 @@ const char* const kUsage = R"(usage: rjadmin COMMAND [OPTIONS]
                                               finished before then, with their steps and events,
                                               in small batches (safe while the service is busy);
                                               --dry-run only counts
+  recurring add --workspace ID --name NAME --type TYPE (--cron 'M H DOM MON DOW' | --every SECONDS)
+                [--timezone UTC|+HH:MM] [--priority 0..100] [--data JSON]
+                                              prints the schedule id (validated as the API does)
+  recurring list --workspace ID               id, name, type, timing, timezone, next run (tabs)
+  recurring delete --workspace ID --id ID
+  maintain [--for SECONDS]                    one maintenance pass (expired leases, due recurring
+                                              jobs, timeouts, due scheduled jobs); with --for,
+                                              a pass every second for that long (a per-minute
+                                              cron line: --for 59)
 
 Database settings come from RJ_DB_HOST, RJ_DB_PORT or RJ_DB_SOCKET, RJ_DB_USER,
 RJ_DB_PASSWORD, RJ_DB_NAME, or the file named by RJ_CONFIG.
@@ -49,8 +64,8 @@ struct UsageError : std::runtime_error {
 
 class Options {
  public:
-  Options(int argc, char** argv) {
-    for (int i = 2; i < argc; ++i) {
+  Options(int argc, char** argv, int first) {
+    for (int i = first; i < argc; ++i) {
       std::string name = argv[i];
       if (name == "--dry-run") {  // the one option without a value
         values_["dry-run"] = "1";
@@ -117,7 +132,104 @@ int prune(rj::Connection& connection, const Options& options) {
   return 0;
 }
 
+// The schedule the options describe, as the API would validate its JSON body.
+rj::NewRecurringJob recurringFromOptions(const Options& options) {
+  rj::JsonWriter body;
+  body.startObject();
+  body.key("name").string(options.required("name"));
+  body.key("type").string(options.required("type"));
+  if (auto cron = options.optional("cron")) body.key("cron").string(*cron);
+  if (auto every = options.optional("every")) {
+    // A number goes as one; anything else as text, for the validator to refuse.
+    bool digits = !every->empty() && every->size() < 12 &&
+                  every->find_first_not_of("0123456789") == std::string::npos;
+    digits ? body.key("everySeconds").integer(std::stoll(*every))
+           : body.key("everySeconds").string(*every);
+  }
+  if (auto timezone = options.optional("timezone")) body.key("timezone").string(*timezone);
+  if (auto priority = options.optional("priority")) {
+    bool digits = !priority->empty() && priority->size() < 12 &&
+                  priority->find_first_not_of("0123456789") == std::string::npos;
+    digits ? body.key("priority").integer(std::stoll(*priority))
+           : body.key("priority").string(*priority);
+  }
+  if (auto data = options.optional("data")) body.key("data").raw(*data);
+  body.endObject();
+  try {
+    return rj::parseNewRecurringJob(body.take());
+  } catch (const rj::HttpError& error) {
+    std::string messages;
+    for (const auto& message : error.messages()) messages += "\n  " + message;
+    throw UsageError("invalid recurring job:" + messages);
+  }
+}
+
+int recurring(const std::string& action, const Options& options) {
+  std::string workspace = requireUuid(options.required("workspace"), "--workspace");
+  rj::RecurringStore schedules;
+  if (action == "add") {
+    auto request = recurringFromOptions(options);
+    try {
+      std::cout << schedules.create(workspace, request).id << '\n';
+    } catch (const rj::HttpError& error) {
+      throw std::runtime_error(error.what());
+    }
+    return 0;
+  }
+  if (action == "list") {
+    for (const auto& schedule : schedules.list(workspace)) {
+      std::string timing = schedule.cron ? "cron " + *schedule.cron
+                                         : "every " + std::to_string(*schedule.everySeconds) + "s";
+      std::cout << schedule.id << '\t' << schedule.name << '\t' << schedule.type << '\t' << timing
+                << '\t' << schedule.timezone << '\t' << schedule.nextRunAt << '\n';
+    }
+    return 0;
+  }
+  if (action == "delete") {
+    try {
+      schedules.remove(workspace, requireUuid(options.required("id"), "--id"));
+    } catch (const rj::HttpError& error) {
+      std::cerr << "rjadmin: " << error.what() << '\n';
+      return 1;
+    }
+    std::cerr << "recurring job deleted\n";
+    return 0;
+  }
+  throw UsageError("unknown recurring action: " + action);
+}
+
+// One maintenance pass, or one a second for --for SECONDS. Runs whether or not a handler process
+// holds the maintenance lock: passes racing each other are safe.
+int maintain(const Options& options) {
+  long long seconds = 0;
+  if (auto text = options.optional("for")) {
+    if (text->empty() || text->size() > 6 ||
+        text->find_first_not_of("0123456789") != std::string::npos) {
+      throw UsageError("--for must be a number of seconds");
+    }
+    seconds = std::stoll(*text);
+  }
+  auto started = std::chrono::steady_clock::now();
+  auto end = started + std::chrono::seconds(seconds);
+  int failedTasks = 0;
+  for (int pass = 0;; ++pass) {
+    auto report = rj::runMaintenancePass();
+    failedTasks = report.failedTasks;
+    if (report.leasesRescued || report.recurringJobsMade || report.jobsTimedOut) {
+      std::cerr << "maintenance: " << report.leasesRescued << " expired leases handled, "
+                << report.recurringJobsMade << " recurring jobs made, " << report.jobsTimedOut
+                << " timed-out jobs ended\n";
+    }
+    auto next = started + std::chrono::seconds(pass + 1);
+    if (next > end) break;
+    std::this_thread::sleep_until(next);
+  }
+  return failedTasks == 0 ? 0 : 1;
+}
+
 int run(const std::string& command, const Options& options) {
+  if (command == "maintain") return maintain(options);
+  if (command.rfind("recurring ", 0) == 0) return recurring(command.substr(10), options);
   if (command == "routes") {
     for (const auto& route : rj::apiRoutes()) {
       std::cout << route.method << '\t' << rj::patternRegex(route.pattern) << '\t' << route.name
@@ -224,7 +336,15 @@ int main(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   try {
-    return run(argv[1], Options(argc, argv));
+    // Commands with an action (recurring add) take their options after it.
+    std::string command = argv[1];
+    int first = 2;
+    if (command == "recurring") {
+      if (argc < 3) throw UsageError("recurring needs an action: add, list or delete");
+      command += std::string(" ") + argv[2];
+      first = 3;
+    }
+    return run(command, Options(argc, argv, first));
   } catch (const UsageError& error) {
     std::cerr << "rjadmin: " << error.what() << "\n\n" << kUsage;
     return 2;

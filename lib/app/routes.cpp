@@ -26,6 +26,9 @@ const std::vector<ApiRoute>& apiRoutes() {
       {"runner_release", "POST", "/api/runner/jobs/:id/release", P::Runner},
       {"metrics", "GET", "/api/metrics", P::WorkspaceMetrics},
       {"runners_list", "GET", "/api/runners", P::WorkspaceAdmin},
+      {"recurring_jobs_list", "GET", "/api/recurring-jobs", P::WorkspaceAny},
+      {"recurring_jobs_create", "POST", "/api/recurring-jobs", P::WorkspaceAdmin},
+      {"recurring_jobs_delete", "DELETE", "/api/recurring-jobs/:id", P::WorkspaceAdmin},
   };
   return routes;
 }

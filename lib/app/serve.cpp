@@ -14,6 +14,8 @@
 #include "http/media_type.h"
 #include "http/server.h"
 #include "jobs/job_store.h"
+#include "maintenance/background_maintenance.h"
+#include "recurring/recurring_store.h"
 #include "runners/claim_service.h"
 #include "runners/lease_store.h"
 #include "sse/event_stream.h"
@@ -28,6 +30,9 @@ ClaimService Context::claims() const {
 }
 LeaseStore Context::leases() const {
   return LeaseStore();
+}
+RecurringStore Context::recurringJobs() const {
+  return RecurringStore();
 }
 
 Context guard(Permission permission, const Request& request) {
@@ -92,6 +97,13 @@ std::shared_ptr<void> openDatabaseThread() {
   return std::make_shared<DatabaseThread>();
 }
 
+// The processes that live longest (the claim's long polls, the streams) also run the background
+// maintenance; the short-request ones may be started and ended on demand.
+ThreadResource backgroundWork(const ApiRoute& route) {
+  if (route.pool == ThreadPool::Default) return nullptr;
+  return []() -> std::shared_ptr<void> { return startBackgroundMaintenance(); };
+}
+
 }  // namespace
 
 RequestHandler endpointHandler(const ApiRoute& route, const EndpointHandler& handler) {
@@ -138,7 +150,7 @@ int serve(const char* name, const EndpointHandler& handler) {
     return 1;
   }
   return runServer(threadCount(poolSize(route->pool)), endpointHandler(*route, handler),
-                   openDatabaseThread);
+                   openDatabaseThread, backgroundWork(*route));
 }
 
 int serveFallback() {

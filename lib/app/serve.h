@@ -15,10 +15,12 @@
 namespace rj {
 
 // The services a Context hands out; a handler includes the header of the one it uses
-// (jobs/job_store.h, runners/claim_service.h, runners/lease_store.h).
+// (jobs/job_store.h, runners/claim_service.h, runners/lease_store.h,
+// recurring/recurring_store.h).
 class JobStore;
 class ClaimService;
 class LeaseStore;
+class RecurringStore;
 
 // Who is calling and where, as the guards established it.
 class Context {
@@ -35,6 +37,7 @@ class Context {
   const RunnerIdentity& runner() const { return runner_; }
   ClaimService claims() const;
   LeaseStore leases() const;
+  RecurringStore recurringJobs() const;
 
  private:
   friend Context guard(Permission permission, const Request& request);

@@ -34,6 +34,8 @@ constexpr EnumName<ErrorCode> kCodeNames[] = {
     {ErrorCode::InternalError, "INTERNAL_ERROR"},
     {ErrorCode::DatabaseUnavailable, "DATABASE_UNAVAILABLE"},
     {ErrorCode::ServiceUnavailable, "SERVICE_UNAVAILABLE"},
+    {ErrorCode::RecurringJobExists, "RECURRING_JOB_EXISTS"},
+    {ErrorCode::RecurringJobNotFound, "RECURRING_JOB_NOT_FOUND"},
 };
 }  // namespace
 

@@ -39,6 +39,8 @@ enum class ErrorCode {
   InternalError,          // 500
   DatabaseUnavailable,    // 503: retry after Retry-After seconds
   ServiceUnavailable,     // 503: made by the web server when a handler cannot be reached
+  RecurringJobExists,     // 409: a schedule of that name is already in the workspace
+  RecurringJobNotFound,   // 404: no such schedule in the workspace
 };
 
 // "JOB_NOT_FOUND" and back; nullopt-free: every code has a name.

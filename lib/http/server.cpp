@@ -90,7 +90,8 @@ void answer(Channel& channel, const RequestHandler& handle) {
   }
 }
 
-int runServer(int threads, const RequestHandler& handle, const ThreadResource& threadResource) {
+int runServer(int threads, const RequestHandler& handle, const ThreadResource& threadResource,
+              const ThreadResource& processResource) {
   std::signal(SIGPIPE, SIG_IGN);
   if (FCGX_IsCGI()) {
     std::shared_ptr<void> resource = threadResource ? threadResource() : nullptr;
@@ -110,8 +111,10 @@ int runServer(int threads, const RequestHandler& handle, const ThreadResource& t
   for (int i = 0; i < (threads < 1 ? 1 : threads); ++i) {
     std::thread(serveThread, std::cref(handle), std::cref(threadResource)).detach();
   }
+  std::shared_ptr<void> background = processResource ? processResource() : nullptr;
   int received = 0;
   sigwait(&stopSignals, &received);
+  background.reset();
   // Handlers keep no state: ending now loses nothing; open streams reconnect with Last-Event-ID.
   std::fflush(stderr);
 #if defined(__SANITIZE_ADDRESS__)

@@ -15,7 +15,10 @@ using ThreadResource = std::function<std::shared_ptr<void>()>;
 
 // Serves until SIGTERM/SIGINT: `threads` threads each loop on FCGX_Accept_r; when the process
 // was not started by a FastCGI server it answers the one CGI request and returns.
-int runServer(int threads, const RequestHandler& handle, const ThreadResource& threadResource);
+// `processResource`, when given, is made once a FastCGI process starts serving and released
+// before it exits (background work; a CGI process answering one request gets none).
+int runServer(int threads, const RequestHandler& handle, const ThreadResource& threadResource,
+              const ThreadResource& processResource = nullptr);
 
 // Handles one request on a channel: calls `handle`, maps errors, writes the answer.
 void answer(Channel& channel, const RequestHandler& handle);

@@ -29,6 +29,8 @@ void writeJobFields(JsonWriter& out, const Job& job) {
   out.key("uniqueKey").optionalString(job.uniqueKey);
   out.key("concurrencyKey").optionalString(job.concurrencyKey);
   out.key("concurrencyLimit").optionalInteger(job.concurrencyLimit);
+  out.key("recurringJobId").optionalString(job.recurringJobId);
+  out.key("scheduledFor").optionalString(job.scheduledFor);
 }
 }  // namespace
 

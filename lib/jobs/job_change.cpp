@@ -12,7 +12,7 @@ const char* const kStateColumns =
     " runner_id, lease_expires_at, lease_expires_at > UTC_TIMESTAMP(3) AS lease_live,"
     " release_count, last_event_seq, timeout_at, timed_out_runner_id,"
     " run_at, max_attempts, backoff_seconds, timeout_seconds, unique_key, concurrency_key,"
-    " concurrency_limit";
+    " concurrency_limit, recurring_job_id, scheduled_for";
 }  // namespace
 
 const char* const kJobColumns = []() {
@@ -82,6 +82,8 @@ Job readJob(sql::ResultSet& row) {
   job.timedOutRunnerId = optionalString(row, "timed_out_runner_id");
   job.releaseCount = row.getInt64("release_count");
   job.lastEventSeq = row.getInt64("last_event_seq");
+  job.recurringJobId = optionalString(row, "recurring_job_id");
+  job.scheduledFor = toIsoTimestamp(optionalString(row, "scheduled_for"));
   return job;
 }
 

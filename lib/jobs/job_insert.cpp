@@ -15,10 +15,10 @@ std::string insertQueuedJob(Connection& connection, const std::string& workspace
         "INSERT INTO runner_jobs (id, workspace_id, type, status, priority, data, agent_task_id,"
         " retry_of_id, attempt, idempotency_key, request_hash, created_at, updated_at, run_at,"
         " max_attempts, backoff_seconds, timeout_seconds, unique_key, concurrency_key,"
-        " concurrency_limit)"
+        " concurrency_limit, recurring_job_id, scheduled_for)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3),"
         " GREATEST(UTC_TIMESTAMP(3), COALESCE(CAST(? AS DATETIME(3)), UTC_TIMESTAMP(3)))"
-        " + INTERVAL ? SECOND, ?, ?, ?, ?, ?, ?)")
+        " + INTERVAL ? SECOND, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(id)
       .bind(workspaceId)
       .bind(request.type)
@@ -38,6 +38,8 @@ std::string insertQueuedJob(Connection& connection, const std::string& workspace
       .bind(request.uniqueKey)
       .bind(request.concurrencyKey)
       .bind(request.concurrencyLimit)
+      .bind(origin.recurringJobId)
+      .bind(origin.scheduledFor)
       .execute();
   if (request.runAt || request.delaySeconds.value_or(0) > 0) {
     // Claims pass over it until it is promoted (ClaimService::promoteDueJobs).
@@ -57,6 +59,7 @@ std::string insertQueuedJob(Connection& connection, const std::string& workspace
   JsonWriter created;
   created.startObject().key("type").string(request.type).key("priority").integer(request.priority);
   if (origin.retryOfId) created.key("retryOfId").string(*origin.retryOfId);
+  if (origin.recurringJobId) created.key("recurringJobId").string(*origin.recurringJobId);
   created.endObject();
   appendEvent(connection, id, EventType::JobCreated, created.take());
   JsonWriter queued;

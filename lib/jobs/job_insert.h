@@ -16,6 +16,10 @@ struct JobOrigin {
   int64_t attempt = 1;
   std::optional<std::string> idempotencyKey;
   std::optional<std::string> requestHash;  // fingerprint() of the request, with the key
+  // The recurring schedule that made it, and the due time it was made for ("YYYY-MM-DD
+  // HH:MM:SS.mmm" UTC); runner_jobs has one job per such pair at most.
+  std::optional<std::string> recurringJobId;
+  std::optional<std::string> scheduledFor;
 };
 
 // Inserts the job and its job.created and job.queued events; returns its id.

@@ -5,6 +5,7 @@
 #include "json/json.h"
 #include "json/validation.h"
 #include "util/crypto.h"
+#include "util/civil_time.h"
 #include "util/time.h"
 #include "util/uuid.h"
 
@@ -24,10 +25,8 @@ NewJob parseNewJob(const std::string& body) {
   rapidjson::Document document = parseJsonBody(body);
   BodyValidator validator(document);
   NewJob job;
-  auto type = validator.string("type", true, 1, 100, isJobType,
-                               "match /^[A-Za-z0-9._:-]+$/ regular expression");
-  auto priority = validator.integer("priority", false, 0, 100);
-  job.data = validator.object("data", false, kMaxJobDataBytes);
+  JobTemplateFields fields = readJobTemplateFields(validator);
+  job.data = fields.data;
   auto agentTaskId = validator.string(
       "agentTaskId", false, 36, 36, [](const std::string& text) { return isUuid(text); },
       "be a UUID");
@@ -50,8 +49,8 @@ NewJob parseNewJob(const std::string& body) {
     validator.fail("concurrencyLimit needs a concurrencyKey");
   }
   validator.finish();
-  job.type = *type;
-  if (priority) job.priority = *priority;
+  job.type = *fields.type;
+  if (fields.priority) job.priority = *fields.priority;
   if (agentTaskId) job.agentTaskId = normalizeUuid(*agentTaskId);
   if (runAt) job.runAt = toDatabaseTime(*parseIsoUtcMilliseconds(*runAt));
   if (maxAttempts) job.maxAttempts = *maxAttempts;
@@ -91,6 +90,15 @@ std::string validateIdempotencyKey(const std::string& key) {
     }
   }
   return key;
+}
+
+JobTemplateFields readJobTemplateFields(BodyValidator& validator) {
+  JobTemplateFields fields;
+  fields.type = validator.string("type", true, 1, 100, isJobType,
+                                 "match /^[A-Za-z0-9._:-]+$/ regular expression");
+  fields.priority = validator.integer("priority", false, 0, 100);
+  fields.data = validator.object("data", false, kMaxJobDataBytes);
+  return fields;
 }
 
 }  // namespace rj

@@ -43,4 +43,15 @@ std::string fingerprint(const NewJob& job);
 // An Idempotency-Key is 1..255 printable ASCII characters; 400 otherwise.
 std::string validateIdempotencyKey(const std::string& key);
 
+// The fields a job's request shares with a recurring schedule's, read by the same rules: `type`
+// (required), `priority` and `data`. Each is nullopt when absent or refused (the validator has
+// the message) until the validator finishes.
+class BodyValidator;
+struct JobTemplateFields {
+  std::optional<std::string> type;
+  std::optional<int64_t> priority;
+  std::optional<std::string> data;
+};
+JobTemplateFields readJobTemplateFields(BodyValidator& validator);
+
 }  // namespace rj

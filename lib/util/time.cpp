@@ -1,7 +1,8 @@
 #include "util/time.h"
 
 #include <chrono>
-#include <cstdio>
+
+#include "util/civil_time.h"
 
 namespace rj {
 
@@ -36,25 +37,6 @@ std::optional<int> digits(std::string_view text, size_t at, size_t width) {
   return value;
 }
 
-bool isLeapYear(int year) {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-int daysInMonth(int year, int month) {
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && isLeapYear(year) ? 29 : days[month - 1];
-}
-
-// Days from 1970-01-01 to the civil date (proleptic Gregorian).
-int64_t daysFromCivil(int64_t year, int64_t month, int64_t day) {
-  year -= month <= 2 ? 1 : 0;
-  const int64_t era = year / 400;
-  const int64_t yearOfEra = year - era * 400;
-  const int64_t dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const int64_t dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
-}
-
 }  // namespace
 
 std::optional<int64_t> parseIsoUtcMilliseconds(std::string_view text) {
@@ -84,35 +66,8 @@ std::optional<int64_t> parseIsoUtcMilliseconds(std::string_view text) {
   std::string_view zone = text.substr(at);
   if (zone != "Z" && zone != "z" && zone != "+00:00") return std::nullopt;
   int64_t seconds =
-      daysFromCivil(*year, *month, *day) * 86400 + *hour * 3600 + *minute * 60 + *second;
+      daysFromCivil(CivilDate{*year, *month, *day}) * 86400 + *hour * 3600 + *minute * 60 + *second;
   return seconds * 1000 + milliseconds;
-}
-
-std::string toDatabaseTime(int64_t epochMilliseconds) {
-  int64_t days = epochMilliseconds / 86400000;
-  int64_t rest = epochMilliseconds % 86400000;
-  if (rest < 0) {
-    rest += 86400000;
-    --days;
-  }
-  // Civil date from days since 1970-01-01 (the inverse of daysFromCivil).
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t dayOfEra = days - era * 146097;
-  const int64_t yearOfEra =
-      (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
-  const int64_t dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-  const int64_t monthIndex = (5 * dayOfYear + 2) / 153;
-  const int64_t day = dayOfYear - (153 * monthIndex + 2) / 5 + 1;
-  const int64_t month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
-  const int64_t year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
-  char text[96];
-  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld %02lld:%02lld:%02lld.%03lld",
-                static_cast<long long>(year), static_cast<long long>(month),
-                static_cast<long long>(day), static_cast<long long>(rest / 3600000),
-                static_cast<long long>(rest / 60000 % 60), static_cast<long long>(rest / 1000 % 60),
-                static_cast<long long>(rest % 1000));
-  return text;
 }
 
 int64_t nowEpochMilliseconds() {

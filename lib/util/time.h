@@ -14,8 +14,6 @@ std::optional<std::string> toIsoTimestamp(const std::optional<std::string>& data
 // "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00)" (a lower-case t or z, or a space for the T, pass too);
 // nullopt for anything else, including other offsets, impossible dates and years before 1970.
 std::optional<int64_t> parseIsoUtcMilliseconds(std::string_view text);
-// Milliseconds since the epoch -> "2026-11-24 12:00:00.123", for a DATETIME(3) parameter.
-std::string toDatabaseTime(int64_t epochMilliseconds);
 // The clock, in milliseconds since the epoch.
 int64_t nowEpochMilliseconds();
 

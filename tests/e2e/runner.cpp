@@ -298,6 +298,25 @@ TEST(RjRunner, AnyOtherExitStatusFailsAtOnce) {
   EXPECT_EQ(runner.stop(10s), 0);
 }
 
+TEST(RjRunner, ATimedOutJobsCommandIsKilled) {
+  std::string type = uniqueType("e2e.timeout");
+  std::string token = createRunner(type);
+  SleepingCommand sleeping(type);
+  RunnerProcess runner(token, sleeping.config);
+  auto response = s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace,
+                           R"({"type":")" + type + R"(","timeoutSeconds":2,"maxAttempts":1})");
+  ASSERT_EQ(response.status, 201) << response.body;
+  std::string id = response.json()["id"].GetString();
+  pid_t command = sleeping.waitForPid();
+  ASSERT_GT(command, 0) << "the runner did not start the command";
+  // The deadline, up to 5 s for the server to end the run, a 1 s heartbeat, and the kill.
+  ASSERT_TRUE(waitFor([&] { return processGone(command); }, 12s)) << "command still alive";
+  auto detail = getJob(id).json();
+  EXPECT_STREQ(detail["status"].GetString(), "FAILED");
+  EXPECT_STREQ(detail["error"].GetString(), "Timed out after 2 s on attempt 1 of 1");
+  EXPECT_EQ(runner.stop(10s), 0);
+}
+
 TEST(RjRunner, SigtermPastTheGraceKillsTheCommandAndReleasesTheJobAtOnce) {
   std::string type = uniqueType("e2e.release");
   std::string token = createRunner(type);

@@ -228,4 +228,33 @@ TEST(Scheduling, AConcurrencyKeyAtItsLimitIsPassedOverUntilASlotFrees) {
   EXPECT_EQ(claim(token).status, 200);
 }
 
+TEST(Scheduling, ATimedOutJobIsEndedWithNoRequestInBetween) {
+  std::string type = uniqueName("e2e.timeout");
+  std::string token = createRunner(type);
+  auto created = create(R"({"type":")" + type + R"(","timeoutSeconds":2,"maxAttempts":1})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = created.json()["id"].GetString();
+  auto claimed = claim(token);
+  ASSERT_EQ(claimed.status, 200) << claimed.body;
+  int64_t startedAt = *parseIsoUtcMilliseconds(claimed.json()["startedAt"].GetString());
+  // The runner never heartbeats and nobody calls: the server's background work must end it
+  // within 5 s of the deadline.
+  sleepMilliseconds(startedAt + 2000 + 5000 + 300 - nowEpochMilliseconds());
+  auto detail = getJob(id).json();
+  EXPECT_STREQ(detail["status"].GetString(), "FAILED");
+  int64_t timedOutAt = 0;
+  for (const auto& event : detail["events"].GetArray()) {
+    if (std::string(event["type"].GetString()) == "job.timed_out") {
+      timedOutAt = *parseIsoUtcMilliseconds(event["timestamp"].GetString());
+      EXPECT_EQ(event["timeoutSeconds"].GetInt(), 2);
+    }
+  }
+  ASSERT_GT(timedOutAt, 0) << "no job.timed_out event";
+  EXPECT_GE(timedOutAt - startedAt, 2000);
+  EXPECT_LE(timedOutAt - startedAt, 7000);
+  auto heartbeat = s().call("POST", "/api/runner/jobs/" + id + "/heartbeat", token, "", "");
+  EXPECT_EQ(heartbeat.status, 409);
+  EXPECT_STREQ(heartbeat.json()["code"].GetString(), "JOB_TIMED_OUT");
+}
+
 }  // namespace rj::test

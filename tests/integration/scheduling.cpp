@@ -234,9 +234,14 @@ TEST_F(Scheduling, EightRacingRunnersNeverRunMoreThanTheLimit) {
       }
     }
   });
+  // A claim passes over a key another claim is counting at that moment, so the race may leave a
+  // slot for later; it may never exceed the limit.
+  EXPECT_LE(runningWithKey(key), 3);
+  EXPECT_EQ(ids.count(free.id), 1u);
+  ClaimService claims;
+  while (claims.claimOnce(runner, {type})) ++claimed;
   // Three under the key, and the job without one.
   EXPECT_EQ(claimed.load(), 4);
-  EXPECT_EQ(ids.count(free.id), 1u);
   EXPECT_EQ(runningWithKey(key), 3);
 }
 

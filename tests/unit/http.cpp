@@ -86,7 +86,7 @@ TEST(ErrorCodes, EveryCodeHasOneDistinctUpperCaseName) {
     EXPECT_TRUE(names.insert(name).second) << name;
     for (char c : name) EXPECT_TRUE((c >= 'A' && c <= 'Z') || c == '_') << name;
   }
-  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::ServiceUnavailable) + 1);
+  EXPECT_EQ(names.size(), static_cast<size_t>(ErrorCode::RecurringJobNotFound) + 1);
 }
 
 TEST(ErrorBody, ValidationMessagesAreBounded) {

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "jobs/backoff.h"
+#include "util/civil_time.h"
 #include "util/time.h"
 
 namespace rj {

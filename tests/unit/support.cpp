@@ -69,6 +69,13 @@ TEST(Roles, HigherRolesHoldLowerPermissions) {
   EXPECT_FALSE(parseRole("owner"));
 }
 
+TEST(Roles, WorkspaceAdminAdmitsAdminAndOwnerOnly) {
+  EXPECT_FALSE(permits(Role::Guest, Permission::WorkspaceAdmin));
+  EXPECT_FALSE(permits(Role::Member, Permission::WorkspaceAdmin));
+  EXPECT_TRUE(permits(Role::Admin, Permission::WorkspaceAdmin));
+  EXPECT_TRUE(permits(Role::Owner, Permission::WorkspaceAdmin));
+}
+
 TEST(TokenExpiry, RelativeAndAbsoluteForms) {
   const long long epoch = 1'800'000'000;  // 2027-01-15 08:00:00 UTC
   EXPECT_EQ(*parseExpiry("1d", epoch), "2027-01-16 08:00:00");
