@@ -80,13 +80,21 @@ constexpr int kDuplicateKey = 1062;
 std::optional<std::string> liveJobWithUniqueKey(Connection& connection,
                                                 const std::string& workspaceId,
                                                 const std::string& uniqueKey) {
-  auto rows =
-      Query(connection, "SELECT id FROM runner_jobs WHERE workspace_id = ? AND live_unique_key = ?")
-          .bind(workspaceId)
-          .bind(uniqueKey)
-          .rows();
+  // A locking read sees the newest committed row, also inside a transaction's older snapshot.
+  auto rows = Query(connection,
+                    "SELECT id FROM runner_jobs WHERE workspace_id = ? AND live_unique_key = ?"
+                    " LOCK IN SHARE MODE")
+                  .bind(workspaceId)
+                  .bind(uniqueKey)
+                  .rows();
   if (!rows->next()) return std::nullopt;
   return std::string(rows->getString("id"));
+}
+
+// The insert met a live job with the same uniqueKey (not another unique index).
+bool isUniqueKeyConflict(const sql::SQLException& error) {
+  return error.getErrorCode() == kDuplicateKey &&
+         std::string(error.what()).find("runner_jobs_unique_key") != std::string::npos;
 }
 
 HttpError jobNotUnique(const std::string& uniqueKey, const std::string& liveJobId) {
@@ -127,7 +135,7 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
         return CreatedJob{commitReading(connection, transaction, id), true};
       } catch (const sql::SQLException& error) {
         if (error.getErrorCode() != kDuplicateKey) throw;
-        if (std::string(error.what()).find("runner_jobs_unique_key") != std::string::npos) {
+        if (isUniqueKeyConflict(error)) {
           if (auto live = liveJobWithUniqueKey(connection, workspaceId, *request.uniqueKey)) {
             throw jobNotUnique(*request.uniqueKey, *live);
           }
@@ -175,7 +183,14 @@ Job JobStore::retry(const std::string& workspaceId, const std::string& jobId) {
     JobOrigin origin;
     origin.retryOfId = failed.id;
     origin.attempt = failed.attempt + 1;
-    job.answerWith(insertQueuedJob(job.connection(), workspaceId, request, origin));
+    try {
+      job.answerWith(insertQueuedJob(job.connection(), workspaceId, request, origin));
+    } catch (const sql::SQLException& error) {
+      // The retry keeps the uniqueKey, which a live job of the workspace may hold meanwhile.
+      if (!isUniqueKeyConflict(error)) throw;
+      auto live = liveJobWithUniqueKey(job.connection(), workspaceId, *request.uniqueKey);
+      throw jobNotUnique(*request.uniqueKey, live.value_or(""));
+    }
   });
 }
 

@@ -208,6 +208,15 @@ TEST_F(Scheduling, EightRacingCreatesWithOneUniqueKeyMakeOneJob) {
   Job next = jobs.create(workspaceId, again, std::nullopt).job;
   EXPECT_NE(next.id, *created.begin());
   EXPECT_EQ(*next.uniqueKey, key);
+  // A retry keeps the key: refused while the new job holds it, with that job's id.
+  try {
+    jobs.retry(workspaceId, *created.begin());
+    ADD_FAILURE() << "a retry took a uniqueKey a live job holds";
+  } catch (const HttpError& error) {
+    EXPECT_EQ(error.code(), ErrorCode::JobNotUnique);
+    ASSERT_EQ(error.fields.size(), 1u);
+    EXPECT_EQ(error.fields[0].second, next.id);
+  }
 }
 
 TEST_F(Scheduling, EightRacingRunnersNeverRunMoreThanTheLimit) {
