@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "admin/admin_store.h"
+#include "bench_stack.h"
 #include "db/config.h"
 #include "db/connection.h"
 #include "jobs/job_store.h"
@@ -28,26 +29,7 @@ constexpr int kRunners = 8;
 constexpr int kJobs = 10000;
 constexpr int kLoaders = 4;
 
-std::string benchWorkspace() {
-  const char* var = std::getenv("RJ_BENCH_VAR");
-  if (!var) return "";
-  std::ifstream file(std::string(var) + "/dev.env");
-  std::stringstream text;
-  text << file.rdbuf();
-  return rj::parseConfigFile(text.str())["RJ_WORKSPACE"];
-}
-
-template <typename Work>
-void onThreads(int count, Work work) {
-  std::vector<std::thread> threads;
-  for (int i = 0; i < count; ++i) {
-    threads.emplace_back([&, i] {
-      rj::DatabaseThread database;
-      work(i);
-    });
-  }
-  for (auto& thread : threads) thread.join();
-}
+using rj::bench::onThreads;
 
 // What the queue holds and what a runner does with a job it claimed.
 struct Mix {
@@ -154,7 +136,7 @@ Result run(const std::string& workspace, const Mix& mix) {
 // runner loop over the plain queue, and with the plain claims-only figure.
 int main() {
   rj::DatabaseThread database;
-  std::string workspace = benchWorkspace();
+  std::string workspace = rj::bench::stackWorkspace();
   if (workspace.empty())
     workspace = rj::AdminStore(rj::threadConnection()).createWorkspace("bench");
   Result plain = run(workspace, Mix{"plain", false, false});

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "admin/admin_store.h"
+#include "bench_stack.h"
 #include "db/config.h"
 #include "db/connection.h"
 #include "jobs/job_store.h"
@@ -35,26 +36,7 @@ double millisecondsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-std::string benchWorkspace() {
-  const char* var = std::getenv("RJ_BENCH_VAR");
-  if (!var) return "";
-  std::ifstream file(std::string(var) + "/dev.env");
-  std::stringstream text;
-  text << file.rdbuf();
-  return rj::parseConfigFile(text.str())["RJ_WORKSPACE"];
-}
-
-template <typename Work>
-void onThreads(int count, Work work) {
-  std::vector<std::thread> threads;
-  for (int i = 0; i < count; ++i) {
-    threads.emplace_back([&, i] {
-      rj::DatabaseThread database;
-      work(i);
-    });
-  }
-  for (auto& thread : threads) thread.join();
-}
+using rj::bench::onThreads;
 
 struct Latencies {
   std::vector<double> milliseconds;
@@ -74,7 +56,7 @@ struct Latencies {
 
 int main() {
   rj::DatabaseThread database;
-  std::string workspace = benchWorkspace();
+  std::string workspace = rj::bench::stackWorkspace();
   if (workspace.empty())
     workspace = rj::AdminStore(rj::threadConnection()).createWorkspace("bench");
   const char* configured = std::getenv("RJ_BENCH_PRUNE_JOBS");

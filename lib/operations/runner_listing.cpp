@@ -2,25 +2,12 @@
 
 #include <map>
 
+#include "auth/runner_identity.h"
 #include "db/retry.h"
 #include "json/json.h"
 #include "util/time.h"
 
 namespace rj {
-
-namespace {
-std::vector<std::string> splitTypes(const std::string& list) {
-  std::vector<std::string> types;
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t end = list.find(',', start);
-    if (end == std::string::npos) end = list.size();
-    if (end > start) types.push_back(list.substr(start, end - start));
-    start = end + 1;
-  }
-  return types;
-}
-}  // namespace
 
 std::vector<ListedRunner> listWorkspaceRunners(Connection& connection,
                                                const std::string& workspaceId) {
@@ -51,7 +38,7 @@ std::vector<ListedRunner> listWorkspaceRunners(Connection& connection,
     ListedRunner runner;
     runner.id = rows->getString("id");
     runner.name = rows->getString("name");
-    if (auto types = optionalString(*rows, "job_types")) runner.types = splitTypes(*types);
+    if (auto types = optionalString(*rows, "job_types")) runner.types = splitJobTypes(*types);
     runner.lastSeenAt = toIsoTimestamp(optionalString(*rows, "last_seen_at"));
     runner.lastSeenEpochSeconds = optionalString(*rows, "last_seen_epoch");
     runner.revoked = rows->getInt("revoked") != 0;
