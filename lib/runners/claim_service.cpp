@@ -159,12 +159,6 @@ bool takeConcurrencySlot(Connection& connection, const Job& job) {
                     .rows();
   if (!locked->next()) return false;
   locked.reset();
-  Query(connection,
-        "UPDATE job_concurrency_keys SET claims = claims + 1"
-        " WHERE workspace_id = ? AND concurrency_key = ?")
-      .bind(job.workspaceId)
-      .bind(*job.concurrencyKey)
-      .execute();
   auto count = Query(connection,
                      "SELECT COUNT(*) AS running FROM runner_jobs WHERE workspace_id = ?"
                      " AND concurrency_key = ? AND status = ?")
@@ -173,7 +167,15 @@ bool takeConcurrencySlot(Connection& connection, const Job& job) {
                    .bind(statusName(JobStatus::Running))
                    .rows();
   count->next();
-  return count->getInt64("running") < job.concurrencyLimit.value_or(1);
+  if (count->getInt64("running") >= job.concurrencyLimit.value_or(1)) return false;
+  count.reset();
+  Query(connection,
+        "UPDATE job_concurrency_keys SET claims = claims + 1"
+        " WHERE workspace_id = ? AND concurrency_key = ?")
+      .bind(job.workspaceId)
+      .bind(*job.concurrencyKey)
+      .execute();
+  return true;
 }
 
 // How many keys found full one claim passes over before it gives up (the next poll tries again).
