@@ -23,10 +23,6 @@ const Stack& s() {
   return stack();
 }
 
-std::string uniqueType(const std::string& prefix) {
-  return prefix + "." + toHex(randomBytes(4));
-}
-
 std::string createJob(const std::string& type) {
   auto response = s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace,
                            R"({"type":")" + type + R"("})");
@@ -170,7 +166,7 @@ TEST(PrometheusParser, RefusesWhatTheFormatForbids) {
 }
 
 TEST(Metrics, OwnerGetsPrometheusTextWithTheWorkspacesSeries) {
-  std::string type = uniqueType("e2e.metrics");
+  std::string type = uniqueName("e2e.metrics");
   createJob(type);
   std::string cancelled = createJob(type);
   ASSERT_EQ(s().call("POST", "/api/runner-jobs/" + cancelled + "/cancel", s().tokenMember,
@@ -221,7 +217,7 @@ TEST(Metrics, MetricsTokenReadsMetricsAndNothingElse) {
 }
 
 TEST(Runners, OwnerSeesARunnerAndTheJobItRuns) {
-  std::string type = uniqueType("e2e.runners");
+  std::string type = uniqueName("e2e.runners");
   std::string name = "e2e-" + type;
   std::string runnerToken = s().admin("create-runner --name " + name + " --workspace " +
                                       s().workspace + " --types " + type);
@@ -256,7 +252,7 @@ TEST(Runners, OwnerSeesARunnerAndTheJobItRuns) {
 }
 
 TEST(Prune, RjadminPruneWhileClientsCreateClaimAndStream) {
-  std::string type = uniqueType("e2e.prune");
+  std::string type = uniqueName("e2e.prune");
   // 300 old cancelled jobs for the prune to delete.
   std::vector<std::string> old;
   for (int i = 0; i < 300; ++i) old.push_back(createJob(type));
@@ -270,7 +266,7 @@ TEST(Prune, RjadminPruneWhileClientsCreateClaimAndStream) {
         "UPDATE runner_jobs SET completed_at = UTC_TIMESTAMP(3) - INTERVAL 2 DAY WHERE type = ?")
       .bind(type)
       .execute();
-  std::string busyType = uniqueType("e2e.busy");
+  std::string busyType = uniqueName("e2e.busy");
   std::string runnerToken = s().admin("create-runner --name e2e-" + busyType + " --workspace " +
                                       s().workspace + " --types " + busyType);
   std::string watched = createJob(busyType + ".watched");

@@ -18,10 +18,6 @@ const Stack& s() {
   return stack();
 }
 
-std::string uniqueName(const std::string& prefix) {
-  return prefix + "." + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
-}
-
 HttpResponse create(const std::string& token, const std::string& body) {
   return s().call("POST", "/api/recurring-jobs", token, s().workspace, body);
 }

@@ -23,16 +23,6 @@ const Stack& s() {
   return stack();
 }
 
-std::string uniqueType(const std::string& prefix) {
-  return prefix + "." + toHex(randomBytes(4));
-}
-
-// A runner restricted to the demo workspace and one type, so it never takes other suites' jobs.
-std::string createRunner(const std::string& type) {
-  return s().admin("create-runner --name e2e-" + type + " --workspace " + s().workspace +
-                   " --types " + type);
-}
-
 HttpResponse runnerCall(const std::string& token, const std::string& path,
                         const std::string& body = "") {
   return s().call("POST", path, token, "", body);
@@ -160,7 +150,7 @@ TEST(RunnerApi, RejectsMissingAndUserTokens) {
 }
 
 TEST(RunnerApi, RejectsMalformedBodies) {
-  std::string token = createRunner(uniqueType("e2e.bodies"));
+  std::string token = s().createRunner(uniqueName("e2e.bodies"));
   auto unknown = runnerCall(token, "/api/runner/claim", R"({"lease":5})");
   EXPECT_EQ(unknown.status, 400);
   EXPECT_STREQ(unknown.json()["message"][0].GetString(), "property lease should not exist");
@@ -182,8 +172,8 @@ TEST(RunnerApi, RejectsMalformedBodies) {
 }
 
 TEST(RunnerApi, ClaimHeartbeatEventsCompleteOverHttp) {
-  std::string type = uniqueType("e2e.api");
-  std::string token = createRunner(type);
+  std::string type = uniqueName("e2e.api");
+  std::string token = s().createRunner(type);
   EXPECT_EQ(runnerCall(token, "/api/runner/claim").status, 204);
   std::string id = createJob(type, R"({"n":42})");
   auto claim = runnerCall(token, "/api/runner/claim", R"({"waitSeconds":2})");
@@ -208,7 +198,7 @@ TEST(RunnerApi, ClaimHeartbeatEventsCompleteOverHttp) {
   EXPECT_EQ(progress.status, 201);
   EXPECT_EQ(getJob(id).json()["progressPercent"].GetInt(), 50);
   // Another runner of the same workspace does not hold the lease.
-  std::string otherToken = createRunner(type);
+  std::string otherToken = s().createRunner(type);
   EXPECT_EQ(runnerCall(otherToken, base + "/complete").status, 409);
 
   auto done = runnerCall(token, base + "/complete", R"({"result":{"answer":42}})");
@@ -223,8 +213,8 @@ TEST(RunnerApi, ClaimHeartbeatEventsCompleteOverHttp) {
 }
 
 TEST(RjRunner, CancelReachesTheRunnerWithinAHeartbeatAndKillsTheCommand) {
-  std::string type = uniqueType("e2e.cancel");
-  std::string token = createRunner(type);
+  std::string type = uniqueName("e2e.cancel");
+  std::string token = s().createRunner(type);
   SleepingCommand sleeping(type);
   RunnerProcess runner(token, sleeping.config);
   std::string id = createJob(type);
@@ -259,8 +249,8 @@ TEST(RjRunner, CancelReachesTheRunnerWithinAHeartbeatAndKillsTheCommand) {
 }
 
 TEST(RjRunner, ExitStatus75IsARetryableFailure) {
-  std::string type = uniqueType("e2e.tempfail");
-  std::string token = createRunner(type);
+  std::string type = uniqueName("e2e.tempfail");
+  std::string token = s().createRunner(type);
   ConfigFolder folder;
   std::string config = folder.writeConfig(type + " = /bin/sh -c \"echo busy >&2; exit 75\"\n");
   RunnerProcess runner(token, config);
@@ -284,8 +274,8 @@ TEST(RjRunner, ExitStatus75IsARetryableFailure) {
 }
 
 TEST(RjRunner, AnyOtherExitStatusFailsAtOnce) {
-  std::string type = uniqueType("e2e.exit1");
-  std::string token = createRunner(type);
+  std::string type = uniqueName("e2e.exit1");
+  std::string token = s().createRunner(type);
   ConfigFolder folder;
   std::string config = folder.writeConfig(type + " = /bin/sh -c \"exit 1\"\n");
   RunnerProcess runner(token, config);
@@ -299,8 +289,8 @@ TEST(RjRunner, AnyOtherExitStatusFailsAtOnce) {
 }
 
 TEST(RjRunner, ATimedOutJobsCommandIsKilled) {
-  std::string type = uniqueType("e2e.timeout");
-  std::string token = createRunner(type);
+  std::string type = uniqueName("e2e.timeout");
+  std::string token = s().createRunner(type);
   SleepingCommand sleeping(type);
   RunnerProcess runner(token, sleeping.config);
   auto response = s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace,
@@ -318,8 +308,8 @@ TEST(RjRunner, ATimedOutJobsCommandIsKilled) {
 }
 
 TEST(RjRunner, SigtermPastTheGraceKillsTheCommandAndReleasesTheJobAtOnce) {
-  std::string type = uniqueType("e2e.release");
-  std::string token = createRunner(type);
+  std::string type = uniqueName("e2e.release");
+  std::string token = s().createRunner(type);
   SleepingCommand sleeping(type);
   RunnerProcess runner(token, sleeping.config, "1");
   std::string id = createJob(type);
@@ -345,7 +335,7 @@ TEST(RjRunner, SigtermPastTheGraceKillsTheCommandAndReleasesTheJobAtOnce) {
   EXPECT_NE(getJob(id).body.find("\"started\""), std::string::npos);
 
   // Another runner of the type takes it at once and may finish it.
-  std::string next = createRunner(type);
+  std::string next = s().createRunner(type);
   auto claim = runnerCall(next, "/api/runner/claim");
   ASSERT_EQ(claim.status, 200) << claim.body;
   EXPECT_EQ(std::string(claim.json()["id"].GetString()), id);
@@ -356,8 +346,8 @@ TEST(RjRunner, SigtermPastTheGraceKillsTheCommandAndReleasesTheJobAtOnce) {
 }
 
 TEST(RjRunner, ACommandWhoseDaemonKeepsStdoutOpenStillCompletesPromptly) {
-  std::string type = uniqueType("e2e.daemon");
-  std::string token = createRunner(type);
+  std::string type = uniqueName("e2e.daemon");
+  std::string token = s().createRunner(type);
   ConfigFolder folder;
   std::string daemonPid = folder.dir + "/daemon.pid";
   // The daemon leaves the command's process group (so the kill of the group misses it) and
@@ -383,9 +373,9 @@ TEST(RjRunner, ACommandWhoseDaemonKeepsStdoutOpenStillCompletesPromptly) {
 }
 
 TEST(RjRunner, ACommandThatCannotBeStartedFailsTheJobAndTheRunnerGoesOn) {
-  std::string missingType = uniqueType("e2e.missing");
-  std::string echoType = uniqueType("e2e.echo");
-  std::string token = createRunner(missingType + "," + echoType);
+  std::string missingType = uniqueName("e2e.missing");
+  std::string echoType = uniqueName("e2e.echo");
+  std::string token = s().createRunner(missingType + "," + echoType);
   ConfigFolder folder;
   RunnerProcess runner(token,
                        folder.writeConfig(missingType + " = ./no-such-command --flag\n" + echoType +

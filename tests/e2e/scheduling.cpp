@@ -20,15 +20,6 @@ const Stack& s() {
   return stack();
 }
 
-std::string uniqueName(const std::string& prefix) {
-  return prefix + "." + toHex(randomBytes(4));
-}
-
-std::string createRunner(const std::string& type) {
-  return s().admin("create-runner --name e2e-" + type + " --workspace " + s().workspace +
-                   " --types " + type);
-}
-
 HttpResponse create(const std::string& body) {
   return s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace, body);
 }
@@ -127,7 +118,7 @@ TEST(Scheduling, BadValuesAre400WithAMessageAndCreateNothing) {
 
 TEST(Scheduling, AScheduledJobIsClaimableOnlyFromItsRunAt) {
   std::string type = uniqueName("e2e.runat");
-  std::string token = createRunner(type);
+  std::string token = s().createRunner(type);
   auto created = create(R"({"type":")" + type + R"(","delaySeconds":2})");
   ASSERT_EQ(created.status, 201) << created.body;
   std::string runAt = created.json()["runAt"].GetString();
@@ -141,7 +132,7 @@ TEST(Scheduling, AScheduledJobIsClaimableOnlyFromItsRunAt) {
 
 TEST(Scheduling, RetryableFailuresComeBackAfterTheBackoffAndTheLastFails) {
   std::string type = uniqueName("e2e.retry");
-  std::string token = createRunner(type);
+  std::string token = s().createRunner(type);
   auto created = create(R"({"type":")" + type + R"(","maxAttempts":2,"backoffSeconds":1})");
   ASSERT_EQ(created.status, 201);
   std::string id = created.json()["id"].GetString();
@@ -210,7 +201,7 @@ TEST(Scheduling, EightRacingCreatesWithOneUniqueKeyMakeOneJobAndTheOthersNameIt)
 
 TEST(Scheduling, AConcurrencyKeyAtItsLimitIsPassedOverUntilASlotFrees) {
   std::string type = uniqueName("e2e.limit");
-  std::string token = createRunner(type);
+  std::string token = s().createRunner(type);
   std::string body = R"({"type":")" + type + R"(","concurrencyKey":"db","concurrencyLimit":1})";
   ASSERT_EQ(create(body).status, 201);
   ASSERT_EQ(create(body).status, 201);
@@ -230,7 +221,7 @@ TEST(Scheduling, AConcurrencyKeyAtItsLimitIsPassedOverUntilASlotFrees) {
 
 TEST(Scheduling, ATimedOutJobIsEndedWithNoRequestInBetween) {
   std::string type = uniqueName("e2e.timeout");
-  std::string token = createRunner(type);
+  std::string token = s().createRunner(type);
   auto created = create(R"({"type":")" + type + R"(","timeoutSeconds":2,"maxAttempts":1})");
   ASSERT_EQ(created.status, 201) << created.body;
   std::string id = created.json()["id"].GetString();

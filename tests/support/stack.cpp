@@ -13,6 +13,7 @@
 #include "db/connection.h"
 #include "db/transaction.h"
 #include "events/event_store.h"
+#include "util/crypto.h"
 
 namespace rj::test {
 
@@ -47,6 +48,15 @@ std::string Stack::admin(const std::string& arguments) const {
   std::string output = commandOutput(command);
   while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
   return output;
+}
+
+std::string Stack::createRunner(const std::string& types) const {
+  return admin("create-runner --name e2e-" + types + " --workspace " + workspace + " --types " +
+               types);
+}
+
+std::string uniqueName(const std::string& prefix) {
+  return prefix + "." + toHex(randomBytes(4));
 }
 
 void Stack::appendEvent(const std::string& jobId, EventType type,

@@ -23,6 +23,9 @@ struct Stack {
 
   // Runs rjadmin with the stack's database settings; returns its stdout (trimmed).
   std::string admin(const std::string& arguments) const;
+  // A runner bound to the demo workspace that accepts only `types` ("a" or "a,b"), so it never
+  // takes other suites' jobs; returns its token.
+  std::string createRunner(const std::string& types) const;
   // Appends a job event straight to the stack's database on this thread's connection, as
   // another process (a runner's request) would.
   void appendEvent(const std::string& jobId, EventType type, const std::string& payloadJson) const;
@@ -34,6 +37,9 @@ struct Stack {
 
 // The running stack; this process's own database connections use its database.
 const Stack& stack();
+
+// "prefix.1a2b3c4d": a job type (or key) no other test uses.
+std::string uniqueName(const std::string& prefix);
 
 // Runs a shell command and returns everything it wrote to stdout.
 std::string commandOutput(const std::string& command);
