@@ -10,15 +10,17 @@ std::string insertQueuedJob(Connection& connection, const std::string& workspace
                             const NewJob& request, const JobOrigin& origin) {
   std::string id = newUuid();
   // A runAt in the past means now: claim order goes by run_at, and an old date must not jump
-  // the queue.
+  // the queue. A job whose run_at is still ahead waits with scheduled = 1, outside the claims'
+  // index range, until ClaimService::promoteDueJobs (the expression reads the run_at set just
+  // before it in the same row).
   Query(connection,
         "INSERT INTO runner_jobs (id, workspace_id, type, status, priority, data, agent_task_id,"
         " retry_of_id, attempt, idempotency_key, request_hash, created_at, updated_at, run_at,"
-        " max_attempts, backoff_seconds, timeout_seconds, unique_key, concurrency_key,"
+        " scheduled, max_attempts, backoff_seconds, timeout_seconds, unique_key, concurrency_key,"
         " concurrency_limit, recurring_job_id, scheduled_for)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3),"
         " GREATEST(UTC_TIMESTAMP(3), COALESCE(CAST(? AS DATETIME(3)), UTC_TIMESTAMP(3)))"
-        " + INTERVAL ? SECOND, ?, ?, ?, ?, ?, ?, ?, ?)")
+        " + INTERVAL ? SECOND, run_at > UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind(id)
       .bind(workspaceId)
       .bind(request.type)
@@ -41,13 +43,6 @@ std::string insertQueuedJob(Connection& connection, const std::string& workspace
       .bind(origin.recurringJobId)
       .bind(origin.scheduledFor)
       .execute();
-  if (request.runAt || request.delaySeconds.value_or(0) > 0) {
-    // Claims pass over it until it is promoted (ClaimService::promoteDueJobs).
-    Query(connection,
-          "UPDATE runner_jobs SET scheduled = 1 WHERE id = ? AND run_at > UTC_TIMESTAMP(3)")
-        .bind(id)
-        .execute();
-  }
   if (request.concurrencyKey) {
     // The row claims lock to count the key's RUNNING jobs (see ClaimService).
     Query(connection,

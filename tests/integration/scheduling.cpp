@@ -34,6 +34,13 @@ void sleepMilliseconds(int64_t milliseconds) {
 
 class Scheduling : public RunnerTest {
  protected:
+  // runner_jobs.scheduled: 1 while the job waits for a runAt still ahead.
+  int scheduledFlag(const std::string& jobId) {
+    auto rows =
+        Query(connection(), "SELECT scheduled FROM runner_jobs WHERE id = ?").bind(jobId).rows();
+    rows->next();
+    return rows->getInt("scheduled");
+  }
   Job create(NewJob request) { return jobs.create(workspaceId, request, std::nullopt).job; }
   NewJob jobOf(const std::string& type) { return makeNewJob(type); }
   int runningWithKey(const std::string& key) {
@@ -57,6 +64,8 @@ TEST_F(Scheduling, AScheduledJobIsNotClaimableBeforeItsTimeAndIsAfter) {
   int64_t untilDue = millisecondsUntil(job.runAt);
   EXPECT_GT(untilDue, 1500);
   EXPECT_LE(untilDue, 2100);
+  // It waits outside the claims' index range until it is promoted.
+  EXPECT_EQ(scheduledFlag(job.id), 1);
   RunnerIdentity runner = runnerFor(type);
   ClaimService claims;
   // One second before runAt.
@@ -73,6 +82,7 @@ TEST_F(Scheduling, RunAtInThePastRunsAtOnceAndClaimsGoByPriorityThenRunAt) {
   NewJob past = jobOf(type);
   past.runAt = "2001-01-01 00:00:00.000";
   Job first = create(past);
+  EXPECT_EQ(scheduledFlag(first.id), 0);
   EXPECT_GT(*parseIsoUtcMilliseconds(first.runAt), nowEpochMilliseconds() - 5000);
   Job second = create(jobOf(type));
   NewJob urgent = jobOf(type);
