@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "admin/admin_store.h"
 #include "db/config.h"
 #include "db/connection.h"
 
@@ -21,6 +22,12 @@ inline std::string stackWorkspace() {
   std::stringstream text;
   text << file.rdbuf();
   return parseConfigFile(text.str())["RJ_WORKSPACE"];
+}
+
+// The stack's workspace, or a new one when run outside bench/run.
+inline std::string benchWorkspace() {
+  std::string workspace = stackWorkspace();
+  return workspace.empty() ? AdminStore(threadConnection()).createWorkspace("bench") : workspace;
 }
 
 // Runs work(0..count-1) on `count` threads, each with its own connection, and waits for them.

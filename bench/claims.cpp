@@ -136,9 +136,7 @@ Result run(const std::string& workspace, const Mix& mix) {
 // runner loop over the plain queue, and with the plain claims-only figure.
 int main() {
   rj::DatabaseThread database;
-  std::string workspace = rj::bench::stackWorkspace();
-  if (workspace.empty())
-    workspace = rj::AdminStore(rj::threadConnection()).createWorkspace("bench");
+  std::string workspace = rj::bench::benchWorkspace();
   Result plain = run(workspace, Mix{"plain", false, false});
   Result plainComplete = run(workspace, Mix{"plain, claim+complete", false, true});
   Result mixed = run(workspace, Mix{"scheduling mix, claim+complete", true, true});

@@ -56,9 +56,7 @@ struct Latencies {
 
 int main() {
   rj::DatabaseThread database;
-  std::string workspace = rj::bench::stackWorkspace();
-  if (workspace.empty())
-    workspace = rj::AdminStore(rj::threadConnection()).createWorkspace("bench");
+  std::string workspace = rj::bench::benchWorkspace();
   const char* configured = std::getenv("RJ_BENCH_PRUNE_JOBS");
   int jobs = configured ? std::atoi(configured) : 100000;
   std::string type = "bench.prune." + rj::toHex(rj::randomBytes(4));
