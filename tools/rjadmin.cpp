@@ -13,10 +13,10 @@
 #include "app/routes.h"
 #include "db/connection.h"
 #include "db/migrations.h"
-#include "operations/retention.h"
 #include "errors/errors.h"
 #include "json/json.h"
 #include "maintenance/maintenance_pass.h"
+#include "operations/retention.h"
 #include "recurring/recurring_store.h"
 #include "util/uuid.h"
 
@@ -124,10 +124,12 @@ int prune(rj::Connection& connection, const Options& options) {
   prune.dryRun = options.optional("dry-run").has_value();
   auto report = rj::pruneTerminalJobs(connection, prune);
   char line[200];
-  std::snprintf(line, sizeof line, "%s %lld jobs and %lld events in %.2f s (%lld batches)\n",
-                prune.dryRun ? "would delete" : "deleted", static_cast<long long>(report.jobs),
-                static_cast<long long>(report.events), report.seconds,
-                static_cast<long long>(report.batches));
+  std::snprintf(
+      line, sizeof line,
+      "%s %lld jobs and %lld events, and %lld workspace changes, in %.2f s (%lld batches)\n",
+      prune.dryRun ? "would delete" : "deleted", static_cast<long long>(report.jobs),
+      static_cast<long long>(report.events), static_cast<long long>(report.changes), report.seconds,
+      static_cast<long long>(report.batches));
   std::cout << line;
   return 0;
 }

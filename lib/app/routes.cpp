@@ -29,6 +29,8 @@ const std::vector<ApiRoute>& apiRoutes() {
       {"recurring_jobs_list", "GET", "/api/recurring-jobs", P::WorkspaceAny},
       {"recurring_jobs_create", "POST", "/api/recurring-jobs", P::WorkspaceAdmin},
       {"recurring_jobs_delete", "DELETE", "/api/recurring-jobs/:id", P::WorkspaceAdmin},
+      {"workspace_events_stream", "GET", "/api/runner-jobs/events/stream", P::WorkspaceAny,
+       ThreadPool::Stream},
   };
   return routes;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "events/workspace_change_store.h"
 #include "operations/workspace_counters.h"
 #include "util/time.h"
 
@@ -29,6 +30,8 @@ int64_t appendEvent(Connection& connection, const std::string& jobId, EventType 
   rows->next();
   int64_t seq = rows->getInt64("seq");
   countJobEvent(connection, jobId, type);  // metrics counters, in the same transaction
+  // The workspace stream's row, last: its AUTO_INCREMENT id replaces LAST_INSERT_ID().
+  if (isWorkspaceChangeType(type)) recordWorkspaceChange(connection, jobId, type);
   return seq;
 }
 

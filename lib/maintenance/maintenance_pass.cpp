@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <exception>
 
+#include "db/retry.h"
+#include "events/workspace_change_store.h"
 #include "recurring/due_jobs.h"
 #include "runners/claim_service.h"
 
@@ -31,6 +33,10 @@ MaintenanceReport runMaintenancePass() {
           [&] { report.jobsTimedOut = ClaimService().endTimedOutJobs(); });
   runTask("promote due scheduled jobs", report,
           [&] { report.scheduledJobsPromoted = ClaimService().promoteDueJobs(); });
+  runTask("number workspace changes", report, [&] {
+    report.workspaceChangesNumbered = static_cast<int>(
+        withRetry([](Connection& connection) { return sequenceWorkspaceChanges(connection); }));
+  });
   return report;
 }
 

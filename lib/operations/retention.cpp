@@ -5,6 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include "events/workspace_change_store.h"
+
 namespace rj {
 
 std::optional<int64_t> parseRetentionAge(const std::string& text) {
@@ -105,6 +107,17 @@ PruneReport pruneTerminalJobs(Connection& connection, const PruneOptions& option
       ++report.batches;
       std::this_thread::sleep_for(std::chrono::milliseconds(options.pauseMilliseconds));
     }
+  }
+  if (options.dryRun) {
+    auto changes = Query(connection,
+                         "SELECT COUNT(*) AS n FROM workspace_changes"
+                         " WHERE position IS NOT NULL AND created_at < ?")
+                       .bind(cut)
+                       .rows();
+    changes->next();
+    report.changes = changes->getInt64("n");
+  } else {
+    report.changes = pruneWorkspaceChanges(connection, cut, options.eventChunk);
   }
   report.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -23,12 +23,14 @@ struct PruneOptions {
 struct PruneReport {
   int64_t jobs = 0;
   int64_t events = 0;
+  int64_t changes = 0;  // rows of the workspace change log (sql/010), created before the cut
   int64_t batches = 0;
   double seconds = 0;
 };
 
-// Jobs terminal since before now - olderThanSeconds. Every statement commits on its own: no
-// transaction holds more than one batch of jobs or one chunk of events.
+// Jobs terminal since before now - olderThanSeconds, and the workspace change log's rows
+// created before then (a workspace stream resumed from before them gets `reset`). Every statement
+// commits on its own: no transaction holds more than one batch of jobs or one chunk of events.
 PruneReport pruneTerminalJobs(Connection& connection, const PruneOptions& options);
 
 }  // namespace rj

@@ -1,12 +1,8 @@
 #include "sse/event_poller.h"
 
-#include <poll.h>
-
 #include <algorithm>
 #include <cstdio>
-#include <set>
 
-#include "auth/token_store.h"
 #include "db/config.h"
 #include "db/retry.h"
 #include "jobs/job.h"
@@ -127,46 +123,6 @@ void EventPoller::run() {
   }
 }
 
-void EventPoller::checkCredentials(const std::vector<std::shared_ptr<EventWatcher>>& watchers) {
-  std::vector<std::string> hashes;
-  for (const auto& watcher : watchers) {
-    if (watcher->credential_) hashes.push_back(watcher->credential_->tokenHash);
-  }
-  std::sort(hashes.begin(), hashes.end());
-  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-  if (hashes.empty()) return;
-  std::set<std::pair<std::string, std::string>> live;
-  try {
-    withRetry([&](Connection& connection) {
-      live.clear();
-      for (size_t start = 0; start < hashes.size(); start += kMaxCheckedTokens) {
-        size_t end = std::min(hashes.size(), start + kMaxCheckedTokens);
-        std::vector<std::string> chunk(hashes.begin() + static_cast<std::ptrdiff_t>(start),
-                                       hashes.begin() + static_cast<std::ptrdiff_t>(end));
-        auto found = findLiveMemberships(connection, chunk);
-        live.insert(found.begin(), found.end());
-      }
-      return 0;
-    });
-  } catch (const std::exception& error) {
-    // Database trouble shows in the events read of this tick; the check comes again next time.
-    std::fprintf(stderr, "runner-jobs: stream credential check failed: %s\n", error.what());
-    return;
-  }
-  for (const auto& watcher : watchers) {
-    if (!watcher->credential_) continue;
-    if (live.count({watcher->credential_->tokenHash, watcher->credential_->workspaceId})) continue;
-    {
-      std::lock_guard<std::mutex> lock(watcher->mutex_);
-      if (watcher->clientGone_ || watcher->failure_ || watcher->completedStatus_) continue;
-      watcher->failure_ = StreamFailure{
-          "The token is no longer valid, or its user is no longer a member of this workspace",
-          false};
-    }
-    watcher->changed_.notify_all();
-  }
-}
-
 bool EventPoller::tick() {
   std::vector<JobSnapshot> jobs;
   {
@@ -175,44 +131,25 @@ bool EventPoller::tick() {
   }
 
   // A web server that closes the connection when its client hangs up (nginx does): notice it now
-  // rather than at the next keep-alive. Only a full hang-up counts: a CGI server half-closes the
-  // socket after it has sent the request body, and the answer still goes out on it.
-  std::vector<pollfd> descriptors;
-  std::vector<EventWatcher*> owners;
-  for (auto& job : jobs) {
-    for (auto& watcher : job.watchers) {
-      if (watcher->connectionFd() < 0) continue;
-      descriptors.push_back({watcher->connectionFd(), 0, 0});
-      owners.push_back(watcher.get());
-    }
+  // rather than at the next keep-alive.
+  std::vector<StreamWatcher*> all;
+  for (const auto& job : jobs) {
+    for (const auto& watcher : job.watchers) all.push_back(watcher.get());
   }
-  if (!descriptors.empty() && ::poll(descriptors.data(), descriptors.size(), 0) > 0) {
-    for (size_t i = 0; i < descriptors.size(); ++i) {
-      if (descriptors[i].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-        {
-          std::lock_guard<std::mutex> lock(owners[i]->mutex_);
-          owners[i]->clientGone_ = true;
-        }
-        owners[i]->changed_.notify_all();
-      }
-    }
-  }
+  markHungUpClients(all);
 
   for (auto& job : jobs) {
     job.fromSeq = INT64_MAX;
     for (auto& watcher : job.watchers) {
       std::lock_guard<std::mutex> lock(watcher->mutex_);
-      if (watcher->clientGone_ || watcher->failure_ || watcher->completedStatus_) continue;
-      if (watcher->isFull()) continue;
+      if (!watcher->isOpen() || watcher->isFull()) continue;
       job.fromSeq = std::min(job.fromSeq, watcher->handedSeq_);
     }
   }
 
   if (std::chrono::steady_clock::now() - credentialsCheckedAt_ >= settings_.credentialInterval) {
     credentialsCheckedAt_ = std::chrono::steady_clock::now();
-    std::vector<std::shared_ptr<EventWatcher>> all;
-    for (const auto& job : jobs) all.insert(all.end(), job.watchers.begin(), job.watchers.end());
-    checkCredentials(all);
+    failStaleCredentials(all);
   }
 
   std::vector<JobUpdate> updates(jobs.size());
@@ -253,7 +190,7 @@ bool EventPoller::tick() {
     if (!update.events.empty()) busy = true;
     for (auto& watcher : jobs[i].watchers) {
       std::unique_lock<std::mutex> lock(watcher->mutex_);
-      if (watcher->clientGone_ || watcher->failure_ || watcher->completedStatus_) continue;
+      if (!watcher->isOpen()) continue;
       if (failure) {
         watcher->failure_ = failure;
       } else if (!update.exists) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "events/event_store.h"
+#include "sse/stream_watcher.h"
 
 namespace rj {
 
@@ -36,19 +37,6 @@ struct PollerSettings {
 // default 10).
 PollerSettings pollerSettingsFromConfig();
 
-// Who a stream is for. A stream that outlives its token (revoked, expired) or its user's
-// membership of the workspace ends with a failure that is not retryable.
-struct StreamCredential {
-  std::string tokenHash;
-  std::string workspaceId;
-};
-
-// Why a stream must end without completing.
-struct StreamFailure {
-  std::string message;
-  bool retryable = true;
-};
-
 // What a stream has to do next: write events, then possibly complete, fail or stop.
 struct StreamBatch {
   std::vector<JobEvent> events;
@@ -59,36 +47,29 @@ struct StreamBatch {
 };
 
 // A stream's registration with the poller; the poller fills it, the stream drains it.
-class EventWatcher {
+class EventWatcher : public StreamWatcher {
  public:
   EventWatcher(std::string jobId, int64_t cursor, int connectionFd,
                std::optional<StreamCredential> credential)
-      : jobId_(std::move(jobId)),
-        handedSeq_(cursor),
-        connectionFd_(connectionFd),
-        credential_(std::move(credential)) {}
+      : StreamWatcher(connectionFd, std::move(credential)),
+        jobId_(std::move(jobId)),
+        handedSeq_(cursor) {}
 
   // Waits until there is something to do or the deadline passes.
   StreamBatch next(std::chrono::steady_clock::time_point deadline);
 
   const std::string& jobId() const { return jobId_; }
-  int connectionFd() const { return connectionFd_; }
 
  private:
   friend class EventPoller;
+  bool isFinished() const override { return completedStatus_.has_value(); }
   // Holds as many events as it may (kMaxPendingBytes); the caller holds mutex_.
   bool isFull() const;
   std::string jobId_;
-  std::mutex mutex_;
-  std::condition_variable changed_;
   std::deque<JobEvent> pending_;
   size_t pendingBytes_ = 0;
   int64_t handedSeq_;  // every event up to this seq is written or pending
   std::optional<JobStatus> completedStatus_;
-  std::optional<StreamFailure> failure_;
-  bool clientGone_ = false;
-  int connectionFd_;
-  std::optional<StreamCredential> credential_;
 };
 
 class EventPoller {
@@ -112,8 +93,6 @@ class EventPoller {
   void run();
   // One tick; true when events were found (poll again soon).
   bool tick();
-  // Fails the watchers whose credential no longer holds.
-  void checkCredentials(const std::vector<std::shared_ptr<EventWatcher>>& watchers);
 
   PollerSettings settings_;
   mutable std::mutex mutex_;

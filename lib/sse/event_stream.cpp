@@ -28,7 +28,9 @@ std::string completeData(JobStatus status) {
   return out.take();
 }
 
-std::string errorData(const StreamFailure& failure) {
+}  // namespace
+
+std::string streamErrorData(const StreamFailure& failure) {
   JsonWriter out;
   out.startObject()
       .key("message")
@@ -39,9 +41,6 @@ std::string errorData(const StreamFailure& failure) {
   return out.take();
 }
 
-// A write to a client that stopped reading blocks once the buffers between are full; past the
-// timeout it fails and the stream ends, freeing its thread. (Not a socket under plain CGI: then
-// the web server's own timeouts apply.)
 void limitWriteTime(int fd, std::chrono::seconds timeout) {
   if (fd < 0) return;
   timeval limit{static_cast<time_t>(timeout.count()), 0};
@@ -49,11 +48,9 @@ void limitWriteTime(int fd, std::chrono::seconds timeout) {
 }
 
 void endWithFailure(StreamWriter& out, const StreamFailure& failure) {
-  out.write(sseControlEvent("error", errorData(failure)));
+  out.write(sseControlEvent("error", streamErrorData(failure)));
   out.flush();
 }
-
-}  // namespace
 
 StreamSettings streamSettingsFromConfig() {
   StreamSettings settings;
@@ -78,7 +75,6 @@ void writeStreamsBusy(StreamWriter& out) {
   endWithFailure(out, {"Too many open streams for this user or workspace; retrying later", true});
 }
 
-namespace {
 Response eventStreamHead() {
   Response response;
   response.headers = {{"Content-Type", "text/event-stream; charset=utf-8"},
@@ -86,7 +82,29 @@ Response eventStreamHead() {
                       {"X-Accel-Buffering", "no"}};
   return response;
 }
-}  // namespace
+
+std::shared_ptr<ConcurrencyCaps::Slot> takeOpenStreamSlot(const std::string& userId,
+                                                          const std::string& workspaceId,
+                                                          const StreamSettings& settings) {
+  // Job and workspace streams of a process count against the same caps.
+  static ConcurrencyCaps openStreams;
+  return openStreams.take({{"user:" + userId, settings.streamsPerUser},
+                           {"workspace:" + workspaceId, settings.streamsPerWorkspace}});
+}
+
+void releaseStreamResources() {
+  // A replay cut short keeps this thread's connection with buffers sized for its batches, and
+  // the batches came from this thread's malloc arena: give both back, so the process shrinks
+  // again after a burst of heavy streams. The next request on the thread reconnects.
+  discardThreadConnection();
+  malloc_trim(0);
+}
+
+std::optional<int64_t> requestCursor(const Request& request) {
+  auto lastEventId = request.header("Last-Event-ID");
+  if (!lastEventId || lastEventId->empty()) lastEventId = request.queryValue("lastEventId");
+  return parseLastEventId(lastEventId);
+}
 
 Response databaseUnavailableStream() {
   Response response = eventStreamHead();
@@ -105,10 +123,7 @@ Response jobEventStream(const std::string& userId, const std::string& tokenHash,
   if (!exists) throw jobNotFound(jobId);
   Response response = eventStreamHead();
   StreamSettings settings = streamSettingsFromConfig();
-  static ConcurrencyCaps openStreams;
-  std::shared_ptr<ConcurrencyCaps::Slot> slot =
-      openStreams.take({{"user:" + userId, settings.streamsPerUser},
-                        {"workspace:" + workspaceId, settings.streamsPerWorkspace}});
+  std::shared_ptr<ConcurrencyCaps::Slot> slot = takeOpenStreamSlot(userId, workspaceId, settings);
   if (!slot) {
     response.stream = [](StreamWriter& out) { writeStreamsBusy(out); };
     return response;
@@ -116,11 +131,7 @@ Response jobEventStream(const std::string& userId, const std::string& tokenHash,
   StreamCredential credential{tokenHash, workspaceId};
   response.stream = [jobId, cursor, settings, slot, credential](StreamWriter& out) {
     writeJobEvents(out, jobId, cursor, settings, credential);
-    // A replay cut short keeps this thread's connection with buffers sized for its batches, and
-    // the batches came from this thread's malloc arena: give both back, so the process shrinks
-    // again after a burst of heavy streams. The next request on the thread reconnects.
-    discardThreadConnection();
-    malloc_trim(0);
+    releaseStreamResources();
   };
   return response;
 }

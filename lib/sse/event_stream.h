@@ -6,8 +6,10 @@
 #include <cstdint>
 #include <string>
 
+#include "http/request.h"
 #include "http/response.h"
 #include "sse/event_poller.h"
+#include "util/concurrency_caps.h"
 
 namespace rj {
 
@@ -40,6 +42,26 @@ int streamThreadCount();
 // of the workspace (checked by the poller, every RJ_STREAM_CREDENTIAL_CHECK_SECONDS).
 Response jobEventStream(const std::string& userId, const std::string& tokenHash,
                         const std::string& workspaceId, const std::string& jobId, int64_t cursor);
+
+// Parts every stream (a job's, a workspace's) is made of.
+// The stream's headers: text/event-stream, no caching, no proxy buffering.
+Response eventStreamHead();
+// A slot among the process's open streams, or null when the user or workspace is at its cap.
+std::shared_ptr<ConcurrencyCaps::Slot> takeOpenStreamSlot(const std::string& userId,
+                                                          const std::string& workspaceId,
+                                                          const StreamSettings& settings);
+// A write to a client that stopped reading blocks once the buffers between are full; past the
+// timeout it fails and the stream ends, freeing its thread. (Not a socket under plain CGI: then
+// the web server's own timeouts apply.)
+void limitWriteTime(int fd, std::chrono::seconds timeout);
+// `event: error` with {"message", "retryable"}, flushed: the stream's last words.
+std::string streamErrorData(const StreamFailure& failure);
+void endWithFailure(StreamWriter& out, const StreamFailure& failure);
+// After a stream: gives back the thread's connection and malloc arena.
+void releaseStreamResources();
+// The resume cursor: Last-Event-ID when present and not empty, else the lastEventId query
+// parameter; 400 when malformed.
+std::optional<int64_t> requestCursor(const Request& request);
 
 // The whole body of a stream refused for its cap: a long retry hint and a retryable error event.
 void writeStreamsBusy(StreamWriter& out);

@@ -14,6 +14,15 @@ std::string sseEvent(const JobEvent& event) {
          "\ndata: " + eventData(event) + "\n\n";
 }
 
+std::string sseWorkspaceChange(const WorkspaceChange& change) {
+  return "id: " + std::to_string(change.position) +
+         "\nevent: job.changed\ndata: " + workspaceChangeData(change) + "\n\n";
+}
+
+std::string sseCursorEvent(const std::string& type, int64_t position, const std::string& dataJson) {
+  return "id: " + std::to_string(position) + "\nevent: " + type + "\ndata: " + dataJson + "\n\n";
+}
+
 std::string sseControlEvent(const std::string& type, const std::string& dataJson) {
   return "event: " + type + "\ndata: " + dataJson + "\n\n";
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "events/job_event.h"
+#include "events/workspace_change.h"
 
 namespace rj {
 
@@ -12,6 +13,11 @@ namespace rj {
 std::string sseRetryHint(int milliseconds);
 // "id: <seq>\nevent: <type>\ndata: <payload + envelope>\n\n".
 std::string sseEvent(const JobEvent& event);
+// "id: <position>\nevent: job.changed\ndata: <workspaceChangeData>\n\n".
+std::string sseWorkspaceChange(const WorkspaceChange& change);
+// A control event that moves the client's cursor to `position` (the workspace stream's
+// stream.ready): "id: <position>\nevent: <type>\ndata: <data>\n\n".
+std::string sseCursorEvent(const std::string& type, int64_t position, const std::string& dataJson);
 // An event without an id (stream.complete, error): the client's cursor stays where it was.
 std::string sseControlEvent(const std::string& type, const std::string& dataJson);
 // ": keep-alive\n\n".

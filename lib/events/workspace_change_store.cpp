@@ -1,0 +1,215 @@
+#include "events/workspace_change_store.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "db/transaction.h"
+#include "util/time.h"
+
+namespace rj {
+
+namespace {
+// Rows one UPDATE of the sequencer numbers.
+constexpr size_t kNumberedPerStatement = 256;
+}  // namespace
+
+bool isWorkspaceChangeType(EventType type) {
+  switch (type) {
+    case EventType::StepStarted:
+    case EventType::StepOutput:
+    case EventType::StepCompleted:
+    case EventType::StepFailed:
+      return false;
+    default:
+      return true;
+  }
+}
+
+void recordWorkspaceChange(Connection& connection, const std::string& jobId, EventType type) {
+  Query(connection,
+        "INSERT INTO workspace_changes (workspace_id, job_id, job_seq, event_type, type, status,"
+        " priority, progress_percent, attempt, max_attempts, run_at, created_at, updated_at,"
+        " started_at, completed_at)"
+        " SELECT workspace_id, id, last_event_seq, ?, type, status, priority, progress_percent,"
+        " attempt, max_attempts, run_at, created_at, updated_at, started_at, completed_at"
+        " FROM runner_jobs WHERE id = ?")
+      .bind(eventTypeName(type))
+      .bind(jobId)
+      .execute();
+}
+
+int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit) {
+  // READ COMMITTED and SKIP LOCKED: the sequencer takes no gap locks (writers inserting new rows
+  // never wait for it) and never waits for a writer either. A row it skips is not committed yet;
+  // it gets a number after every row numbered now, and a job's changes still get theirs in seq
+  // order (a job's next event is inserted only after its previous one committed).
+  connection.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+  Transaction transaction(connection);
+  auto last = Query(connection,
+                    "SELECT last_position FROM workspace_change_sequencer WHERE id = 1 FOR UPDATE")
+                  .rows();
+  if (!last->next()) throw std::runtime_error("workspace_change_sequencer has no row");
+  int64_t position = last->getInt64("last_position");
+  auto rows = Query(connection,
+                    "SELECT id FROM workspace_changes WHERE position IS NULL ORDER BY id LIMIT ?"
+                    " FOR UPDATE SKIP LOCKED")
+                  .bind(limit)
+                  .rows();
+  std::vector<int64_t> ids;
+  while (rows->next()) ids.push_back(rows->getInt64("id"));
+  if (ids.empty()) {
+    transaction.commit();
+    return 0;
+  }
+  for (size_t start = 0; start < ids.size(); start += kNumberedPerStatement) {
+    size_t count = std::min(kNumberedPerStatement, ids.size() - start);
+    // Padded to a power of two (repeating the last id, whose first WHEN wins): a handful of
+    // statement shapes, each prepared once per connection.
+    size_t slots = 8;
+    while (slots < count) slots *= 2;
+    std::string text = "UPDATE workspace_changes SET position = ? + CASE id";
+    for (size_t i = 0; i < slots; ++i) text += " WHEN ? THEN " + std::to_string(i + 1);
+    text += " END WHERE id IN (?";
+    for (size_t i = 1; i < slots; ++i) text += ", ?";
+    text += ")";
+    Query update(connection, text);
+    update.bind(position);
+    for (int pass = 0; pass < 2; ++pass) {
+      for (size_t i = 0; i < slots; ++i) update.bind(ids[start + std::min(i, count - 1)]);
+    }
+    update.execute();
+    position += static_cast<int64_t>(count);
+  }
+  Query(connection, "UPDATE workspace_change_sequencer SET last_position = ? WHERE id = 1")
+      .bind(position)
+      .execute();
+  transaction.commit();
+  return static_cast<int64_t>(ids.size());
+}
+
+ChangeLogMark readChangeLogMark(Connection& connection) {
+  auto rows = Query(connection,
+                    "SELECT last_position, EXISTS (SELECT 1 FROM workspace_changes"
+                    " WHERE position IS NULL) AS unsequenced FROM workspace_change_sequencer"
+                    " WHERE id = 1")
+                  .rows();
+  ChangeLogMark mark;
+  if (!rows->next()) return mark;
+  mark.lastPosition = rows->getInt64("last_position");
+  mark.unsequenced = rows->getBoolean("unsequenced");
+  return mark;
+}
+
+WorkspaceLogStart readWorkspaceLogStart(Connection& connection, const std::string& workspaceId) {
+  auto rows = Query(connection,
+                    "SELECT s.last_position, w.changes_pruned_through FROM workspaces w"
+                    " JOIN workspace_change_sequencer s ON s.id = 1 WHERE w.id = ?")
+                  .bind(workspaceId)
+                  .rows();
+  WorkspaceLogStart start;
+  if (!rows->next()) return start;
+  start.lastPosition = rows->getInt64("last_position");
+  start.prunedThrough = rows->getInt64("changes_pruned_through");
+  return start;
+}
+
+int64_t readPrunedThrough(Connection& connection, const std::string& workspaceId) {
+  auto rows = Query(connection, "SELECT changes_pruned_through FROM workspaces WHERE id = ?")
+                  .bind(workspaceId)
+                  .rows();
+  return rows->next() ? rows->getInt64("changes_pruned_through") : 0;
+}
+
+std::vector<WorkspaceChange> readWorkspaceChanges(Connection& connection,
+                                                  const std::string& workspaceId,
+                                                  int64_t afterPosition, int64_t upToPosition,
+                                                  int64_t limit) {
+  auto rows = Query(connection,
+                    "SELECT position, job_id, job_seq, event_type, type, status, priority,"
+                    " progress_percent, attempt, max_attempts, run_at, created_at, updated_at,"
+                    " started_at, completed_at FROM workspace_changes"
+                    " WHERE workspace_id = ? AND position > ? AND position <= ?"
+                    " ORDER BY position LIMIT ?")
+                  .bind(workspaceId)
+                  .bind(afterPosition)
+                  .bind(upToPosition)
+                  .bind(limit)
+                  .rows();
+  std::vector<WorkspaceChange> changes;
+  while (rows->next()) {
+    WorkspaceChange change;
+    change.position = rows->getInt64("position");
+    change.jobId = rows->getString("job_id");
+    change.seq = rows->getInt64("job_seq");
+    change.event = rows->getString("event_type");
+    change.type = rows->getString("type");
+    change.status = rows->getString("status");
+    change.priority = rows->getInt64("priority");
+    change.progressPercent = rows->getInt64("progress_percent");
+    change.attempt = rows->getInt64("attempt");
+    change.maxAttempts = rows->getInt64("max_attempts");
+    change.runAt = toIsoTimestamp(std::string(rows->getString("run_at")));
+    change.createdAt = toIsoTimestamp(std::string(rows->getString("created_at")));
+    change.updatedAt = toIsoTimestamp(std::string(rows->getString("updated_at")));
+    change.startedAt = toIsoTimestamp(optionalString(*rows, "started_at"));
+    change.completedAt = toIsoTimestamp(optionalString(*rows, "completed_at"));
+    changes.push_back(std::move(change));
+  }
+  return changes;
+}
+
+std::set<std::string> workspacesChangedBetween(Connection& connection, int64_t afterPosition,
+                                               int64_t upToPosition) {
+  auto rows = Query(connection,
+                    "SELECT DISTINCT workspace_id FROM workspace_changes"
+                    " WHERE position > ? AND position <= ?")
+                  .bind(afterPosition)
+                  .bind(upToPosition)
+                  .rows();
+  std::set<std::string> workspaces;
+  while (rows->next()) workspaces.insert(rows->getString("workspace_id"));
+  return workspaces;
+}
+
+int64_t pruneWorkspaceChanges(Connection& connection, const std::string& cut, int64_t batchSize) {
+  int64_t deleted = 0;
+  for (;;) {
+    // The oldest numbered rows; the prefix of them created before the cut goes. (Positions follow
+    // commit order, so the prefix is what is old, give or take the moments around the cut.)
+    auto rows = Query(connection,
+                      "SELECT position, created_at < ? AS old FROM workspace_changes"
+                      " WHERE position IS NOT NULL ORDER BY position LIMIT ?")
+                    .bind(cut)
+                    .bind(batchSize)
+                    .rows();
+    int64_t through = 0;
+    bool reachedCut = false;
+    while (rows->next()) {
+      if (!rows->getBoolean("old")) {
+        reachedCut = true;
+        break;
+      }
+      through = rows->getInt64("position");
+    }
+    if (through == 0) break;
+    // The workspaces learn what they lost in the transaction that deletes it: a stream that
+    // reads its rows first and the horizon second never misses a deletion.
+    Transaction transaction(connection);
+    Query(connection,
+          "UPDATE workspaces w JOIN (SELECT workspace_id, MAX(position) AS through"
+          " FROM workspace_changes WHERE position <= ? GROUP BY workspace_id) gone"
+          " ON gone.workspace_id = w.id"
+          " SET w.changes_pruned_through = GREATEST(w.changes_pruned_through, gone.through)")
+        .bind(through)
+        .execute();
+    int64_t batch = Query(connection, "DELETE FROM workspace_changes WHERE position <= ?")
+                        .bind(through)
+                        .execute();
+    transaction.commit();
+    deleted += batch;
+    if (reachedCut || batch < batchSize) break;
+  }
+  return deleted;
+}
+
+}  // namespace rj

@@ -1,0 +1,60 @@
+#pragma once
+// The workspace change log (sql/010): written beside each job.* event, numbered by the
+// sequencer, read by workspace streams, trimmed by retention.
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "db/connection.h"
+#include "events/event_type.h"
+#include "events/workspace_change.h"
+
+namespace rj {
+
+// Whether an event of this type is a change of the job itself (job.*), which the workspace
+// stream carries; a step's events are not.
+bool isWorkspaceChangeType(EventType type);
+
+// Records the job's summary as it stands now, with its newest event's seq, inside the caller's
+// transaction (the one that appended that event): the row commits or rolls back with it.
+void recordWorkspaceChange(Connection& connection, const std::string& jobId, EventType type);
+
+// Numbers up to `limit` committed, unnumbered rows in id order after the last position, in one
+// transaction holding the sequencer row; returns how many. Any number of processes may call it:
+// they take turns on that row.
+int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit = 5000);
+
+// Where the log stands: its last position, and whether rows wait for a number.
+struct ChangeLogMark {
+  int64_t lastPosition = 0;
+  bool unsequenced = false;
+};
+ChangeLogMark readChangeLogMark(Connection& connection);
+
+// Where a workspace's stream starts: the log's last position and the highest position of the
+// workspace that retention deleted. nullopt when the workspace does not exist.
+struct WorkspaceLogStart {
+  int64_t lastPosition = 0;
+  int64_t prunedThrough = 0;
+};
+WorkspaceLogStart readWorkspaceLogStart(Connection& connection, const std::string& workspaceId);
+int64_t readPrunedThrough(Connection& connection, const std::string& workspaceId);
+
+// The workspace's changes with afterPosition < position <= upToPosition, in position order, at
+// most `limit`.
+std::vector<WorkspaceChange> readWorkspaceChanges(Connection& connection,
+                                                  const std::string& workspaceId,
+                                                  int64_t afterPosition, int64_t upToPosition,
+                                                  int64_t limit);
+
+// The workspaces with a change numbered in (afterPosition, upToPosition].
+std::set<std::string> workspacesChangedBetween(Connection& connection, int64_t afterPosition,
+                                               int64_t upToPosition);
+
+// Retention: deletes the log's oldest rows created before `cut` (a DATETIME), as a prefix of
+// positions in batches of `batchSize`, each batch in one transaction that also raises the
+// workspaces' changes_pruned_through. Returns the rows deleted.
+int64_t pruneWorkspaceChanges(Connection& connection, const std::string& cut, int64_t batchSize);
+
+}  // namespace rj

@@ -1,0 +1,191 @@
+// The workspace change log against a real MariaDB: a change commits or rolls back with its event,
+// the sequencer numbers only committed rows (a transaction that commits late gets a later
+// position, and no reader ever skips it), the poller hands each watcher exactly the changes past
+// its cursor under concurrent writers, and retention raises the workspace's horizon.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "db/transaction.h"
+#include "events/event_store.h"
+#include "events/workspace_change_store.h"
+#include "jobs/job_store.h"
+#include "sse/workspace_poller.h"
+#include "support/test_database.h"
+
+namespace rj::test {
+
+namespace {
+using namespace std::chrono_literals;
+
+int64_t lastPosition() {
+  return readChangeLogMark(threadConnection()).lastPosition;
+}
+}  // namespace
+
+class WorkspaceChangesTest : public DatabaseTest {
+ protected:
+  std::string createJob(const std::string& type = "changes.test") {
+    return JobStore().create(workspaceId, makeNewJob(type, 5, "{}"), std::nullopt).job.id;
+  }
+  void appendProgress(const std::string& jobId) {
+    Transaction transaction(connection());
+    appendEvent(connection(), jobId, EventType::JobProgress, "{}");
+    transaction.commit();
+  }
+  std::vector<WorkspaceChange> changesAfter(int64_t position, const std::string& workspace) {
+    return readWorkspaceChanges(connection(), workspace, position, INT64_MAX, 10000);
+  }
+};
+
+TEST_F(WorkspaceChangesTest, JobEventsAreChangesWithTheSummaryTheyLeft) {
+  int64_t start = lastPosition();
+  std::string job = createJob();
+  {
+    Transaction transaction(connection());
+    appendEvent(connection(), job, EventType::StepOutput, "{}");  // a step's: not a change
+    transaction.commit();
+  }
+  JobStore().cancel(workspaceId, job);
+  EXPECT_GE(sequenceWorkspaceChanges(connection()), 3);
+  auto changes = changesAfter(start, workspaceId);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].event, "job.created");
+  EXPECT_EQ(changes[1].event, "job.queued");
+  EXPECT_EQ(changes[2].event, "job.cancelled");
+  EXPECT_EQ(changes[2].seq, 4);  // the step's event took seq 3
+  EXPECT_EQ(changes[2].status, "CANCELLED");
+  EXPECT_TRUE(changes[2].completedAt.has_value());
+  EXPECT_EQ(changes[0].jobId, job);
+  EXPECT_LT(changes[0].position, changes[1].position);
+  EXPECT_LT(changes[1].position, changes[2].position);
+  // Another workspace sees none of it.
+  EXPECT_TRUE(changesAfter(start, createWorkspace("other")).empty());
+}
+
+TEST_F(WorkspaceChangesTest, AChangeRollsBackWithItsEvent) {
+  std::string job = createJob();
+  sequenceWorkspaceChanges(connection());
+  int64_t start = lastPosition();
+  {
+    Transaction transaction(connection());
+    appendEvent(connection(), job, EventType::JobProgress, "{}");
+  }  // rolled back
+  sequenceWorkspaceChanges(connection());
+  EXPECT_TRUE(changesAfter(start, workspaceId).empty());
+}
+
+TEST_F(WorkspaceChangesTest, ALateCommitGetsALaterPositionAndIsNeverSkipped) {
+  std::string slow = createJob();
+  std::string fast = createJob();
+  sequenceWorkspaceChanges(connection());
+  int64_t start = lastPosition();
+  // The slow writer inserts its change first (the lower id) and commits last.
+  std::atomic<bool> inserted{false}, release{false};
+  std::thread slowWriter([&] {
+    DatabaseThread database;
+    useSuiteSchema();
+    Transaction transaction(threadConnection());
+    appendEvent(threadConnection(), slow, EventType::JobProgress, "{}");
+    inserted = true;
+    while (!release) std::this_thread::sleep_for(1ms);
+    transaction.commit();
+  });
+  while (!inserted) std::this_thread::sleep_for(1ms);
+  appendProgress(fast);
+  // Only the committed row is numbered; the reader is past it, and the slow one still comes.
+  EXPECT_EQ(sequenceWorkspaceChanges(connection()), 1);
+  auto first = changesAfter(start, workspaceId);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].jobId, fast);
+  release = true;
+  slowWriter.join();
+  EXPECT_EQ(sequenceWorkspaceChanges(connection()), 1);
+  auto second = changesAfter(first[0].position, workspaceId);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].jobId, slow);
+  EXPECT_GT(second[0].position, first[0].position);
+}
+
+TEST_F(WorkspaceChangesTest, PollerHandsEveryChangeOnceInOrderUnderConcurrentWriters) {
+  constexpr int kJobs = 20;
+  constexpr int kWriters = 4;
+  constexpr int kRounds = 10;
+  std::vector<std::string> jobs;
+  for (int i = 0; i < kJobs; ++i) jobs.push_back(createJob());
+  sequenceWorkspaceChanges(connection());
+  int64_t start = lastPosition();
+  WorkspacePoller poller{PollerSettings{5ms, 20ms}};
+  WorkspaceWatch all(poller, workspaceId, {}, start, -1, std::nullopt);
+  WorkspaceWatch queuedOnly(poller, workspaceId, {{}, {"QUEUED"}}, start, -1, std::nullopt);
+  std::vector<std::thread> writers;
+  for (int writer = 0; writer < kWriters; ++writer) {
+    writers.emplace_back([&, writer] {
+      DatabaseThread database;
+      useSuiteSchema();
+      for (int round = 0; round < kRounds; ++round) {
+        for (int job = writer; job < kJobs; job += kWriters) {
+          Transaction transaction(threadConnection());
+          appendEvent(threadConnection(), jobs[job], EventType::JobProgress, "{}");
+          transaction.commit();
+        }
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  const size_t expected = size_t(kJobs) * kRounds;
+  auto drain = [&](WorkspaceWatch& watch) {
+    std::vector<WorkspaceChange> got;
+    auto until = std::chrono::steady_clock::now() + 10s;
+    while (got.size() < expected && std::chrono::steady_clock::now() < until) {
+      auto batch = watch->next(std::chrono::steady_clock::now() + 200ms);
+      EXPECT_FALSE(batch.failure.has_value());
+      EXPECT_FALSE(batch.resetTo.has_value());
+      got.insert(got.end(), batch.changes.begin(), batch.changes.end());
+    }
+    return got;
+  };
+  auto got = drain(all);
+  ASSERT_EQ(got.size(), expected);
+  std::map<std::string, std::vector<int64_t>> seqs;
+  for (size_t i = 0; i < got.size(); ++i) {
+    if (i > 0) {
+      EXPECT_GT(got[i].position, got[i - 1].position);
+    }
+    seqs[got[i].jobId].push_back(got[i].seq);
+  }
+  ASSERT_EQ(seqs.size(), size_t(kJobs));
+  for (const auto& [job, list] : seqs) {
+    ASSERT_EQ(list.size(), size_t(kRounds)) << job;
+    for (int i = 0; i < kRounds; ++i) EXPECT_EQ(list[i], 3 + i) << job;
+  }
+  // Every job stayed QUEUED, so the filtered watcher got the same changes.
+  EXPECT_EQ(drain(queuedOnly).size(), expected);
+}
+
+TEST_F(WorkspaceChangesTest, RetentionDeletesAnOldPrefixAndRaisesTheHorizon) {
+  std::string job = createJob();
+  sequenceWorkspaceChanges(connection());
+  int64_t before = lastPosition();
+  appendProgress(job);
+  sequenceWorkspaceChanges(connection());
+  int64_t after = lastPosition();
+  Query(connection(),
+        "UPDATE workspace_changes SET created_at = UTC_TIMESTAMP(3) - INTERVAL 2 DAY"
+        " WHERE position <= ?")
+      .bind(before)
+      .execute();
+  auto cut = Query(connection(), "SELECT UTC_TIMESTAMP(3) - INTERVAL 1 DAY AS cut").rows();
+  cut->next();
+  EXPECT_GE(pruneWorkspaceChanges(connection(), cut->getString("cut"), 2), 2);
+  auto start = readWorkspaceLogStart(connection(), workspaceId);
+  EXPECT_EQ(start.prunedThrough, before);  // this workspace's last deleted position
+  EXPECT_EQ(start.lastPosition, after);
+  auto rest = changesAfter(0, workspaceId);
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].position, after);
+}
+
+}  // namespace rj::test
