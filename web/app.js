@@ -1,12 +1,17 @@
 // The runner-jobs dashboard: sign in with a token (exchanged for the HttpOnly rj_session cookie),
-// pick a workspace, list/create/cancel/retry jobs and watch one live over Server-Sent Events.
+// pick a workspace, list/create/cancel/retry jobs and watch one live over Server-Sent Events. The
+// job list follows the workspace stream (every change of every job), never a timer.
 // Plain ES module, no build step. Everything from the server is written with textContent.
 
 const PAGE_SIZE = 10;
-const LIST_REFRESH_MS = 5000;
+// Queue depth and runners are read again this long after the last change that could move them.
+const SUMMARY_DEBOUNCE_MS = 400;
+// A workspace stream that EventSource gave up on is opened again after this long.
+const LIST_RETRY_MS = 3000;
 const ACTIVE_STATUSES = ['PENDING', 'QUEUED', 'RUNNING'];
 const RETRYABLE_STATUSES = ['FAILED', 'CANCELLED'];
 const WRITER_ROLES = ['MEMBER', 'ADMIN', 'OWNER'];
+const ADMIN_ROLES = ['ADMIN', 'OWNER'];
 const EVENT_TYPES = ['job.created', 'job.queued', 'job.started', 'job.progress', 'job.completed',
   'job.failed', 'job.cancelled', 'job.retry_scheduled', 'job.timed_out', 'step.started',
   'step.output', 'step.completed', 'step.failed'];
@@ -28,7 +33,13 @@ const state = {
   detail: null,       // the open job
   stream: null,       // its EventSource
   lastSeq: 0,
-  refreshTimer: null,
+  listStream: null,   // the workspace stream the list follows
+  listStale: true,    // the list must be loaded again at the next stream.ready (first, or reset)
+  listCursor: null,   // the workspace stream's last event id
+  listRetryTimer: null,
+  jobSeqs: new Map(), // job id -> seq of the newest change applied to the list
+  total: 0,
+  summaryTimer: null,
 };
 
 class ApiError extends Error {
@@ -90,7 +101,7 @@ async function signOut() {
 }
 
 function showSignedOut() {
-  stopRefresh();
+  closeListStream();
   $('account').hidden = true;
   $('workspace-view').hidden = true;
   $('sign-in').hidden = false;
@@ -137,11 +148,16 @@ function chooseWorkspace(workspaceId) {
   const canWrite = mayWrite();
   for (const field of $('create-form').elements) field.disabled = !canWrite;
   $('create-note').textContent = canWrite ? '' : 'Guests may look but not create jobs.';
-  loadJobs();
-  startRefresh();
+  $('runners-panel').hidden = !mayAdminister();
+  state.jobs = [];
+  state.jobSeqs.clear();
+  renderJobs();
+  // The list loads once the stream is live (stream.ready), so no change falls between the two.
+  openListStream();
 }
 
 const mayWrite = () => WRITER_ROLES.includes(state.role);
+const mayAdminister = () => ADMIN_ROLES.includes(state.role);
 const mayCancel = (job) => mayWrite() && ACTIVE_STATUSES.includes(job.status);
 const mayRetry = (job) => mayWrite() && RETRYABLE_STATUSES.includes(job.status);
 
@@ -165,6 +181,7 @@ async function loadJobs() {
       return loadJobs();
     }
     state.jobs = result.data;
+    state.total = result.meta.total;
     renderJobs();
   } catch (error) {
     handleApiError(error, $('list-error'));
@@ -223,16 +240,147 @@ function reasonDisabled(job, action) {
   return '';
 }
 
-function startRefresh() {
-  stopRefresh();
-  state.refreshTimer = setInterval(() => {
-    if (document.visibilityState === 'visible') loadJobs();
-  }, LIST_REFRESH_MS);
+// ---- the live list: the workspace stream ---------------------------------------------------
+
+// `resume`: a new EventSource after the last one gave up (a 5xx while the server restarted, say),
+// carrying on from the cursor the page has; otherwise the list is loaded afresh.
+function openListStream(resume = false) {
+  closeListStream();
+  clearTimeout(state.listRetryTimer);
+  if (!resume) {
+    state.listStale = true;
+    state.listCursor = null;
+  }
+  // EventSource cannot set headers: the cookie authenticates, the query names the workspace. On a
+  // reconnect it sends Last-Event-ID itself and the server replays what was missed.
+  const query = new URLSearchParams({ workspaceId: state.workspaceId });
+  if (state.listCursor !== null) query.set('lastEventId', state.listCursor);
+  const source = new EventSource(`/api/runner-jobs/events/stream?${query}`);
+  state.listStream = source;
+  setListStreamState('connecting', 'connecting…');
+  source.addEventListener('stream.ready', (message) => {
+    if (state.listStream !== source) return;
+    state.listCursor = message.lastEventId;
+    setListStreamState('live', 'live');
+    if (state.listStale) {
+      state.listStale = false;
+      reloadList();
+    }
+  });
+  // Changes were deleted before this page read them: load the list again at stream.ready.
+  source.addEventListener('reset', () => { if (state.listStream === source) state.listStale = true; });
+  source.addEventListener('job.changed', (message) => {
+    if (state.listStream !== source) return;
+    state.listCursor = message.lastEventId;
+    onJobChanged(parseData(message));
+  });
+  source.addEventListener('error', (event) => {
+    if (state.listStream !== source) return;
+    if (event instanceof MessageEvent && event.data && parseData(event).retryable === false) {
+      closeListStream();
+      setListStreamState('failed', 'not live');
+      $('list-error').textContent = parseData(event).message || 'The live list stopped.';
+      return;
+    }
+    if (source.readyState === EventSource.CLOSED) {
+      // EventSource gives up for good on an answer that is not a stream (a 5xx from a restarting
+      // server): try again from the page's cursor, as it would have.
+      closeListStream();
+      setListStreamState('reconnecting', 'reconnecting…');
+      state.listRetryTimer = setTimeout(() => openListStream(true), LIST_RETRY_MS);
+    } else {
+      setListStreamState('reconnecting', 'reconnecting…');
+    }
+  });
 }
 
-function stopRefresh() {
-  if (state.refreshTimer) clearInterval(state.refreshTimer);
-  state.refreshTimer = null;
+function closeListStream() {
+  clearTimeout(state.listRetryTimer);
+  if (state.listStream) state.listStream.close();
+  state.listStream = null;
+  setListStreamState('idle', '');
+}
+
+function setListStreamState(name, text) {
+  const element = $('list-stream-state');
+  element.dataset.state = name;
+  element.textContent = text;
+}
+
+function reloadList() {
+  state.listLoads = (state.listLoads || 0) + 1;
+  document.body.dataset.listLoads = String(state.listLoads);
+  loadJobs();
+  loadSummary();
+}
+
+// A change of one job: its row takes the new summary; a new job that the page shows comes in on
+// top. A change older than what the row shows (the list was loaded after it) is left out.
+function onJobChanged(change) {
+  const job = change.job;
+  if (!job) return;
+  if (change.seq <= (state.jobSeqs.get(job.id) || 0)) return;
+  state.jobSeqs.set(job.id, change.seq);
+  const index = state.jobs.findIndex((candidate) => candidate.id === job.id);
+  if (index >= 0) {
+    const shown = state.jobs[index];
+    if (new Date(job.updatedAt) < new Date(shown.updatedAt)) return;
+    state.jobs[index] = { ...shown, ...job };
+  } else if (change.event === 'job.created' && state.page === 1 && matchesFilters(job)) {
+    state.jobs.unshift(job);
+    if (state.jobs.length > PAGE_SIZE) state.jobs.pop();
+    state.total += 1;
+    state.totalPages = Math.max(1, Math.ceil(state.total / PAGE_SIZE));
+  }
+  renderJobs();
+  scheduleSummary();
+}
+
+function matchesFilters(job) {
+  const statuses = selectedStatuses();
+  return statuses.length === 0 || statuses.includes(job.status);
+}
+
+// Queue depth (QUEUED and RUNNING counts) and, for owners and admins, the runners: read after
+// changes settle, never on a timer.
+function scheduleSummary() {
+  clearTimeout(state.summaryTimer);
+  state.summaryTimer = setTimeout(loadSummary, SUMMARY_DEBOUNCE_MS);
+}
+
+async function loadSummary() {
+  if (!state.workspaceId) return;
+  try {
+    const count = async (status) => (await api('GET', `/api/runner-jobs?status=${status}&limit=1`)).meta.total;
+    const [queued, running] = await Promise.all([count('QUEUED'), count('RUNNING')]);
+    $('queue-depth').textContent = `${queued} queued · ${running} running`;
+    $('queue-depth').dataset.queued = String(queued);
+    if (mayAdminister()) renderRunners((await api('GET', '/api/runners')).data);
+  } catch (error) {
+    handleApiError(error, $('list-error'));
+  }
+}
+
+function renderRunners(runners) {
+  const items = runners.filter((runner) => !runner.revoked).map((runner) => {
+    const item = document.createElement('li');
+    item.dataset.runnerId = runner.id;
+    const name = document.createElement('strong');
+    name.textContent = runner.name;
+    const types = document.createElement('span');
+    types.className = 'hint';
+    types.textContent = runner.types ? runner.types.join(', ') : 'any type';
+    const seen = document.createElement('span');
+    seen.className = 'time';
+    seen.textContent = runner.lastSeenAt ? `seen ${formatTime(runner.lastSeenAt, true)}` : 'never seen';
+    const running = document.createElement('span');
+    running.className = 'running';
+    running.textContent = runner.running.length ? `running ${runner.running.map((job) => job.type).join(', ')}` : 'idle';
+    item.append(name, types, seen, running);
+    return item;
+  });
+  $('runner-list').replaceChildren(...items);
+  $('no-runners').hidden = items.length > 0;
 }
 
 // ---- create, cancel, retry ----------------------------------------------------------------
@@ -605,7 +753,7 @@ async function start() {
   $('sign-out').addEventListener('click', signOut);
   $('workspace-select').addEventListener('change', (event) => chooseWorkspace(event.target.value));
   $('status-filters').addEventListener('change', () => { state.page = 1; loadJobs(); });
-  $('refresh').addEventListener('click', () => loadJobs());
+  $('refresh').addEventListener('click', () => reloadList());
   $('previous-page').addEventListener('click', () => { state.page -= 1; loadJobs(); });
   $('next-page').addEventListener('click', () => { state.page += 1; loadJobs(); });
   $('create-form').addEventListener('submit', createJob);
