@@ -97,6 +97,23 @@ std::shared_ptr<void> openDatabaseThread() {
   return std::make_shared<DatabaseThread>();
 }
 
+// Without its settings a handler cannot reach the database, but it can still say so: every
+// request gets a JSON 503 instead of the web server's page for a handler that died at start.
+RequestHandler unconfiguredHandler() {
+  return [](Request&, Channel&) -> Response {
+    throw HandlerUnavailable("The handler cannot read its configuration; retry later", 30);
+  };
+}
+
+int serveUnconfigured(const std::string& problem) {
+  std::fprintf(stderr,
+               "runner-jobs: %s; every request is answered 503 until the handler is"
+               " restarted with a readable file\n",
+               problem.c_str());
+  // RJ_THREADS is in the file it cannot read; answering 503 needs few threads anyway.
+  return runServer(2, unconfiguredHandler(), nullptr);
+}
+
 // The processes that live longest (the claim's long polls, the streams) also run the background
 // maintenance; the short-request ones may be started and ended on demand.
 ThreadResource backgroundWork(const ApiRoute& route) {
@@ -149,11 +166,13 @@ int serve(const char* name, const EndpointHandler& handler) {
                  name);
     return 1;
   }
+  if (auto problem = configFileProblem()) return serveUnconfigured(*problem);
   return runServer(threadCount(poolSize(route->pool)), endpointHandler(*route, handler),
                    openDatabaseThread, backgroundWork(*route));
 }
 
 int serveFallback() {
+  if (auto problem = configFileProblem()) return serveUnconfigured(*problem);
   return runServer(threadCount(1), fallbackHandler(), nullptr);
 }
 

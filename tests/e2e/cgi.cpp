@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <memory>
 
 #include "support/stack.h"
@@ -26,6 +27,25 @@ std::string unreachableDatabaseConfig() {
   std::string path = stack().var + "/unreachable.conf";
   std::ofstream(path) << "RJ_DB_SOCKET=" << stack().var << "/no-such.sock\nRJ_DB_USER=x\n";
   return path;
+}
+// Runs a handler as CGI like runCgi and returns what it wrote to stderr.
+std::string cgiStderr(const std::string& handler, const std::string& variables,
+                      const std::string& config) {
+  std::string path = stack().var + "/cgi-stderr.log";
+  std::remove(path.c_str());
+  runCgi(handler, variables + " 2>'" + path + "'", "", config);
+  std::ifstream file(path);
+  return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+}
+size_t occurrences(const std::string& text, const std::string& part) {
+  size_t count = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+// A settings path no process can read, root included (the tests run as root, whom file modes do
+// not stop): a path under a regular file fails with ENOTDIR.
+std::string unreadableConfig() {
+  return stack().var + "/dev.env/db.conf";
 }
 }  // namespace
 
@@ -70,6 +90,40 @@ TEST(DatabaseDown, RequestsAre503WithRetryAfter) {
   EXPECT_EQ(output.rfind("Status: 503 Service Unavailable\r\n", 0), 0u) << output;
   EXPECT_NE(output.find("Retry-After: "), std::string::npos);
   EXPECT_NE(output.find("\"statusCode\":503"), std::string::npos);
+}
+
+}  // namespace rj::test
+
+namespace rj::test {
+
+TEST(UnreadableConfig, EveryHandlerAnswersJson503) {
+  for (const char* handler : {"health", "jobs_list", "not_found"}) {
+    std::string output =
+        runCgi(handler, "REQUEST_METHOD=GET REQUEST_URI=/api/health", "", unreadableConfig());
+    EXPECT_EQ(output.rfind("Status: 503 Service Unavailable\r\n", 0), 0u) << handler << output;
+    EXPECT_NE(output.find("Content-Type: application/json"), std::string::npos) << output;
+    EXPECT_NE(output.find("Retry-After: "), std::string::npos) << output;
+    EXPECT_NE(output.find("\"statusCode\":503"), std::string::npos) << output;
+    EXPECT_NE(output.find("\"code\":\"SERVICE_UNAVAILABLE\""), std::string::npos) << output;
+    // The body does not tell clients where the server keeps its settings.
+    EXPECT_EQ(output.find("dev.env"), std::string::npos) << output;
+  }
+}
+
+TEST(UnreadableConfig, TheReasonIsLoggedOnce) {
+  std::string log =
+      cgiStderr("health", "REQUEST_METHOD=GET REQUEST_URI=/api/health", unreadableConfig());
+  EXPECT_EQ(
+      occurrences(log, "cannot read RJ_CONFIG file " + unreadableConfig() + ": Not a directory"),
+      1u)
+      << log;
+}
+
+TEST(UnreadableConfig, AMissingFileIsAnswered503Too) {
+  std::string output = runCgi("jobs_list", "REQUEST_METHOD=GET REQUEST_URI=/api/runner-jobs", "",
+                              stack().var + "/no-such-db.conf");
+  EXPECT_EQ(output.rfind("Status: 503 Service Unavailable\r\n", 0), 0u) << output;
+  EXPECT_NE(output.find("\"code\":\"SERVICE_UNAVAILABLE\""), std::string::npos) << output;
 }
 
 }  // namespace rj::test
