@@ -41,7 +41,8 @@ void logCause(const std::string& requestId, const Response& response) {
     auto heldBack = response.causeThrottle->pass();
     if (!heldBack) return;
     if (*heldBack > 0) {
-      heldBackNote = " (" + std::to_string(*heldBack) + " more like it since the last line)";
+      heldBackNote =
+          " (" + std::to_string(*heldBack) + " more like it not logged since the last line)";
     }
   }
   logLine("request " + requestId + ": " + std::to_string(response.status) + " " +
