@@ -48,8 +48,9 @@ struct Result {
 Result run(const std::string& workspace, const Mix& mix) {
   // A type of its own: the dev runner (demo.count) and other benchmarks leave these alone.
   std::string type = "bench.claims." + rj::toHex(rj::randomBytes(4));
-  auto issued = rj::AdminStore(rj::threadConnection()).createRunner("bench", workspace, {type});
-  rj::RunnerIdentity runner{issued.id, "bench", workspace, {type}};
+  // Named after its type: the names of live runners must differ.
+  auto issued = rj::AdminStore(rj::threadConnection()).createRunner(type, workspace, {type});
+  rj::RunnerIdentity runner{issued.id, type, workspace, {type}};
   size_t due = 0;
   for (int i = 0; i < kJobs; ++i) due += !mix.scheduling || i % 2 == 0;
 

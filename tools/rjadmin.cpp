@@ -5,6 +5,7 @@
 #include <ctime>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -34,7 +35,8 @@ const char* const kUsage = R"(usage: rjadmin COMMAND [OPTIONS]
                                               expiry that is not in the future is refused
   revoke-token --token TOKEN | --id TOKEN_ID
   create-runner --name NAME [--workspace ID] [--types a,b]
-                                              prints the runner token
+                                              prints the runner token; refused (exit 1) when a
+                                              runner that is not revoked has the name
   routes                                      METHOD, path regex and handler of every endpoint
   issue-metrics-token --workspace ID [--name NAME] [--expires 30d|...]
                                               prints a token that may only read GET /api/metrics
@@ -53,6 +55,15 @@ const char* const kUsage = R"(usage: rjadmin COMMAND [OPTIONS]
                                               jobs, timeouts, due scheduled jobs); with --for,
                                               a pass every second for that long (a per-minute
                                               cron line: --for 59)
+  list-tokens [--workspace ID]                user and metrics tokens (of the workspace's members
+                                              and the workspace): id, kind, user e-mail or
+                                              workspace, name, created, expires, revoked (tabs;
+                                              the header goes to stderr); never the token
+  list-runners [--workspace ID]               runners (bound to the workspace or to none): id,
+                                              name, types, workspace, last seen, revoked (tabs;
+                                              * is any)
+  revoke-runner RUNNER_ID|NAME                revokes the runner (by name: the one not yet
+                                              revoked); its token is refused from then on
 
 Database settings come from RJ_DB_HOST, RJ_DB_PORT or RJ_DB_SOCKET, RJ_DB_USER,
 RJ_DB_PASSWORD, RJ_DB_NAME, or the file named by RJ_CONFIG.
@@ -64,9 +75,14 @@ struct UsageError : std::runtime_error {
 
 class Options {
  public:
-  Options(int argc, char** argv, int first) {
+  // `positionalCount`: how many leading arguments that are not options the command takes.
+  Options(int argc, char** argv, int first, size_t positionalCount = 0) {
     for (int i = first; i < argc; ++i) {
       std::string name = argv[i];
+      if (name.rfind("--", 0) != 0 && positional_.size() < positionalCount && values_.empty()) {
+        positional_.push_back(name);
+        continue;
+      }
       if (name == "--dry-run") {  // the one option without a value
         values_["dry-run"] = "1";
         continue;
@@ -74,6 +90,11 @@ class Options {
       if (name.rfind("--", 0) != 0 || i + 1 >= argc) throw UsageError("bad option: " + name);
       values_[name.substr(2)] = argv[++i];
     }
+  }
+  // The positional argument at `index`; a usage error naming `what` when it is missing.
+  const std::string& positional(size_t index, const char* what) const {
+    if (index >= positional_.size()) throw UsageError(std::string("missing ") + what);
+    return positional_[index];
   }
   std::string required(const std::string& name) const {
     auto found = values_.find(name);
@@ -90,6 +111,7 @@ class Options {
 
  private:
   std::map<std::string, std::string> values_;
+  std::vector<std::string> positional_;
 };
 
 std::string requireUuid(const std::string& text, const char* what) {
@@ -105,6 +127,33 @@ int64_t positiveOption(const Options& options, const std::string& name, int64_t 
     throw UsageError("--" + name + " must be a positive whole number");
   }
   return std::stoll(*text);
+}
+
+std::optional<std::string> workspaceOption(const Options& options) {
+  auto id = options.optional("workspace");
+  if (!id) return std::nullopt;
+  return requireUuid(*id, "--workspace");
+}
+
+// One tab-separated row per token; the header to stderr, so scripts read only rows.
+int listTokens(rj::AdminStore& admin, const Options& options) {
+  std::cerr << "id\tkind\towner\tname\tcreated\texpires\trevoked\n";
+  for (const auto& token : admin.listTokens(workspaceOption(options))) {
+    std::cout << token.id << '\t' << token.kind << '\t' << token.owner << '\t'
+              << (token.name.empty() ? "-" : token.name) << '\t' << token.createdAt << '\t'
+              << token.expiresAt.value_or("never") << '\t' << token.revokedAt.value_or("-") << '\n';
+  }
+  return 0;
+}
+
+int listRunners(rj::AdminStore& admin, const Options& options) {
+  std::cerr << "id\tname\ttypes\tworkspace\tlast-seen\trevoked\n";
+  for (const auto& runner : admin.listRunners(workspaceOption(options))) {
+    std::cout << runner.id << '\t' << runner.name << '\t' << runner.jobTypes.value_or("*") << '\t'
+              << runner.workspaceId.value_or("*") << '\t' << runner.lastSeenAt.value_or("never")
+              << '\t' << runner.revokedAt.value_or("-") << '\n';
+  }
+  return 0;
 }
 
 int prune(rj::Connection& connection, const Options& options) {
@@ -327,6 +376,17 @@ int run(const std::string& command, const Options& options) {
     return 0;
   }
   if (command == "prune") return prune(connection, options);
+  if (command == "list-tokens") return listTokens(admin, options);
+  if (command == "list-runners") return listRunners(admin, options);
+  if (command == "revoke-runner") {
+    auto revoked = admin.revokeRunner(options.positional(0, "RUNNER_ID or NAME"));
+    if (!revoked) {
+      std::cerr << "rjadmin: no runner that is not revoked has that id or name\n";
+      return 1;
+    }
+    std::cerr << "runner " << *revoked << " revoked\n";
+    return 0;
+  }
   throw UsageError("unknown command: " + command);
 }
 
@@ -346,7 +406,7 @@ int main(int argc, char** argv) {
       command += std::string(" ") + argv[2];
       first = 3;
     }
-    return run(command, Options(argc, argv, first));
+    return run(command, Options(argc, argv, first, command == "revoke-runner" ? 1 : 0));
   } catch (const UsageError& error) {
     std::cerr << "rjadmin: " << error.what() << "\n\n" << kUsage;
     return 2;

@@ -4,7 +4,9 @@
 #include <regex>
 #include <stdexcept>
 
+#include "db/transaction.h"
 #include "util/crypto.h"
+#include "util/time.h"
 #include "util/uuid.h"
 
 namespace rj {
@@ -67,6 +69,19 @@ IssuedSecret AdminStore::createRunner(const std::string& name,
   IssuedSecret issued{newUuid(), newSecretToken("rjr_")};
   std::optional<std::string> types;
   for (const auto& type : jobTypes) types = types ? *types + "," + type : type;
+  // The locking read makes a concurrent create of the same name wait for this one's commit (or
+  // deadlock and fail), so it cannot slip in between the check and the insert.
+  Transaction transaction(connection_);
+  auto live = Query(connection_,
+                    "SELECT id FROM runners WHERE name = ? AND revoked_at IS NULL"
+                    " FOR UPDATE")
+                  .bind(name)
+                  .rows();
+  if (live->next()) {
+    throw DuplicateRunnerName("a live runner is already named \"" + name + "\" (id " +
+                              std::string(live->getString("id")) +
+                              "); choose another name or revoke that runner first");
+  }
   Query(
       connection_,
       "INSERT INTO runners (id, name, token_hash, workspace_id, job_types) VALUES (?, ?, ?, ?, ?)")
@@ -76,7 +91,78 @@ IssuedSecret AdminStore::createRunner(const std::string& name,
       .bind(workspaceId)
       .bind(types)
       .execute();
+  transaction.commit();
   return issued;
+}
+
+std::optional<std::string> AdminStore::revokeRunner(const std::string& idOrName) {
+  auto rows = Query(connection_,
+                    "SELECT id FROM runners WHERE (id = ? OR name = ?) AND revoked_at IS NULL"
+                    " ORDER BY created_at, id")
+                  .bind(normalizeUuid(idOrName))
+                  .bind(idOrName)
+                  .rows();
+  std::vector<std::string> ids;
+  while (rows->next()) ids.push_back(rows->getString("id"));
+  if (ids.empty()) return std::nullopt;
+  if (ids.size() > 1) {
+    std::string list;
+    for (const auto& id : ids) list += " " + id;
+    throw std::runtime_error("several live runners are named \"" + idOrName +
+                             "\"; revoke one by its id:" + list);
+  }
+  Query(connection_,
+        "UPDATE runners SET revoked_at = UTC_TIMESTAMP(3) WHERE id = ? AND revoked_at IS NULL")
+      .bind(ids.front())
+      .execute();
+  return ids.front();
+}
+
+std::vector<ListedToken> AdminStore::listTokens(const std::optional<std::string>& workspaceId) {
+  // A user token is not bound to a workspace: with one, the tokens of its members are listed.
+  auto rows = Query(connection_,
+                    "SELECT t.id, 'user' AS kind, u.email AS owner, t.name, t.created_at,"
+                    " t.expires_at, t.revoked_at FROM api_tokens t JOIN users u ON u.id = t.user_id"
+                    " WHERE ? IS NULL OR t.user_id IN"
+                    " (SELECT user_id FROM workspace_members WHERE workspace_id = ?)"
+                    " UNION ALL SELECT id, 'metrics', workspace_id, name, created_at, expires_at,"
+                    " revoked_at FROM metrics_tokens WHERE ? IS NULL OR workspace_id = ?"
+                    " ORDER BY created_at, id")
+                  .bind(workspaceId)
+                  .bind(workspaceId)
+                  .bind(workspaceId)
+                  .bind(workspaceId)
+                  .rows();
+  std::vector<ListedToken> tokens;
+  while (rows->next()) {
+    tokens.push_back({rows->getString("id"), rows->getString("kind"), rows->getString("owner"),
+                      rows->getString("name"),
+                      toIsoTimestamp(std::string(rows->getString("created_at"))),
+                      toIsoTimestamp(optionalString(*rows, "expires_at")),
+                      toIsoTimestamp(optionalString(*rows, "revoked_at"))});
+  }
+  return tokens;
+}
+
+std::vector<RegisteredRunner> AdminStore::listRunners(
+    const std::optional<std::string>& workspaceId) {
+  // Unbound runners take every workspace's jobs, so they belong to each workspace's list.
+  auto rows = Query(connection_,
+                    "SELECT id, name, job_types, workspace_id, created_at, last_seen_at, revoked_at"
+                    " FROM runners WHERE ? IS NULL OR workspace_id = ? OR workspace_id IS NULL"
+                    " ORDER BY name, created_at, id")
+                  .bind(workspaceId)
+                  .bind(workspaceId)
+                  .rows();
+  std::vector<RegisteredRunner> runners;
+  while (rows->next()) {
+    runners.push_back({rows->getString("id"), rows->getString("name"),
+                       optionalString(*rows, "job_types"), optionalString(*rows, "workspace_id"),
+                       toIsoTimestamp(std::string(rows->getString("created_at"))),
+                       toIsoTimestamp(optionalString(*rows, "last_seen_at")),
+                       toIsoTimestamp(optionalString(*rows, "revoked_at"))});
+  }
+  return runners;
 }
 
 std::optional<std::string> AdminStore::findUser(const std::string& idOrEmail) {

@@ -1,7 +1,9 @@
 #include "app/serve.h"
 
+#include <chrono>
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 
 #include "app/routes.h"
 #include "auth/guards.h"
@@ -11,6 +13,7 @@
 #include "db/connection.h"
 #include "db/database_error.h"
 #include "errors/errors.h"
+#include "http/error_body.h"
 #include "http/media_type.h"
 #include "http/server.h"
 #include "jobs/job_store.h"
@@ -19,6 +22,8 @@
 #include "runners/claim_service.h"
 #include "runners/lease_store.h"
 #include "sse/event_stream.h"
+#include "util/log.h"
+#include "util/log_throttle.h"
 
 namespace rj {
 
@@ -97,6 +102,38 @@ std::shared_ptr<void> openDatabaseThread() {
   return std::make_shared<DatabaseThread>();
 }
 
+// Without its settings a handler cannot reach the database, but it can still say so: every
+// request gets a JSON 503 instead of the web server's page for a handler that died at start.
+// The reason is logged when the process starts; the requests' lines repeat it at most once a
+// minute.
+int serveUnconfigured(const std::string& problem) {
+  static LogThrottle repeatedCause(std::chrono::seconds(60));
+  repeatedCause.pass();
+  logLine(problem +
+          "; every request is answered 503 until the handler is restarted with a readable file");
+  auto unconfigured = [problem](Request&, Channel&) {
+    Response response = errorResponse(
+        HandlerUnavailable("The handler cannot read its configuration; retry later", 30));
+    response.cause = problem;
+    response.causeThrottle = &repeatedCause;
+    return response;
+  };
+  // RJ_THREADS is in the file it cannot read; answering 503 needs few threads anyway.
+  return runServer(2, unconfigured, nullptr);
+}
+
+// Log lines name the endpoint. RJ_LOG_FILE, when set, takes them (and the rest of stderr) instead
+// of stderr, which a spawn-fcgi pool sends to /dev/null.
+void startLog(const char* name) {
+  setLogProgram(name);
+  // Without a readable file only the environment can name the log.
+  const char* environmentPath = std::getenv("RJ_LOG_FILE");
+  std::string path =
+      configFileProblem() ? (environmentPath ? environmentPath : "") : setting("RJ_LOG_FILE");
+  if (path.empty()) return;
+  if (auto problem = sendStderrTo(path)) logLine(*problem + "; logging to stderr");
+}
+
 // The processes that live longest (the claim's long polls, the streams) also run the background
 // maintenance; the short-request ones may be started and ended on demand.
 ThreadResource backgroundWork(const ApiRoute& route) {
@@ -115,9 +152,15 @@ RequestHandler endpointHandler(const ApiRoute& route, const EndpointHandler& han
     request.params = std::move(*params);
     // EventSource gives up for good on a 503: a stream answers database trouble in the stream,
     // so the browser comes back by itself.
-    auto databaseUnavailable = [&]() -> Response {
-      if (route.pool == ThreadPool::Stream) return databaseUnavailableStream();
-      throw ServiceUnavailable("Database temporarily unavailable, retry later", 2);
+    auto databaseUnavailable = [&](const std::string& cause) -> Response {
+      if (route.pool == ThreadPool::Stream) {
+        Response stream = databaseUnavailableStream();
+        stream.cause = "database unavailable: " + cause;
+        return stream;
+      }
+      HttpError error = ServiceUnavailable("Database temporarily unavailable, retry later", 2);
+      error.cause = "database unavailable: " + cause;
+      throw error;
     };
     try {
       Context context = guard(route.permission, request);
@@ -125,14 +168,15 @@ RequestHandler endpointHandler(const ApiRoute& route, const EndpointHandler& han
       requireJsonBody(request);
       return handler(request, context);
     } catch (const TransientDatabaseError& error) {
-      std::fprintf(stderr, "runner-jobs: database unavailable: %s\n", error.what());
-      return databaseUnavailable();
+      return databaseUnavailable(error.what());
     } catch (const sql::SQLException& error) {
       if (isTransient(error)) {
         if (isConnectionLost(error)) discardThreadConnection();
-        return databaseUnavailable();
+        return databaseUnavailable(describeDatabaseError(error));
       }
-      throw;
+      HttpError internal = InternalError();
+      internal.cause = "database error: " + describeDatabaseError(error);
+      throw internal;
     }
   };
 }
@@ -149,11 +193,15 @@ int serve(const char* name, const EndpointHandler& handler) {
                  name);
     return 1;
   }
+  startLog(name);
+  if (auto problem = configFileProblem()) return serveUnconfigured(*problem);
   return runServer(threadCount(poolSize(route->pool)), endpointHandler(*route, handler),
                    openDatabaseThread, backgroundWork(*route));
 }
 
 int serveFallback() {
+  startLog("not_found");
+  if (auto problem = configFileProblem()) return serveUnconfigured(*problem);
   return runServer(threadCount(1), fallbackHandler(), nullptr);
 }
 

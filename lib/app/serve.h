@@ -57,6 +57,8 @@ using EndpointHandler = std::function<Response(Request&, Context&)>;
 
 // Serves the endpoint of the route table's row `name` (lib/app/routes.cpp) until stopped
 // (FastCGI) or for one request (CGI). Without such a row it says so on stderr and returns 1.
+// When the RJ_CONFIG file cannot be read it logs why once and answers every request 503
+// SERVICE_UNAVAILABLE (as serveFallback does) instead of exiting.
 int serve(const char* name, const EndpointHandler& handler);
 // Answers what no endpoint serves: 404 for an unknown path, 405 with Allow for a known one.
 int serveFallback();

@@ -1,8 +1,11 @@
 #include "db/config.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
@@ -32,24 +35,43 @@ std::map<std::string, std::string> parseConfigFile(const std::string& text) {
   return values;
 }
 
+ConfigFile readConfigFile(const std::string& path) {
+  ConfigFile config;
+  auto unreadable = [&](int error) {
+    config.problem = "cannot read RJ_CONFIG file " + path + ": " + std::strerror(error);
+    return config;
+  };
+  // fopen succeeds on a directory; the read then fails (EISDIR), which ferror shows.
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "re"), &std::fclose);
+  if (!file) return unreadable(errno);
+  std::string text;
+  char buffer[4096];
+  size_t count;
+  while ((count = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) text.append(buffer, count);
+  if (std::ferror(file.get())) return unreadable(errno);
+  config.values = parseConfigFile(text);
+  return config;
+}
+
 namespace {
-const std::map<std::string, std::string>& configFile() {
-  static const std::map<std::string, std::string> values = [] {
+// Read once per process: a handler's settings do not change under it.
+const ConfigFile& configFile() {
+  static const ConfigFile loaded = [] {
     const char* path = std::getenv("RJ_CONFIG");
-    if (!path || !*path) return std::map<std::string, std::string>{};
-    std::ifstream file(path);
-    if (!file) throw std::runtime_error(std::string("cannot read RJ_CONFIG file ") + path);
-    std::stringstream text;
-    text << file.rdbuf();
-    return parseConfigFile(text.str());
+    return path && *path ? readConfigFile(path) : ConfigFile{};
   }();
-  return values;
+  return loaded;
 }
 }  // namespace
 
+std::optional<std::string> configFileProblem() {
+  return configFile().problem;
+}
+
 std::string setting(const std::string& name, const std::string& fallback) {
-  const auto& file = configFile();
-  if (auto found = file.find(name); found != file.end()) return found->second;
+  const ConfigFile& file = configFile();
+  if (file.problem) throw std::runtime_error(*file.problem);
+  if (auto found = file.values.find(name); found != file.values.end()) return found->second;
   if (const char* value = std::getenv(name.c_str())) return value;
   return fallback;
 }

@@ -3,6 +3,7 @@
 // (shared hosting and mod_fcgid often cannot set environment; the file uses the same names).
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 
 namespace rj {
@@ -18,6 +19,16 @@ struct DbConfig {
 
 // Reads `KEY=value` lines; blank lines and lines starting with # are skipped.
 std::map<std::string, std::string> parseConfigFile(const std::string& text);
+
+// The settings of one RJ_CONFIG file, or why it could not be read.
+struct ConfigFile {
+  std::map<std::string, std::string> values;
+  std::optional<std::string> problem;  // "cannot read RJ_CONFIG file PATH: Permission denied"
+};
+ConfigFile readConfigFile(const std::string& path);
+// Why the file named by RJ_CONFIG cannot be read; nullopt when it was read or none is named.
+// While it is so, every setting (and loadDbConfig) throws std::runtime_error with this text.
+std::optional<std::string> configFileProblem();
 // RJ_CONFIG file if set (its values win), else the environment.
 DbConfig loadDbConfig();
 // A setting by name from the RJ_CONFIG file or the environment; fallback when neither has it.

@@ -3,6 +3,8 @@
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
+#include "db/database_error.h"
+
 namespace rj {
 
 namespace {
@@ -111,16 +113,18 @@ std::optional<int64_t> optionalInteger(sql::ResultSet& row, const std::string& c
 }  // namespace rj
 
 namespace rj {
-bool databaseReachable() {
+std::optional<std::string> databaseProblem() {
+  std::string problem;
   // Two tries: a connection kept from before a database restart fails once, a fresh one tells.
   for (int attempt = 1; attempt <= 2; ++attempt) {
     try {
-      auto rows = Query(threadConnection(), "SELECT 1 AS alive").rows();
-      return rows->next();
-    } catch (const sql::SQLException&) {
+      if (Query(threadConnection(), "SELECT 1 AS alive").rows()->next()) return std::nullopt;
+      return "SELECT 1 returned no row";
+    } catch (const sql::SQLException& error) {
       discardThreadConnection();
+      problem = describeDatabaseError(error);
     }
   }
-  return false;
+  return problem;
 }
 }  // namespace rj

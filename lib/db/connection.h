@@ -71,6 +71,7 @@ std::optional<int64_t> optionalInteger(sql::ResultSet& row, const std::string& c
 }  // namespace rj
 
 namespace rj {
-// One cheap query on a fresh attempt; false when the database cannot be reached.
-bool databaseReachable();
+// One cheap query, tried again on a fresh connection; nullopt when the database answers, else why
+// not (the connector's message).
+std::optional<std::string> databaseProblem();
 }  // namespace rj

@@ -24,6 +24,10 @@ bool isConnectionLost(const sql::SQLException& error) {
   return isConnectionCode(error.getErrorCode());
 }
 
+std::string describeDatabaseError(const sql::SQLException& error) {
+  return std::string(error.what()) + " (MySQL error " + std::to_string(error.getErrorCode()) + ")";
+}
+
 bool isTransient(const sql::SQLException& error) {
   int code = error.getErrorCode();
   return code == 1213 /* deadlock */ || code == 1205 /* lock wait timeout */ ||

@@ -11,6 +11,9 @@ namespace rj {
 bool isTransient(const sql::SQLException& error);
 // The connection itself is unusable and must be replaced.
 bool isConnectionLost(const sql::SQLException& error);
+// The connector's message with the server's error number, for the log:
+// "Access denied for user 'x'@'localhost' (using password: YES) (MySQL error 1045)".
+std::string describeDatabaseError(const sql::SQLException& error);
 
 // Raised when a transient failure outlasted the retries; HTTP answers 503 with Retry-After.
 class TransientDatabaseError : public std::runtime_error {

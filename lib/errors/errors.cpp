@@ -118,6 +118,11 @@ HttpError ServiceUnavailable(std::string message, int retryAfterSeconds) {
   error.headers.emplace_back("Retry-After", std::to_string(retryAfterSeconds));
   return error;
 }
+HttpError HandlerUnavailable(std::string message, int retryAfterSeconds) {
+  HttpError error(503, ErrorCode::ServiceUnavailable, std::move(message));
+  error.headers.emplace_back("Retry-After", std::to_string(retryAfterSeconds));
+  return error;
+}
 
 const char* reasonPhrase(int status) {
   switch (status) {

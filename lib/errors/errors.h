@@ -62,6 +62,8 @@ class HttpError : public std::runtime_error {
   std::vector<std::pair<std::string, std::string>> headers;
   // Extra string fields of the body after `code` (the existing job's "jobId", say).
   std::vector<std::pair<std::string, std::string>> fields;
+  // What went wrong inside (a connector's message, say), for the log only: never sent.
+  std::string cause;
 
  private:
   int status_;
@@ -87,6 +89,8 @@ HttpError UnsupportedMediaType(std::string message);
 HttpError UnprocessableEntity(ErrorCode code, std::string message);
 HttpError InternalError(std::string message = "Internal server error");
 HttpError ServiceUnavailable(std::string message, int retryAfterSeconds = 1);
+// 503 SERVICE_UNAVAILABLE with Retry-After: the handler itself cannot serve (no configuration).
+HttpError HandlerUnavailable(std::string message, int retryAfterSeconds);
 
 // The HTTP reason phrase for a status code ("Not Found").
 const char* reasonPhrase(int status);

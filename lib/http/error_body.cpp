@@ -23,4 +23,12 @@ std::string errorBody(const HttpError& error) {
   return out.take();
 }
 
+Response errorResponse(const HttpError& error) {
+  Response response = jsonText(errorBody(error), error.status());
+  for (const auto& header : error.headers) response.headers.push_back(header);
+  response.cause = error.cause;
+  if (response.cause.empty() && error.status() >= 500) response.cause = error.what();
+  return response;
+}
+
 }  // namespace rj

@@ -7,6 +7,8 @@
 
 namespace rj {
 
+class LogThrottle;
+
 // Writes a streamed response body; false once the client has gone away.
 class StreamWriter {
  public:
@@ -23,6 +25,12 @@ struct Response {
   std::string body;
   // When set, the headers are sent first and this writes the body for as long as it likes.
   std::function<void(StreamWriter&)> stream;
+  // Why this answer reports a failure, for the log only (never sent): answer() logs it with the
+  // request id. Every 5xx has one.
+  std::string cause;
+  // When set, the cause is logged only when this throttle lets it through (an answer a monitor
+  // asks for every few seconds).
+  LogThrottle* causeThrottle = nullptr;
 };
 
 Response jsonText(std::string json, int status = 200);

@@ -12,6 +12,9 @@
 #endif
 
 #include "http/error_body.h"
+#include "http/request_id.h"
+#include "util/log.h"
+#include "util/log_throttle.h"
 
 namespace rj {
 
@@ -28,10 +31,22 @@ class ChannelStreamWriter : public StreamWriter {
   Channel& channel_;
 };
 
-Response errorResponse(const HttpError& error) {
-  Response response = jsonText(errorBody(error), error.status());
-  for (const auto& header : error.headers) response.headers.push_back(header);
-  return response;
+// One line per failed answer: the id the client got, the status and why.
+void logCause(const std::string& requestId, const Response& response) {
+  std::string cause = response.cause;
+  if (cause.empty() && response.status >= 500) cause = "(no cause given)";
+  if (cause.empty()) return;
+  std::string heldBackNote;
+  if (response.causeThrottle) {
+    auto heldBack = response.causeThrottle->pass();
+    if (!heldBack) return;
+    if (*heldBack > 0) {
+      heldBackNote =
+          " (" + std::to_string(*heldBack) + " more like it not logged since the last line)";
+    }
+  }
+  logLine("request " + requestId + ": " + std::to_string(response.status) + " " +
+          reasonPhrase(response.status) + ": " + cause + heldBackNote);
 }
 
 void serveThread(const RequestHandler& handle, const ThreadResource& threadResource) {
@@ -69,6 +84,8 @@ void writeResponse(Channel& channel, const Response& response, bool headOnly) {
 }
 
 void answer(Channel& channel, const RequestHandler& handle) {
+  // Taken before anything can fail, so that every answer carries it.
+  std::string requestId = requestIdFor(channel.env("HTTP_X_REQUEST_ID"));
   Response response;
   bool headOnly = false;
   try {
@@ -78,15 +95,17 @@ void answer(Channel& channel, const RequestHandler& handle) {
   } catch (const HttpError& error) {
     response = errorResponse(error);
   } catch (const std::exception& error) {
-    std::fprintf(stderr, "runner-jobs: internal error: %s\n", error.what());
     response = errorResponse(InternalError());
+    response.cause = std::string("internal error: ") + error.what();
   }
+  response.headers.emplace_back("X-Request-Id", requestId);
+  logCause(requestId, response);
   channel.discardUnreadBody();
   try {
     writeResponse(channel, response, headOnly);
   } catch (const std::exception& error) {
     // The headers are out; nothing can be answered any more, only logged.
-    std::fprintf(stderr, "runner-jobs: error while streaming: %s\n", error.what());
+    logLine("request " + requestId + ": error while streaming: " + error.what());
   }
 }
 

@@ -20,7 +20,8 @@ using ThreadResource = std::function<std::shared_ptr<void>()>;
 int runServer(int threads, const RequestHandler& handle, const ThreadResource& threadResource,
               const ThreadResource& processResource = nullptr);
 
-// Handles one request on a channel: calls `handle`, maps errors, writes the answer.
+// Handles one request on a channel: calls `handle`, maps errors, adds X-Request-Id (the
+// request's own when well-formed), logs the cause of a failed answer, writes the answer.
 void answer(Channel& channel, const RequestHandler& handle);
 
 // Writes status line, headers and body (or runs the stream) to the channel; for a HEAD request

@@ -230,3 +230,41 @@ TEST(WebRouting, HandlerProgramsAreNotServedByTheirOwnPath) {
 }
 
 }  // namespace rj::test
+
+namespace rj::test {
+
+// Every answer names itself with X-Request-Id, so a client's report finds the handler's log line.
+TEST(RequestIds, EveryAnswerCarriesAFreshId) {
+  auto health = httpRequest("GET", s().url + "/api/health");
+  auto unknown = httpRequest("GET", s().url + "/api/no-such-endpoint");
+  EXPECT_EQ(unknown.status, 404);
+  for (const auto& response : {health, unknown}) {
+    std::string id = response.header("x-request-id");
+    EXPECT_EQ(id.size(), 32u) << id;
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  }
+  EXPECT_NE(health.header("x-request-id"), unknown.header("x-request-id"));
+}
+
+TEST(RequestIds, AWellFormedIdIsEchoed) {
+  std::string id = "client." + std::string(57, 'x');  // 64 characters, the most kept
+  auto response = s().call("GET", "/api/runner-jobs?limit=1", s().tokenMember, s().workspace, "",
+                           {"X-Request-Id: " + id});
+  EXPECT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.header("x-request-id"), id);
+  auto refused = httpRequest("GET", s().url + "/api/runner-jobs", {"X-Request-Id: Run_42-b"});
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(refused.header("x-request-id"), "Run_42-b");
+}
+
+TEST(RequestIds, AnIllFormedIdIsReplaced) {
+  for (const std::string& id : {std::string(65, 'x'), std::string("two words"),
+                                std::string("semi;colon"), std::string("<b>")}) {
+    auto response = httpRequest("GET", s().url + "/api/health", {"X-Request-Id: " + id});
+    std::string answered = response.header("x-request-id");
+    EXPECT_EQ(answered.size(), 32u) << id << " -> " << answered;
+    EXPECT_NE(answered, id);
+  }
+}
+
+}  // namespace rj::test

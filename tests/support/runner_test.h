@@ -18,6 +18,7 @@
 #include "runners/claim_service.h"
 #include "runners/runner_requests.h"
 #include "support/test_database.h"
+#include "util/crypto.h"
 
 namespace rj::test {
 
@@ -28,9 +29,11 @@ class RunnerTest : public DatabaseTest {
   // A runner row made with rjadmin's own statements; the identity as the guard would read it.
   RunnerIdentity createRunner(std::optional<std::string> workspace, std::vector<std::string> types,
                               std::string* token = nullptr) {
-    auto issued = AdminStore(connection()).createRunner("runner", workspace, types);
+    // Live runners' names must differ.
+    std::string name = "runner-" + toHex(randomBytes(4));
+    auto issued = AdminStore(connection()).createRunner(name, workspace, types);
     if (token) *token = issued.token;
-    return RunnerIdentity{issued.id, "runner", workspace, types};
+    return RunnerIdentity{issued.id, name, workspace, types};
   }
   RunnerIdentity runnerFor(const std::string& type) { return createRunner(workspaceId, {type}); }
 

@@ -51,8 +51,9 @@ std::string Stack::admin(const std::string& arguments) const {
 }
 
 std::string Stack::createRunner(const std::string& types) const {
-  return admin("create-runner --name e2e-" + types + " --workspace " + workspace + " --types " +
-               types);
+  // Live runners' names must differ; suites make several runners of one type.
+  return admin("create-runner --name " + uniqueName("e2e-" + types) + " --workspace " + workspace +
+               " --types " + types);
 }
 
 std::string uniqueName(const std::string& prefix) {

@@ -1,6 +1,8 @@
 // Small pure pieces: UUIDs, hashing, timestamps, config files, SQL splitting, roles, expiry.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "admin/admin_store.h"
 #include "auth/role.h"
 #include "db/config.h"
@@ -48,6 +50,33 @@ TEST(ConfigFile, ReadsAssignmentsAndSkipsComments) {
   EXPECT_EQ(values["RJ_DB_USER"], "app");
   EXPECT_EQ(values["RJ_DB_PASSWORD"], "p=w");
   EXPECT_EQ(values.size(), 2u);
+}
+
+TEST(ConfigFile, UnreadableFileSaysWhy) {
+  // Paths that fail for root too (the tests run as root): a missing file, a path under a file.
+  auto missing = readConfigFile("/nonexistent/runner-jobs/db.conf");
+  ASSERT_TRUE(missing.problem.has_value());
+  EXPECT_EQ(
+      *missing.problem,
+      "cannot read RJ_CONFIG file /nonexistent/runner-jobs/db.conf: No such file or directory");
+  auto underFile = readConfigFile("/etc/hostname/db.conf");
+  ASSERT_TRUE(underFile.problem.has_value());
+  EXPECT_NE(underFile.problem->find("Not a directory"), std::string::npos) << *underFile.problem;
+  auto directory = readConfigFile("/etc");
+  ASSERT_TRUE(directory.problem.has_value());
+  EXPECT_NE(directory.problem->find("Is a directory"), std::string::npos) << *directory.problem;
+}
+
+TEST(ConfigFile, ReadableFileHasItsValuesAndNoProblem) {
+  std::string path = testing::TempDir() + "runner-jobs-config-test.conf";
+  std::FILE* file = std::fopen(path.c_str(), "w");
+  ASSERT_NE(file, nullptr);
+  std::fputs("RJ_DB_USER=app\n", file);
+  std::fclose(file);
+  auto config = readConfigFile(path);
+  EXPECT_FALSE(config.problem.has_value());
+  EXPECT_EQ(config.values["RJ_DB_USER"], "app");
+  std::remove(path.c_str());
 }
 
 TEST(SqlSplit, SplitsOnSemicolonsOutsideQuotesAndComments) {
