@@ -90,6 +90,40 @@ TEST(UnbufferedStream, EveryEventArrivesWithinOnePollInterval) {
   EXPECT_TRUE(session.ended);
 }
 
+// The workspace stream too: a change made while the stream is open and idle arrives at once.
+TEST(UnbufferedStream, WorkspaceChangesArriveWhileTheStreamIsOpen) {
+  std::string type = uniqueName("e2e.unbuffered.workspace");
+  const auto deliveryLimit = 1000ms;
+  Clock::time_point created;
+  std::optional<std::chrono::milliseconds> delivery;
+  std::string jobId;
+  auto session = readSse(
+      s().url + "/api/runner-jobs/events/stream?type=" + type,
+      {"Authorization: Bearer " + s().tokenMember, "X-Workspace-Id: " + s().workspace},
+      [&](const SseSession& current) {
+        if (current.events.empty()) return true;
+        const SseEvent& last = current.events.back();
+        if (last.type == "stream.ready" && jobId.empty()) {
+          created = Clock::now();
+          auto answer = s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace,
+                                 R"({"type":")" + type + R"("})");
+          EXPECT_EQ(answer.status, 201) << answer.body;
+          jobId = answer.json()["id"].GetString();
+        } else if (last.type == "job.changed" && !delivery) {
+          delivery = since(created);
+          return false;
+        }
+        return true;
+      },
+      20s);
+  ASSERT_EQ(session.status, 200) << session.raw;
+  EXPECT_EQ(session.headers["content-type"].rfind("text/event-stream", 0), 0u);
+  ASSERT_TRUE(delivery) << "a change made while the stream was open never arrived: " << session.raw;
+  EXPECT_LT(*delivery, deliveryLimit) << "a change made mid-stream was held back";
+  EXPECT_NE(session.raw.find(jobId), std::string::npos);
+  s().call("POST", "/api/runner-jobs/" + jobId + "/cancel", s().tokenMember, s().workspace, "");
+}
+
 TEST(UnbufferedStream, GuardsAnswerBeforeTheStreamStarts) {
   auto response = httpRequest(
       "GET", s().url + "/api/runner-jobs/00000000-0000-4000-8000-000000000000/events/stream",
