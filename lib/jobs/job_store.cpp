@@ -131,8 +131,10 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
         JobOrigin origin;
         origin.idempotencyKey = idempotencyKey;
         origin.requestHash = requestHash;
-        std::string id = insertQueuedJob(connection, workspaceId, request, origin);
-        return CreatedJob{commitReading(connection, transaction, id), true};
+        // The insert reads the job back itself, before the commit (see withRetry).
+        Job job = insertQueuedJob(connection, workspaceId, request, origin);
+        transaction.commit();
+        return CreatedJob{std::move(job), true};
       } catch (const sql::SQLException& error) {
         if (error.getErrorCode() != kDuplicateKey) throw;
         if (isUniqueKeyConflict(error)) {
@@ -184,7 +186,7 @@ Job JobStore::retry(const std::string& workspaceId, const std::string& jobId) {
     origin.retryOfId = failed.id;
     origin.attempt = failed.attempt + 1;
     try {
-      job.answerWith(insertQueuedJob(job.connection(), workspaceId, request, origin));
+      job.answerWith(insertQueuedJob(job.connection(), workspaceId, request, origin).id);
     } catch (const sql::SQLException& error) {
       // The retry keeps the uniqueKey, which a live job of the workspace may hold meanwhile.
       if (!isUniqueKeyConflict(error)) throw;
