@@ -1,11 +1,9 @@
 #include "jobs/job_store.h"
 
-#include "events/event_store.h"
 #include "jobs/job_change.h"
+#include "jobs/job_detail_read.h"
 #include "jobs/job_insert.h"
 #include "json/json.h"
-#include "util/time.h"
-#include "util/uuid.h"
 
 namespace rj {
 
@@ -26,43 +24,35 @@ JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query
     if (query.agentTaskId) statement.bind(*query.agentTaskId);
     return statement;
   };
+  int64_t offset = (query.page - 1) * query.limit;
   return withRetry([&](Connection& connection) {
     JobPage page;
     page.page = query.page;
     page.limit = query.limit;
+    Query select(connection, std::string("SELECT ") + kJobSummaryColumns + " FROM runner_jobs" +
+                                 where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+    auto rows = bindFilters(select).bind(query.limit).bind(offset).rows();
+    while (rows->next()) page.jobs.push_back(readJob(*rows));
+    // A page that is neither full nor (past the first) empty is the last one: it tells the total
+    // itself, from the same snapshot, and the count is a round trip saved.
+    auto listed = static_cast<int64_t>(page.jobs.size());
+    if (listed < query.limit && (listed > 0 || offset == 0)) {
+      page.total = offset + listed;
+      return page;
+    }
     Query count(connection, "SELECT COUNT(*) AS total FROM runner_jobs" + where);
     auto total = bindFilters(count).rows();
     total->next();
     page.total = total->getInt64("total");
-    if (page.total > (query.page - 1) * query.limit) {
-      Query select(connection, std::string("SELECT ") + kJobSummaryColumns + " FROM runner_jobs" +
-                                   where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
-      auto rows = bindFilters(select).bind(query.limit).bind((query.page - 1) * query.limit).rows();
-      while (rows->next()) page.jobs.push_back(readJob(*rows));
-    }
     return page;
   });
 }
 
 JobDetail JobStore::get(const std::string& workspaceId, const std::string& jobId) {
   return withRetry([&](Connection& connection) {
-    auto job = loadJob(connection, jobId, workspaceId, JobLock::None);
-    if (!job) throw jobNotFound(jobId);
-    JobDetail detail{*job, {}, {}};
-    auto steps = Query(connection,
-                       "SELECT ordinal, name, status, started_at, completed_at FROM job_steps"
-                       " WHERE job_id = ? ORDER BY ordinal")
-                     .bind(jobId)
-                     .rows();
-    while (steps->next()) {
-      auto status = parseJobStatus(std::string(steps->getString("status")));
-      detail.steps.push_back({steps->getInt64("ordinal"), steps->getString("name"),
-                              status.value_or(JobStatus::Running),
-                              toIsoTimestamp(std::string(steps->getString("started_at"))),
-                              toIsoTimestamp(optionalString(*steps, "completed_at"))});
-    }
-    detail.events = readEventsAfter(connection, jobId, 0, 100000);
-    return detail;
+    auto detail = readJobDetail(connection, workspaceId, jobId);
+    if (!detail) throw jobNotFound(jobId);
+    return std::move(*detail);
   });
 }
 
