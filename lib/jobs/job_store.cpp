@@ -29,21 +29,26 @@ JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query
     JobPage page;
     page.page = query.page;
     page.limit = query.limit;
-    Query select(connection, std::string("SELECT ") + kJobSummaryColumns + " FROM runner_jobs" +
-                                 where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+    // Every row of the page carries the total: an uncorrelated subquery, run once, on the same
+    // index as a COUNT of its own would be, without that statement's round trip.
+    Query select(connection, std::string("SELECT ") + kJobSummaryColumns +
+                                 ", (SELECT COUNT(*) FROM runner_jobs" + where +
+                                 ") AS total FROM runner_jobs" + where +
+                                 " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+    bindFilters(select);
     auto rows = bindFilters(select).bind(query.limit).bind(offset).rows();
-    while (rows->next()) page.jobs.push_back(readJob(*rows));
-    // A page that is neither full nor (past the first) empty is the last one: it tells the total
-    // itself, from the same snapshot, and the count is a round trip saved.
-    auto listed = static_cast<int64_t>(page.jobs.size());
-    if (listed < query.limit && (listed > 0 || offset == 0)) {
-      page.total = offset + listed;
-      return page;
+    while (rows->next()) {
+      page.total = rows->getInt64("total");
+      page.jobs.push_back(readJob(*rows));
     }
-    Query count(connection, "SELECT COUNT(*) AS total FROM runner_jobs" + where);
-    auto total = bindFilters(count).rows();
-    total->next();
-    page.total = total->getInt64("total");
+    // An empty first page means no jobs at all; a page past the end has no row to carry the
+    // total, so it is counted apart.
+    if (page.jobs.empty() && offset > 0) {
+      Query count(connection, "SELECT COUNT(*) AS total FROM runner_jobs" + where);
+      auto total = bindFilters(count).rows();
+      total->next();
+      page.total = total->getInt64("total");
+    }
     return page;
   });
 }
