@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "db/retry.h"
 #include "errors/errors.h"
@@ -14,6 +15,44 @@ std::string lowerCase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
+}
+
+// The workspace id field as the request gives it: X-Workspace-Id, else the workspaceId query.
+std::optional<std::string> workspaceIdField(const Request& request) {
+  auto workspaceId = request.header("X-Workspace-Id");
+  if (!workspaceId) workspaceId = request.queryValue("workspaceId");
+  return workspaceId;
+}
+
+// The well-formed workspace id the request names, in lower case; nullopt when it names none or
+// a malformed one (requireWorkspaceId answers those).
+std::optional<std::string> namedWorkspaceId(const Request& request) {
+  auto workspaceId = workspaceIdField(request);
+  if (!workspaceId || !isUuid(*workspaceId)) return std::nullopt;
+  return normalizeUuid(*workspaceId);
+}
+
+// The membership authenticateUser read in the token's statement, for requireMembership to take:
+// guard() (lib/app/serve.cpp) calls the two in a row for one request, and this spares the second
+// its own query. Every authenticateUser replaces it (guard() authenticates before every
+// membership check), requireMembership takes it away, and only for the same user and workspace:
+// it answers the check of the request that read it and no other. Not a cache.
+struct MembershipReadWithToken {
+  std::string userId;
+  WorkspaceMembership membership;
+};
+thread_local std::optional<MembershipReadWithToken> membershipReadWithToken;
+
+std::optional<Role> queryMembership(const std::string& userId, const std::string& workspaceId) {
+  return withRetry([&](Connection& connection) -> std::optional<Role> {
+    auto rows = Query(connection,
+                      "SELECT role FROM workspace_members WHERE workspace_id = ? AND user_id = ?")
+                    .bind(workspaceId)
+                    .bind(userId)
+                    .rows();
+    if (!rows->next()) return std::nullopt;
+    return parseRole(rows->getString("role"));
+  });
 }
 }  // namespace
 
@@ -35,11 +74,15 @@ std::optional<std::string> presentedToken(const Request& request) {
 }
 
 LiveToken authenticateUser(const Request& request) {
+  membershipReadWithToken.reset();
   auto token = presentedToken(request);
   if (!token || token->empty()) throw Unauthorized("Missing bearer token");
-  auto live = TokenStore().findLive(*token);
+  // The token's statement also reads the user's role in the workspace the request names, so
+  // the membership guard that follows needs no round trip of its own.
+  auto live = TokenStore().findLive(*token, namedWorkspaceId(request));
   if (!live) throw Unauthorized("Invalid, expired or revoked token");
   requireSameOriginForCookie(request);
+  if (live->membership) membershipReadWithToken = {live->userId, *live->membership};
   return *live;
 }
 
@@ -74,8 +117,7 @@ void requireSameOriginForCookie(const Request& request) {
 }
 
 std::string requireWorkspaceId(const Request& request) {
-  auto workspaceId = request.header("X-Workspace-Id");
-  if (!workspaceId) workspaceId = request.queryValue("workspaceId");
+  auto workspaceId = workspaceIdField(request);
   if (!workspaceId || workspaceId->empty()) {
     throw BadRequest(ErrorCode::InvalidWorkspaceId,
                      "Workspace id is required (X-Workspace-Id header or workspaceId query)");
@@ -86,15 +128,13 @@ std::string requireWorkspaceId(const Request& request) {
 }
 
 Role requireMembership(const std::string& userId, const std::string& workspaceId) {
-  auto role = withRetry([&](Connection& connection) -> std::optional<Role> {
-    auto rows = Query(connection,
-                      "SELECT role FROM workspace_members WHERE workspace_id = ? AND user_id = ?")
-                    .bind(workspaceId)
-                    .bind(userId)
-                    .rows();
-    if (!rows->next()) return std::nullopt;
-    return parseRole(rows->getString("role"));
-  });
+  auto read = std::exchange(membershipReadWithToken, std::nullopt);
+  std::optional<Role> role;
+  if (read && read->userId == userId && read->membership.workspaceId == workspaceId) {
+    role = read->membership.role;
+  } else {
+    role = queryMembership(userId, workspaceId);
+  }
   if (!role) throw Forbidden(ErrorCode::NotAMember, "You are not a member of this workspace");
   return *role;
 }

@@ -16,7 +16,9 @@ std::optional<std::string> bearerToken(const Request& request);
 // The bearer token from Authorization, else the rj_session cookie.
 std::optional<std::string> presentedToken(const Request& request);
 // The live (unexpired, unrevoked) token the request presents; 401 otherwise. A request the
-// cookie authenticates must also pass requireSameOriginForCookie (403).
+// cookie authenticates must also pass requireSameOriginForCookie (403). When the request names a
+// well-formed workspace id, the same statement reads the user's role there (for
+// requireMembership).
 LiveToken authenticateUser(const Request& request);
 // The token of the Authorization header only (a cookie does not count); 401 when there is none.
 std::string requireBearerToken(const Request& request);
@@ -29,7 +31,9 @@ void requireSameOriginForCookie(const Request& request);
 // The workspace id from X-Workspace-Id, else the workspaceId query parameter; 400 when
 // missing or not a UUID. Returned in lower case.
 std::string requireWorkspaceId(const Request& request);
-// The user's role in the workspace; 403 when not a member.
+// The user's role in the workspace; 403 when not a member. Right after authenticateUser of the
+// same user and workspace (as guard() calls them) it answers from the role read with the token,
+// without a query; otherwise it queries.
 Role requireMembership(const std::string& userId, const std::string& workspaceId);
 // 403 when the role does not satisfy the permission.
 void requireRole(Role role, Permission permission);

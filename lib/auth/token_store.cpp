@@ -8,20 +8,28 @@
 
 namespace rj {
 
-std::optional<LiveToken> TokenStore::findLive(const std::string& token) const {
+std::optional<LiveToken> TokenStore::findLive(const std::string& token,
+                                              const std::optional<std::string>& workspaceId) const {
   std::string hash = sha256Hex(token);
   return withRetry([&](Connection& connection) -> std::optional<LiveToken> {
-    // The lookup is by the hash's unique index.
+    // The lookup is by the hash's unique index; the membership by the members' primary key. A
+    // NULL workspace id joins nothing, so one statement serves both kinds of lookup.
     auto rows = Query(connection,
-                      "SELECT user_id, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), expires_at)"
-                      " AS seconds_left FROM api_tokens WHERE token_hash = ?"
-                      " AND revoked_at IS NULL"
-                      " AND (expires_at IS NULL OR expires_at > UTC_TIMESTAMP(3))")
+                      "SELECT t.user_id, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), t.expires_at)"
+                      " AS seconds_left, m.role FROM api_tokens t LEFT JOIN workspace_members m"
+                      " ON m.workspace_id = ? AND m.user_id = t.user_id WHERE t.token_hash = ?"
+                      " AND t.revoked_at IS NULL"
+                      " AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(3))")
+                    .bind(workspaceId)
                     .bind(hash)
                     .rows();
     if (!rows->next()) return std::nullopt;
-    LiveToken found{std::string(rows->getString("user_id")), hash, std::nullopt};
+    LiveToken found{std::string(rows->getString("user_id")), hash, std::nullopt, std::nullopt};
     if (!rows->isNull("seconds_left")) found.secondsLeft = rows->getInt64("seconds_left");
+    if (workspaceId) {
+      auto role = optionalString(*rows, "role");
+      found.membership = WorkspaceMembership{*workspaceId, role ? parseRole(*role) : std::nullopt};
+    }
     return found;
   });
 }

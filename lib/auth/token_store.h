@@ -7,22 +7,33 @@
 #include <utility>
 #include <vector>
 
+#include "auth/role.h"
 #include "db/connection.h"
 
 namespace rj {
+
+// A user's place in one workspace.
+struct WorkspaceMembership {
+  std::string workspaceId;
+  std::optional<Role> role;  // nullopt: the user is not a member
+};
 
 struct LiveToken {
   std::string userId;
   std::string tokenHash;  // SHA-256 hex: what a long stream re-checks the token by
   // Seconds until the token expires; nullopt when it never does.
   std::optional<int64_t> secondsLeft;
+  // The user's membership of the workspace findLive was asked about, read with the token.
+  std::optional<WorkspaceMembership> membership;
 };
 
 class TokenStore {
  public:
   // The live token with this value, looked up by its SHA-256 hash (tokens themselves are never
-  // stored or compared); nullopt when there is none.
-  std::optional<LiveToken> findLive(const std::string& token) const;
+  // stored or compared); nullopt when there is none. With a workspace id, the same statement
+  // also reads the token's user's role in that workspace (LiveToken::membership).
+  std::optional<LiveToken> findLive(
+      const std::string& token, const std::optional<std::string>& workspaceId = std::nullopt) const;
 };
 
 // Of these token hashes, the (hash, workspace id) pairs of live tokens whose user is a member of

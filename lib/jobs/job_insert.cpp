@@ -1,48 +1,66 @@
 #include "jobs/job_insert.h"
 
-#include "events/event_store.h"
+#include "events/opening_events.h"
+#include "jobs/job_change.h"
 #include "json/json.h"
 #include "util/uuid.h"
 
 namespace rj {
 
-std::string insertQueuedJob(Connection& connection, const std::string& workspaceId,
-                            const NewJob& request, const JobOrigin& origin) {
+Job insertQueuedJob(Connection& connection, const std::string& workspaceId, const NewJob& request,
+                    const JobOrigin& origin) {
   std::string id = newUuid();
+  JsonWriter created;
+  created.startObject().key("type").string(request.type).key("priority").integer(request.priority);
+  if (origin.retryOfId) created.key("retryOfId").string(*origin.retryOfId);
+  if (origin.recurringJobId) created.key("recurringJobId").string(*origin.recurringJobId);
+  created.endObject();
+  JsonWriter queued;
+  queued.startObject().key("attempt").integer(origin.attempt).endObject();
+  std::vector<EventRecord> events{{EventType::JobCreated, created.take()},
+                                  {EventType::JobQueued, queued.take()}};
   // A runAt in the past means now: claim order goes by run_at, and an old date must not jump
   // the queue. A job whose run_at is still ahead waits with scheduled = 1, outside the claims'
   // index range, until ClaimService::promoteDueJobs (the expression reads the run_at set just
-  // before it in the same row).
-  Query(connection,
-        "INSERT INTO runner_jobs (id, workspace_id, type, status, priority, data, agent_task_id,"
-        " retry_of_id, attempt, idempotency_key, request_hash, created_at, updated_at, run_at,"
-        " scheduled, max_attempts, backoff_seconds, timeout_seconds, unique_key, concurrency_key,"
-        " concurrency_limit, recurring_job_id, scheduled_for)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3),"
-        " GREATEST(UTC_TIMESTAMP(3), COALESCE(CAST(? AS DATETIME(3)), UTC_TIMESTAMP(3)))"
-        " + INTERVAL ? SECOND, run_at > UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(id)
-      .bind(workspaceId)
-      .bind(request.type)
-      .bind(statusName(JobStatus::Queued))
-      .bind(request.priority)
-      .bind(request.data)
-      .bind(request.agentTaskId)
-      .bind(origin.retryOfId)
-      .bind(origin.attempt)
-      .bind(origin.idempotencyKey)
-      .bind(origin.requestHash)
-      .bind(request.runAt)
-      .bind(request.delaySeconds.value_or(0))
-      .bind(request.maxAttempts)
-      .bind(request.backoffSeconds)
-      .bind(request.timeoutSeconds)
-      .bind(request.uniqueKey)
-      .bind(request.concurrencyKey)
-      .bind(request.concurrencyLimit)
-      .bind(origin.recurringJobId)
-      .bind(origin.scheduledFor)
-      .execute();
+  // before it in the same row). The row is born with the seq of the events written below, and
+  // RETURNING reads it back in the same round trip.
+  auto rows =
+      Query(
+          connection,
+          "INSERT INTO runner_jobs (id, workspace_id, type, status, priority, data, agent_task_id,"
+          " retry_of_id, attempt, idempotency_key, request_hash, created_at, updated_at, run_at,"
+          " scheduled, max_attempts, backoff_seconds, timeout_seconds, unique_key, concurrency_key,"
+          " concurrency_limit, recurring_job_id, scheduled_for, last_event_seq)"
+          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3),"
+          " GREATEST(UTC_TIMESTAMP(3), COALESCE(CAST(? AS DATETIME(3)), UTC_TIMESTAMP(3)))"
+          " + INTERVAL ? SECOND, run_at > UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          " RETURNING " +
+              std::string(kJobColumns))
+          .bind(id)
+          .bind(workspaceId)
+          .bind(request.type)
+          .bind(statusName(JobStatus::Queued))
+          .bind(request.priority)
+          .bind(request.data)
+          .bind(request.agentTaskId)
+          .bind(origin.retryOfId)
+          .bind(origin.attempt)
+          .bind(origin.idempotencyKey)
+          .bind(origin.requestHash)
+          .bind(request.runAt)
+          .bind(request.delaySeconds.value_or(0))
+          .bind(request.maxAttempts)
+          .bind(request.backoffSeconds)
+          .bind(request.timeoutSeconds)
+          .bind(request.uniqueKey)
+          .bind(request.concurrencyKey)
+          .bind(request.concurrencyLimit)
+          .bind(origin.recurringJobId)
+          .bind(origin.scheduledFor)
+          .bind(static_cast<int64_t>(events.size()))
+          .rows();
+  rows->next();
+  Job job = readJob(*rows);
   if (request.concurrencyKey) {
     // The row claims lock to count the key's RUNNING jobs (see ClaimService).
     Query(connection,
@@ -51,16 +69,8 @@ std::string insertQueuedJob(Connection& connection, const std::string& workspace
         .bind(*request.concurrencyKey)
         .execute();
   }
-  JsonWriter created;
-  created.startObject().key("type").string(request.type).key("priority").integer(request.priority);
-  if (origin.retryOfId) created.key("retryOfId").string(*origin.retryOfId);
-  if (origin.recurringJobId) created.key("recurringJobId").string(*origin.recurringJobId);
-  created.endObject();
-  appendEvent(connection, id, EventType::JobCreated, created.take());
-  JsonWriter queued;
-  queued.startObject().key("attempt").integer(origin.attempt).endObject();
-  appendEvent(connection, id, EventType::JobQueued, queued.take());
-  return id;
+  insertOpeningEvents(connection, id, events);
+  return job;
 }
 
 }  // namespace rj

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "db/connection.h"
+#include "jobs/job.h"
 #include "jobs/new_job.h"
 
 namespace rj {
@@ -22,8 +23,9 @@ struct JobOrigin {
   std::optional<std::string> scheduledFor;
 };
 
-// Inserts the job and its job.created and job.queued events; returns its id.
-std::string insertQueuedJob(Connection& connection, const std::string& workspaceId,
-                            const NewJob& request, const JobOrigin& origin);
+// Inserts the job and its job.created and job.queued events; returns the job as inserted (as a
+// read before the commit would see it).
+Job insertQueuedJob(Connection& connection, const std::string& workspaceId, const NewJob& request,
+                    const JobOrigin& origin);
 
 }  // namespace rj

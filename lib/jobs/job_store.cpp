@@ -1,11 +1,9 @@
 #include "jobs/job_store.h"
 
-#include "events/event_store.h"
 #include "jobs/job_change.h"
+#include "jobs/job_detail_read.h"
 #include "jobs/job_insert.h"
 #include "json/json.h"
-#include "util/time.h"
-#include "util/uuid.h"
 
 namespace rj {
 
@@ -26,19 +24,30 @@ JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query
     if (query.agentTaskId) statement.bind(*query.agentTaskId);
     return statement;
   };
+  int64_t offset = (query.page - 1) * query.limit;
   return withRetry([&](Connection& connection) {
     JobPage page;
     page.page = query.page;
     page.limit = query.limit;
-    Query count(connection, "SELECT COUNT(*) AS total FROM runner_jobs" + where);
-    auto total = bindFilters(count).rows();
-    total->next();
-    page.total = total->getInt64("total");
-    if (page.total > (query.page - 1) * query.limit) {
-      Query select(connection, std::string("SELECT ") + kJobSummaryColumns + " FROM runner_jobs" +
-                                   where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
-      auto rows = bindFilters(select).bind(query.limit).bind((query.page - 1) * query.limit).rows();
-      while (rows->next()) page.jobs.push_back(readJob(*rows));
+    // Every row of the page carries the total: an uncorrelated subquery, run once, on the same
+    // index as a COUNT of its own would be, without that statement's round trip.
+    Query select(connection, std::string("SELECT ") + kJobSummaryColumns +
+                                 ", (SELECT COUNT(*) FROM runner_jobs" + where +
+                                 ") AS total FROM runner_jobs" + where +
+                                 " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+    bindFilters(select);
+    auto rows = bindFilters(select).bind(query.limit).bind(offset).rows();
+    while (rows->next()) {
+      page.total = rows->getInt64("total");
+      page.jobs.push_back(readJob(*rows));
+    }
+    // An empty first page means no jobs at all; a page past the end has no row to carry the
+    // total, so it is counted apart.
+    if (page.jobs.empty() && offset > 0) {
+      Query count(connection, "SELECT COUNT(*) AS total FROM runner_jobs" + where);
+      auto total = bindFilters(count).rows();
+      total->next();
+      page.total = total->getInt64("total");
     }
     return page;
   });
@@ -46,23 +55,9 @@ JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query
 
 JobDetail JobStore::get(const std::string& workspaceId, const std::string& jobId) {
   return withRetry([&](Connection& connection) {
-    auto job = loadJob(connection, jobId, workspaceId, JobLock::None);
-    if (!job) throw jobNotFound(jobId);
-    JobDetail detail{*job, {}, {}};
-    auto steps = Query(connection,
-                       "SELECT ordinal, name, status, started_at, completed_at FROM job_steps"
-                       " WHERE job_id = ? ORDER BY ordinal")
-                     .bind(jobId)
-                     .rows();
-    while (steps->next()) {
-      auto status = parseJobStatus(std::string(steps->getString("status")));
-      detail.steps.push_back({steps->getInt64("ordinal"), steps->getString("name"),
-                              status.value_or(JobStatus::Running),
-                              toIsoTimestamp(std::string(steps->getString("started_at"))),
-                              toIsoTimestamp(optionalString(*steps, "completed_at"))});
-    }
-    detail.events = readEventsAfter(connection, jobId, 0, 100000);
-    return detail;
+    auto detail = readJobDetail(connection, workspaceId, jobId);
+    if (!detail) throw jobNotFound(jobId);
+    return std::move(*detail);
   });
 }
 
@@ -131,8 +126,10 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
         JobOrigin origin;
         origin.idempotencyKey = idempotencyKey;
         origin.requestHash = requestHash;
-        std::string id = insertQueuedJob(connection, workspaceId, request, origin);
-        return CreatedJob{commitReading(connection, transaction, id), true};
+        // The insert reads the job back itself, before the commit (see withRetry).
+        Job job = insertQueuedJob(connection, workspaceId, request, origin);
+        transaction.commit();
+        return CreatedJob{std::move(job), true};
       } catch (const sql::SQLException& error) {
         if (error.getErrorCode() != kDuplicateKey) throw;
         if (isUniqueKeyConflict(error)) {
@@ -184,7 +181,7 @@ Job JobStore::retry(const std::string& workspaceId, const std::string& jobId) {
     origin.retryOfId = failed.id;
     origin.attempt = failed.attempt + 1;
     try {
-      job.answerWith(insertQueuedJob(job.connection(), workspaceId, request, origin));
+      job.answerWith(insertQueuedJob(job.connection(), workspaceId, request, origin).id);
     } catch (const sql::SQLException& error) {
       // The retry keeps the uniqueKey, which a live job of the workspace may hold meanwhile.
       if (!isUniqueKeyConflict(error)) throw;

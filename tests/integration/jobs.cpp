@@ -9,10 +9,12 @@
 #include "db/transaction.h"
 #include "errors/errors.h"
 #include "events/event_store.h"
+#include "jobs/job_change.h"
 #include "jobs/job_store.h"
 #include "json/json.h"
 #include "support/outcome.h"
 #include "support/test_database.h"
+#include "util/time.h"
 
 namespace rj::test {
 
@@ -67,6 +69,50 @@ TEST_F(Jobs, UnicodeDataRoundTrips) {
   std::string data = R"({"text":"héllo wörld — 日本語 🚀","rtl":"שלום"})";
   Job job = createJob("t", 5, data);
   EXPECT_EQ(*store.get(workspaceId, job.id).job.data, data);
+}
+
+TEST_F(Jobs, DetailReadInOneStatementIsItsPartsReadApart) {
+  Job job = createJob("t", 5, R"({"a":[1,2.5,"x"],"u":"日本"})");
+  for (int ordinal : {3, 1, 2}) {
+    Query(connection(),
+          "INSERT INTO job_steps (job_id, ordinal, name, status, started_at, completed_at)"
+          " VALUES (?, ?, ?, ?, UTC_TIMESTAMP(3), IF(? = 2, NULL, UTC_TIMESTAMP(3)))")
+        .bind(job.id)
+        .bind(ordinal)
+        .bind("step \"" + std::to_string(ordinal) + "\" ü")
+        .bind(ordinal == 2 ? "RUNNING" : "COMPLETED")
+        .bind(ordinal)
+        .execute();
+  }
+  for (const char* payload :
+       {R"({"ordinal":1,"lines":["a\tb","🚀"]})", R"({"progressPercent":40})", "{}"}) {
+    appendEvent(connection(), job.id, EventType::StepOutput, payload);
+  }
+  JobDetail detail = store.get(workspaceId, job.id);
+  // The same detail read the way it was before: the job, its steps, its events, one by one.
+  JobDetail apart{*loadJob(connection(), job.id, workspaceId, JobLock::None),
+                  {},
+                  readEventsAfter(connection(), job.id, 0, 100000)};
+  auto steps = Query(connection(),
+                     "SELECT ordinal, name, status, started_at, completed_at FROM job_steps"
+                     " WHERE job_id = ? ORDER BY ordinal")
+                   .bind(job.id)
+                   .rows();
+  while (steps->next()) {
+    apart.steps.push_back(
+        {steps->getInt64("ordinal"), steps->getString("name"),
+         parseJobStatus(std::string(steps->getString("status"))).value_or(JobStatus::Running),
+         toIsoTimestamp(std::string(steps->getString("started_at"))),
+         toIsoTimestamp(optionalString(*steps, "completed_at"))});
+  }
+  EXPECT_EQ(toJson(detail), toJson(apart));
+  ASSERT_EQ(detail.steps.size(), 3u);
+  EXPECT_EQ(detail.steps[0].ordinal, 1);
+  EXPECT_EQ(detail.steps[2].ordinal, 3);
+  ASSERT_EQ(detail.events.size(), 5u);
+  for (size_t i = 0; i < detail.events.size(); ++i) {
+    EXPECT_EQ(detail.events[i].seq, static_cast<int64_t>(i + 1));
+  }
 }
 
 TEST_F(Jobs, AnotherWorkspacesJobIsNotFound) {

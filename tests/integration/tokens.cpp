@@ -2,7 +2,10 @@
 // what the session cookie's Max-Age is cut to.
 #include <gtest/gtest.h>
 
+#include "app/serve.h"
+#include "auth/guards.h"
 #include "auth/token_store.h"
+#include "support/outcome.h"
 #include "support/test_database.h"
 #include "util/crypto.h"
 
@@ -54,6 +57,82 @@ TEST_F(Tokens, UnknownOrSqlLookingTokenIsNotFound) {
   EXPECT_FALSE(TokenStore().findLive("").has_value());
   // The token's hash itself is not a token.
   EXPECT_FALSE(TokenStore().findLive(sha256Hex(member.token)).has_value());
+}
+
+TEST_F(Tokens, LookupWithAWorkspaceReadsTheUsersRoleThere) {
+  auto live = TokenStore().findLive(owner.token, workspaceId);
+  ASSERT_TRUE(live.has_value());
+  ASSERT_TRUE(live->membership.has_value());
+  EXPECT_EQ(live->membership->workspaceId, workspaceId);
+  EXPECT_EQ(live->membership->role, Role::Owner);
+  std::string other = createWorkspace("other");
+  live = TokenStore().findLive(owner.token, other);
+  ASSERT_TRUE(live.has_value());
+  ASSERT_TRUE(live->membership.has_value());
+  EXPECT_FALSE(live->membership->role.has_value());
+  // Without a workspace there is no membership, and a dead token has none either.
+  EXPECT_FALSE(TokenStore().findLive(owner.token)->membership.has_value());
+  EXPECT_FALSE(TokenStore().findLive("rj_no_such_token", workspaceId).has_value());
+}
+
+namespace {
+Request requestOf(const std::string& token, const std::string& workspace) {
+  Request request;
+  request.method = "GET";
+  request.path = "/api/runner-jobs";
+  request.headers["HTTP_AUTHORIZATION"] = "Bearer " + token;
+  request.headers["HTTP_X_WORKSPACE_ID"] = workspace;
+  return request;
+}
+}  // namespace
+
+TEST_F(Tokens, GuardsAnswerInTheirOrderFromTheOneLookup) {
+  std::string other = createWorkspace("other");
+  EXPECT_EQ(guard(Permission::WorkspaceAny, requestOf(member.token, workspaceId)).role(),
+            Role::Member);
+  // 401 before 400 before 403, whatever else is wrong.
+  EXPECT_EQ(codeOf([&] { guard(Permission::WorkspaceAny, requestOf("rj_nope", "not-a-uuid")); }),
+            "UNAUTHORIZED");
+  EXPECT_EQ(codeOf([&] { guard(Permission::WorkspaceAny, requestOf(member.token, "not-a-uuid")); }),
+            "INVALID_WORKSPACE_ID");
+  EXPECT_EQ(codeOf([&] { guard(Permission::WorkspaceAny, requestOf(member.token, other)); }),
+            "NOT_A_MEMBER");
+  EXPECT_EQ(
+      codeOf([&] { guard(Permission::WorkspaceAdmin, requestOf(member.token, workspaceId)); }),
+      "ROLE_FORBIDDEN");
+  // An upper-case workspace id names the same workspace.
+  std::string upper = workspaceId;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(guard(Permission::WorkspaceAny, requestOf(member.token, upper)).workspaceId(),
+            workspaceId);
+}
+
+TEST_F(Tokens, RemovedMemberAndRevokedTokenAreRefusedAtTheirNextRequest) {
+  auto request = requestOf(member.token, workspaceId);
+  guard(Permission::WorkspaceAny, request);
+  // A session endpoint's request reads the membership with the token and does not check it; the
+  // next request's check reads it again.
+  guard(Permission::Authenticated, request);
+  Query(connection(), "DELETE FROM workspace_members WHERE user_id = ? AND workspace_id = ?")
+      .bind(member.userId)
+      .bind(workspaceId)
+      .execute();
+  EXPECT_EQ(codeOf([&] { guard(Permission::WorkspaceAny, request); }), "NOT_A_MEMBER");
+  EXPECT_EQ(codeOf([&] { requireMembership(member.userId, workspaceId); }), "NOT_A_MEMBER");
+  Query(connection(), "UPDATE api_tokens SET revoked_at = UTC_TIMESTAMP(3) WHERE token_hash = ?")
+      .bind(sha256Hex(owner.token))
+      .execute();
+  EXPECT_EQ(statusOf([&] { guard(Permission::WorkspaceAny, requestOf(owner.token, workspaceId)); }),
+            401);
+}
+
+TEST_F(Tokens, MembershipCheckOfAnotherWorkspaceQueriesItself) {
+  std::string other = createWorkspace("other");
+  // The role read with the token is the one in the request's workspace, not in `other`.
+  authenticateUser(requestOf(owner.token, workspaceId));
+  EXPECT_EQ(codeOf([&] { requireMembership(owner.userId, other); }), "NOT_A_MEMBER");
+  authenticateUser(requestOf(owner.token, other));
+  EXPECT_EQ(requireMembership(owner.userId, workspaceId), Role::Owner);
 }
 
 }  // namespace rj::test

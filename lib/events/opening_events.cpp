@@ -1,0 +1,30 @@
+#include "events/opening_events.h"
+
+#include "operations/workspace_counters.h"
+
+namespace rj {
+
+void insertOpeningEvents(Connection& connection, const std::string& jobId,
+                         const std::vector<EventRecord>& events) {
+  if (events.empty()) return;
+  std::string text =
+      "INSERT INTO job_events (job_id, seq, type, payload, payload_bytes, created_at) VALUES";
+  for (size_t i = 0; i < events.size(); ++i) {
+    text += (i == 0 ? "" : ",");
+    text += " (?, ?, ?, ?, ?, UTC_TIMESTAMP(3))";
+  }
+  Query insert(connection, text);
+  int64_t seq = 0;
+  for (const auto& [type, payload] : events) {
+    insert.bind(jobId)
+        .bind(++seq)
+        .bind(eventTypeName(type))
+        .bind(payload)
+        .bind(static_cast<int64_t>(payload.size()));
+  }
+  insert.execute();
+  // Metrics counters, as appendEvent keeps them (no statement for the types they do not count).
+  for (const auto& [type, payload] : events) countJobEvent(connection, jobId, type);
+}
+
+}  // namespace rj

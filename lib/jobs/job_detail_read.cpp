@@ -1,0 +1,100 @@
+#include "jobs/job_detail_read.h"
+
+#include <algorithm>
+
+#include "jobs/job_change.h"
+#include "util/time.h"
+
+namespace rj {
+
+namespace {
+// Which part of the detail a row of the statement carries.
+enum class DetailPart : int64_t { Job = 0, Step = 1, Event = 2 };
+
+// The number of expressions in an SQL select list: its commas outside parentheses, plus one.
+size_t selectListLength(const std::string& columns) {
+  size_t length = 1;
+  int depth = 0;
+  for (char c : columns) {
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == ',' && depth == 0) ++length;
+  }
+  return length;
+}
+
+std::string nullColumns(size_t count) {
+  std::string text = "NULL";
+  for (size_t i = 1; i < count; ++i) text += ", NULL";
+  return text;
+}
+
+// One UNION ALL of three parts with a common column list: the job's row (kJobColumns, the item
+// columns NULL), then its steps and its events (the job's columns NULL, the item columns theirs).
+// Rows stream as the parts produce them (no temporary table); the order is restored here.
+const std::string& detailStatement() {
+  static const std::string text = [] {
+    std::string jobNulls = nullColumns(selectListLength(kJobColumns));
+    return std::string("SELECT 0 AS part, ") + kJobColumns +
+           ", NULL AS item_position, NULL AS item_name, NULL AS item_status,"
+           " NULL AS item_payload, NULL AS item_at, NULL AS item_completed_at"
+           " FROM runner_jobs WHERE id = ? AND workspace_id = ?"
+           " UNION ALL SELECT 1, " +
+           jobNulls +
+           ", s.ordinal, s.name, s.status, NULL, s.started_at, s.completed_at"
+           " FROM job_steps s JOIN runner_jobs j ON j.id = s.job_id"
+           " WHERE s.job_id = ? AND j.workspace_id = ?"
+           " UNION ALL (SELECT 2, " +
+           jobNulls +
+           ", e.seq, e.type, NULL, e.payload, e.created_at, NULL"
+           " FROM job_events e JOIN runner_jobs j ON j.id = e.job_id"
+           " WHERE e.job_id = ? AND j.workspace_id = ? ORDER BY e.seq LIMIT ?)";
+  }();
+  return text;
+}
+}  // namespace
+
+std::optional<JobDetail> readJobDetail(Connection& connection, const std::string& workspaceId,
+                                       const std::string& jobId) {
+  auto rows = Query(connection, detailStatement())
+                  .bind(jobId)
+                  .bind(workspaceId)
+                  .bind(jobId)
+                  .bind(workspaceId)
+                  .bind(jobId)
+                  .bind(workspaceId)
+                  .bind(kMaxDetailEvents)
+                  .rows();
+  std::optional<Job> job;
+  JobDetail detail;
+  while (rows->next()) {
+    switch (static_cast<DetailPart>(rows->getInt64("part"))) {
+      case DetailPart::Job:
+        job = readJob(*rows);
+        break;
+      case DetailPart::Step: {
+        auto status = parseJobStatus(std::string(rows->getString("item_status")));
+        detail.steps.push_back({rows->getInt64("item_position"), rows->getString("item_name"),
+                                status.value_or(JobStatus::Running),
+                                toIsoTimestamp(std::string(rows->getString("item_at"))),
+                                toIsoTimestamp(optionalString(*rows, "item_completed_at"))});
+        break;
+      }
+      case DetailPart::Event:
+        detail.events.push_back({"", rows->getInt64("item_position"), rows->getString("item_name"),
+                                 rows->getString("item_payload"),
+                                 toIsoTimestamp(std::string(rows->getString("item_at")))});
+        break;
+    }
+  }
+  if (!job) return std::nullopt;
+  detail.job = std::move(*job);
+  for (auto& event : detail.events) event.jobId = detail.job.id;  // as stored (lower case)
+  std::sort(detail.steps.begin(), detail.steps.end(),
+            [](const JobStep& a, const JobStep& b) { return a.ordinal < b.ordinal; });
+  std::sort(detail.events.begin(), detail.events.end(),
+            [](const JobEvent& a, const JobEvent& b) { return a.seq < b.seq; });
+  return detail;
+}
+
+}  // namespace rj

@@ -1,0 +1,167 @@
+// Database statements per request, as the server counts them (the session's Questions counter),
+// so that a change cannot quietly add a round trip to the guards or the jobs endpoints. Prepared
+// statements count when executed; preparing one is not a question. A failing count here means a
+// statement was added or removed: update the number only together with the reason.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+
+#include "app/serve.h"
+#include "errors/errors.h"
+#include "events/event_store.h"
+#include "jobs/job_store.h"
+#include "support/outcome.h"
+#include "support/test_database.h"
+#include "util/uuid.h"
+
+namespace rj::test {
+
+class StatementCounts : public DatabaseTest {
+ protected:
+  JobStore store;
+
+  static int64_t questions() {
+    auto rows = Query(connection(), "SHOW SESSION STATUS LIKE 'Questions'").rows();
+    rows->next();
+    return std::stoll(std::string(rows->getString(2)));
+  }
+  // The statements `work` sends on this thread's connection; the counter counts its own reading
+  // too, which is left out.
+  static int64_t statementsOf(const std::function<void()>& work) {
+    int64_t before = questions();
+    work();
+    return questions() - before - 1;
+  }
+
+  Request request(const std::string& token, const std::string& workspace) const {
+    Request request;
+    request.method = "GET";
+    request.path = "/api/runner-jobs";
+    request.headers["HTTP_AUTHORIZATION"] = "Bearer " + token;
+    if (!workspace.empty()) request.headers["HTTP_X_WORKSPACE_ID"] = workspace;
+    return request;
+  }
+
+  NewJob newJob() const {
+    NewJob job;
+    job.type = "count.me";
+    job.data = R"({"n":1})";
+    return job;
+  }
+  std::string createJob() { return store.create(workspaceId, newJob(), std::nullopt).job.id; }
+
+  // A job as a runner leaves it: two steps and a few events past the two of its creation.
+  std::string createJobWithStepsAndEvents() {
+    std::string id = createJob();
+    for (int ordinal : {2, 1}) {
+      Query(connection(),
+            "INSERT INTO job_steps (job_id, ordinal, name, status, started_at)"
+            " VALUES (?, ?, 'step', 'COMPLETED', UTC_TIMESTAMP(3))")
+          .bind(id)
+          .bind(ordinal)
+          .execute();
+    }
+    for (int i = 0; i < 3; ++i) appendEvent(connection(), id, EventType::StepOutput, "{}");
+    return id;
+  }
+
+  JobListQuery listQuery(int64_t page, int64_t limit) const {
+    JobListQuery query;
+    query.page = page;
+    query.limit = limit;
+    return query;
+  }
+};
+
+TEST_F(StatementCounts, TheCounterSeesNothingBetweenTwoReadings) {
+  EXPECT_EQ(statementsOf([] {}), 0);
+  EXPECT_EQ(statementsOf([] { Query(connection(), "SELECT 1").rows(); }), 1);
+}
+
+TEST_F(StatementCounts, GuardOfAWorkspaceEndpointIsOneStatement) {
+  using Counted = std::pair<int64_t, std::string>;  // statements sent, error code answered
+  auto guarded = [](Permission permission, const Request& request) {
+    std::string code;
+    int64_t statements = statementsOf([&] { code = codeOf([&] { guard(permission, request); }); });
+    return Counted{statements, code};
+  };
+  std::string other = createWorkspace("other");
+  EXPECT_EQ(guarded(Permission::WorkspaceAny, request(member.token, workspaceId)),
+            Counted(1, "none"));
+  // Every refusal is decided from the same one row.
+  EXPECT_EQ(guarded(Permission::WorkspaceAny, request(member.token, other)),
+            Counted(1, "NOT_A_MEMBER"));
+  EXPECT_EQ(guarded(Permission::WorkspaceMember, request(guest.token, workspaceId)),
+            Counted(1, "ROLE_FORBIDDEN"));
+  EXPECT_EQ(guarded(Permission::WorkspaceAny, request("rj_nope", workspaceId)),
+            Counted(1, "UNAUTHORIZED"));
+  EXPECT_EQ(guarded(Permission::WorkspaceAny, request(member.token, "")),
+            Counted(1, "INVALID_WORKSPACE_ID"));
+  EXPECT_EQ(guarded(Permission::Authenticated, request(member.token, workspaceId)),
+            Counted(1, "none"));
+}
+
+TEST_F(StatementCounts, GetByIdIsOneStatement) {
+  std::string id = createJobWithStepsAndEvents();
+  EXPECT_EQ(statementsOf([&] {
+              auto detail = store.get(workspaceId, id);
+              EXPECT_EQ(detail.steps.size(), 2u);
+              EXPECT_EQ(detail.events.size(), 5u);
+            }),
+            1);
+  EXPECT_EQ(
+      statementsOf([&] { EXPECT_EQ(statusOf([&] { store.get(workspaceId, newUuid()); }), 404); }),
+      1);
+}
+
+TEST_F(StatementCounts, ListIsOneStatementUnlessThePageIsPastTheEnd) {
+  for (int i = 0; i < 3; ++i) createJob();
+  // The page's rows carry the total, full page or not.
+  EXPECT_EQ(statementsOf([&] { EXPECT_EQ(store.list(workspaceId, listQuery(1, 50)).total, 3); }),
+            1);
+  EXPECT_EQ(statementsOf([&] { EXPECT_EQ(store.list(workspaceId, listQuery(1, 2)).total, 3); }), 1);
+  EXPECT_EQ(statementsOf([&] { EXPECT_EQ(store.list(workspaceId, listQuery(2, 2)).total, 3); }), 1);
+  std::string empty = createWorkspace("empty");
+  EXPECT_EQ(statementsOf([&] { EXPECT_EQ(store.list(empty, listQuery(1, 50)).total, 0); }), 1);
+  // A page past the end has no row to carry it: the total is counted apart.
+  EXPECT_EQ(statementsOf([&] { EXPECT_EQ(store.list(workspaceId, listQuery(3, 2)).total, 3); }), 2);
+}
+
+TEST_F(StatementCounts, CreateIsFourStatements) {
+  // START TRANSACTION, the job's INSERT ... RETURNING, its two events' INSERT, COMMIT.
+  EXPECT_EQ(statementsOf([&] { createJob(); }), 4);
+  // An Idempotency-Key first looks for the job it made before.
+  EXPECT_EQ(statementsOf([&] { store.create(workspaceId, newJob(), std::string("key-1")); }), 5);
+  EXPECT_EQ(statementsOf([&] {
+              EXPECT_FALSE(store.create(workspaceId, newJob(), std::string("key-1")).created);
+            }),
+            1);
+  // A concurrency key also makes sure its row exists.
+  NewJob limited = newJob();
+  limited.concurrencyKey = "smtp";
+  limited.concurrencyLimit = 1;
+  EXPECT_EQ(statementsOf([&] { store.create(workspaceId, limited, std::nullopt); }), 5);
+}
+
+TEST_F(StatementCounts, WholeRequestsGuardAndServiceTogether) {
+  std::string id = createJobWithStepsAndEvents();
+  auto asMember = request(member.token, workspaceId);
+  EXPECT_EQ(statementsOf([&] {
+              Context context = guard(Permission::WorkspaceAny, asMember);
+              store.get(context.workspaceId(), id);
+            }),
+            2);
+  EXPECT_EQ(statementsOf([&] {
+              Context context = guard(Permission::WorkspaceAny, asMember);
+              store.list(context.workspaceId(), listQuery(1, 50));
+            }),
+            2);
+  EXPECT_EQ(statementsOf([&] {
+              Context context = guard(Permission::WorkspaceMember, asMember);
+              store.create(context.workspaceId(), newJob(), std::nullopt);
+            }),
+            5);
+}
+
+}  // namespace rj::test
