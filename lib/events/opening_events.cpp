@@ -1,5 +1,6 @@
 #include "events/opening_events.h"
 
+#include "events/workspace_change_store.h"
 #include "operations/workspace_counters.h"
 
 namespace rj {
@@ -25,6 +26,10 @@ void insertOpeningEvents(Connection& connection, const std::string& jobId,
   insert.execute();
   // Metrics counters, as appendEvent keeps them (no statement for the types they do not count).
   for (const auto& [type, payload] : events) countJobEvent(connection, jobId, type);
+  // The workspace stream's rows, as appendEvent writes them.
+  std::vector<EventType> types;
+  for (const auto& [type, payload] : events) types.push_back(type);
+  recordOpeningWorkspaceChanges(connection, jobId, types);
 }
 
 }  // namespace rj

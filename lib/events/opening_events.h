@@ -15,7 +15,7 @@ using EventRecord = std::pair<EventType, std::string>;
 // Inserts `events` as the job's seq 1..n in one statement. The job's row must have been inserted
 // in the same transaction with last_event_seq = n, so that appendEvent numbers later events on
 // from n (nothing else can append to the job before that transaction commits). Counted in
-// workspace_counters as appendEvent counts them.
+// workspace_counters and recorded in the workspace change log as appendEvent does.
 void insertOpeningEvents(Connection& connection, const std::string& jobId,
                          const std::vector<EventRecord>& events);
 

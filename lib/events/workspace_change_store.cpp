@@ -38,6 +38,30 @@ void recordWorkspaceChange(Connection& connection, const std::string& jobId, Eve
       .execute();
 }
 
+void recordOpeningWorkspaceChanges(Connection& connection, const std::string& jobId,
+                                   const std::vector<EventType>& types) {
+  // (seq, type) of the events that are changes, as a derived table; inserted in seq order, so
+  // their ids (and positions) follow it.
+  std::string events;
+  std::vector<std::pair<int64_t, EventType>> changes;
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (!isWorkspaceChangeType(types[i])) continue;
+    events += changes.empty() ? "SELECT ? AS seq, ? AS event_type" : " UNION ALL SELECT ?, ?";
+    changes.emplace_back(static_cast<int64_t>(i + 1), types[i]);
+  }
+  if (changes.empty()) return;
+  Query insert(connection,
+               "INSERT INTO workspace_changes (workspace_id, job_id, job_seq, event_type, type,"
+               " status, priority, progress_percent, attempt, max_attempts, run_at, created_at,"
+               " updated_at, started_at, completed_at)"
+               " SELECT j.workspace_id, j.id, e.seq, e.event_type, j.type, j.status, j.priority,"
+               " j.progress_percent, j.attempt, j.max_attempts, j.run_at, j.created_at,"
+               " j.updated_at, j.started_at, j.completed_at FROM runner_jobs j JOIN (" +
+                   events + ") e WHERE j.id = ? ORDER BY e.seq");
+  for (const auto& [seq, type] : changes) insert.bind(seq).bind(eventTypeName(type));
+  insert.bind(jobId).execute();
+}
+
 int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit) {
   // READ COMMITTED and SKIP LOCKED: the sequencer takes no gap locks (writers inserting new rows
   // never wait for it) and never waits for a writer either. A row it skips is not committed yet;

@@ -20,6 +20,10 @@ bool isWorkspaceChangeType(EventType type);
 // transaction (the one that appended that event): the row commits or rolls back with it.
 void recordWorkspaceChange(Connection& connection, const std::string& jobId, EventType type);
 
+// The same for a new job's opening events (seq 1..n, in order), in one statement.
+void recordOpeningWorkspaceChanges(Connection& connection, const std::string& jobId,
+                                   const std::vector<EventType>& types);
+
 // Numbers up to `limit` committed, unnumbered rows in id order after the last position, in one
 // transaction holding the sequencer row; returns how many. Any number of processes may call it:
 // they take turns on that row.
