@@ -65,19 +65,6 @@ StreamBatch EventWatcher::next(std::chrono::steady_clock::time_point deadline) {
   return batch;
 }
 
-EventPoller::EventPoller(PollerSettings settings) : settings_(settings) {
-  thread_ = std::thread([this] { run(); });
-}
-
-EventPoller::~EventPoller() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
 EventPoller& EventPoller::shared() {
   static EventPoller poller(pollerSettingsFromConfig());
   return poller;
@@ -87,48 +74,17 @@ std::shared_ptr<EventWatcher> EventPoller::watch(const std::string& jobId, int64
                                                  int connectionFd,
                                                  std::optional<StreamCredential> credential) {
   auto watcher = std::make_shared<EventWatcher>(jobId, cursor, connectionFd, std::move(credential));
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    watchers_[jobId].push_back(watcher);
-  }
-  wake_.notify_all();
+  loop_.add(jobId, watcher);
   return watcher;
 }
 
 void EventPoller::unwatch(const std::shared_ptr<EventWatcher>& watcher) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto found = watchers_.find(watcher->jobId());
-  if (found == watchers_.end()) return;
-  auto& list = found->second;
-  list.erase(std::remove(list.begin(), list.end(), watcher), list.end());
-  if (list.empty()) watchers_.erase(found);
-}
-
-void EventPoller::run() {
-  DatabaseThread database;
-  auto interval = settings_.fastInterval;
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!stopping_) {
-    if (watchers_.empty()) {
-      wake_.wait(lock, [&] { return stopping_ || !watchers_.empty(); });
-      interval = settings_.fastInterval;
-      continue;
-    }
-    lock.unlock();
-    bool busy = tick();
-    lock.lock();
-    // Fast while events flow; backing off to the idle interval while nothing happens.
-    interval = busy ? settings_.fastInterval : std::min(interval * 2, settings_.idleInterval);
-    wake_.wait_for(lock, interval, [&] { return stopping_; });
-  }
+  loop_.remove(watcher->jobId(), watcher);
 }
 
 bool EventPoller::tick() {
   std::vector<JobSnapshot> jobs;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (const auto& [jobId, watchers] : watchers_) jobs.push_back({jobId, watchers, 0});
-  }
+  for (const auto& [jobId, watchers] : loop_.snapshot()) jobs.push_back({jobId, watchers, 0});
 
   // A web server that closes the connection when its client hangs up (nginx does): notice it now
   // rather than at the next keep-alive.

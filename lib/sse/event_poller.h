@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "events/event_store.h"
+#include "sse/poller_loop.h"
 #include "sse/stream_watcher.h"
 
 namespace rj {
@@ -23,14 +24,6 @@ namespace rj {
 // Payload bytes a watcher holds for its stream at most (plus one event), and a poll reads at
 // most per job.
 constexpr size_t kMaxPendingBytes = 128 * 1024;
-
-struct PollerSettings {
-  // Poll interval while events flow, and the longest one it backs off to while idle.
-  std::chrono::milliseconds fastInterval{20};
-  std::chrono::milliseconds idleInterval{50};
-  // How often the watchers' credentials are checked again (one query for all of them).
-  std::chrono::milliseconds credentialInterval{10000};
-};
 
 // Poll interval settings from RJ_STREAM_POLL_MS (idle, 10..1000, default 50),
 // RJ_STREAM_FAST_POLL_MS (5..idle, default 20) and RJ_STREAM_CREDENTIAL_CHECK_SECONDS (1..300,
@@ -74,8 +67,8 @@ class EventWatcher : public StreamWatcher {
 
 class EventPoller {
  public:
-  explicit EventPoller(PollerSettings settings);
-  ~EventPoller();
+  explicit EventPoller(PollerSettings settings)
+      : settings_(settings), loop_(settings, [this] { return tick(); }) {}
   EventPoller(const EventPoller&) = delete;
   EventPoller& operator=(const EventPoller&) = delete;
 
@@ -90,17 +83,12 @@ class EventPoller {
   void unwatch(const std::shared_ptr<EventWatcher>& watcher);
 
  private:
-  void run();
   // One tick; true when events were found (poll again soon).
   bool tick();
 
   PollerSettings settings_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::map<std::string, std::vector<std::shared_ptr<EventWatcher>>> watchers_;
-  bool stopping_ = false;
   std::chrono::steady_clock::time_point credentialsCheckedAt_ = std::chrono::steady_clock::now();
-  std::thread thread_;
+  PollerLoop<EventWatcher> loop_;  // last: its thread ticks while the members above exist
 };
 
 // Watches a job for the lifetime of this object.

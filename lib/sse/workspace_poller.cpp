@@ -55,19 +55,6 @@ WorkspaceBatch WorkspaceWatcher::next(std::chrono::steady_clock::time_point dead
   return batch;
 }
 
-WorkspacePoller::WorkspacePoller(PollerSettings settings) : settings_(settings) {
-  thread_ = std::thread([this] { run(); });
-}
-
-WorkspacePoller::~WorkspacePoller() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  thread_.join();
-}
-
 WorkspacePoller& WorkspacePoller::shared() {
   static WorkspacePoller poller(pollerSettingsFromConfig());
   return poller;
@@ -78,48 +65,17 @@ std::shared_ptr<WorkspaceWatcher> WorkspacePoller::watch(
     std::optional<StreamCredential> credential) {
   auto watcher = std::make_shared<WorkspaceWatcher>(workspaceId, std::move(filter), cursor,
                                                     connectionFd, std::move(credential));
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    watchers_[workspaceId].push_back(watcher);
-  }
-  wake_.notify_all();
+  loop_.add(workspaceId, watcher);
   return watcher;
 }
 
 void WorkspacePoller::unwatch(const std::shared_ptr<WorkspaceWatcher>& watcher) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto found = watchers_.find(watcher->workspaceId());
-  if (found == watchers_.end()) return;
-  auto& list = found->second;
-  list.erase(std::remove(list.begin(), list.end(), watcher), list.end());
-  if (list.empty()) watchers_.erase(found);
-}
-
-void WorkspacePoller::run() {
-  DatabaseThread database;
-  auto interval = settings_.fastInterval;
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!stopping_) {
-    if (watchers_.empty()) {
-      wake_.wait(lock, [&] { return stopping_ || !watchers_.empty(); });
-      interval = settings_.fastInterval;
-      continue;
-    }
-    lock.unlock();
-    bool busy = tick();
-    lock.lock();
-    // Fast while changes flow; backing off to the idle interval while nothing happens.
-    interval = busy ? settings_.fastInterval : std::min(interval * 2, settings_.idleInterval);
-    wake_.wait_for(lock, interval, [&] { return stopping_; });
-  }
+  loop_.remove(watcher->workspaceId(), watcher);
 }
 
 bool WorkspacePoller::tick() {
   std::vector<WorkspaceSnapshot> workspaces;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (const auto& [id, watchers] : watchers_) workspaces.push_back({id, watchers});
-  }
+  for (const auto& [id, watchers] : loop_.snapshot()) workspaces.push_back({id, watchers});
   std::vector<StreamWatcher*> all;
   for (const auto& workspace : workspaces) {
     for (const auto& watcher : workspace.watchers) all.push_back(watcher.get());

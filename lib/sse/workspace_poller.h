@@ -16,6 +16,7 @@
 
 #include "events/workspace_change.h"
 #include "sse/event_poller.h"
+#include "sse/poller_loop.h"
 #include "sse/stream_watcher.h"
 #include "sse/workspace_stream_filter.h"
 
@@ -58,8 +59,8 @@ class WorkspaceWatcher : public StreamWatcher {
 
 class WorkspacePoller {
  public:
-  explicit WorkspacePoller(PollerSettings settings);
-  ~WorkspacePoller();
+  explicit WorkspacePoller(PollerSettings settings)
+      : settings_(settings), loop_(settings, [this] { return tick(); }) {}
   WorkspacePoller(const WorkspacePoller&) = delete;
   WorkspacePoller& operator=(const WorkspacePoller&) = delete;
 
@@ -74,19 +75,14 @@ class WorkspacePoller {
   void unwatch(const std::shared_ptr<WorkspaceWatcher>& watcher);
 
  private:
-  void run();
   // One tick; true when changes were found (poll again soon).
   bool tick();
 
   PollerSettings settings_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::map<std::string, std::vector<std::shared_ptr<WorkspaceWatcher>>> watchers_;
-  bool stopping_ = false;
   // Every change numbered up to here has been handed to the watchers that were caught up.
   int64_t scannedThrough_ = -1;
   std::chrono::steady_clock::time_point credentialsCheckedAt_ = std::chrono::steady_clock::now();
-  std::thread thread_;
+  PollerLoop<WorkspaceWatcher> loop_;  // last: its thread ticks while the members above exist
 };
 
 // Watches a workspace for the lifetime of this object.

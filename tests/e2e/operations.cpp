@@ -302,14 +302,40 @@ TEST(Prune, RjadminPruneWhileClientsCreateClaimAndStream) {
         30s);
     streamStatus = session.status;
   });
+  // The workspace stream of the busy jobs: it keeps delivering their changes during the prune.
+  std::atomic<int> workspaceChanges{0};
+  std::atomic<int> workspaceChangesAfterPrune{0};
+  std::atomic<bool> pruned{false};
+  long workspaceStatus = 0;
+  std::string workspaceRaw;
+  std::thread workspaceStream([&] {
+    auto session = readSse(
+        s().url + "/api/runner-jobs/events/stream?type=" + busyType,
+        {"Authorization: Bearer " + s().tokenMember, "X-Workspace-Id: " + s().workspace},
+        [&](const SseSession& now) {
+          if (!now.events.empty() && now.events.back().type == "job.changed") {
+            ++workspaceChanges;
+            if (pruned) ++workspaceChangesAfterPrune;
+          }
+          return !done;
+        },
+        30s);
+    workspaceStatus = session.status;
+    workspaceRaw = session.raw.substr(0, 2000);
+  });
   std::this_thread::sleep_for(300ms);
   std::string report = s().admin("prune --older-than 1d --batch-size 50");
+  pruned = true;
   std::this_thread::sleep_for(300ms);
   done = true;
   // The stream hangs up at its next event or keep-alive; an event makes that prompt.
   s().call("POST", "/api/runner-jobs/" + watched + "/cancel", s().tokenMember, s().workspace, "");
+  // The busy client's next create reaches the workspace stream, which then hangs up.
+  s().call("POST", "/api/runner-jobs", s().tokenMember, s().workspace,
+           R"({"type":")" + busyType + R"("})");
   client.join();
   stream.join();
+  workspaceStream.join();
 
   EXPECT_NE(report.find("deleted "), std::string::npos) << report;
   auto remaining = s().call("GET", "/api/runner-jobs?type=" + type, s().tokenMember, s().workspace);
@@ -318,6 +344,10 @@ TEST(Prune, RjadminPruneWhileClientsCreateClaimAndStream) {
   EXPECT_EQ(failures.load(), 0) << lastFailure;
   EXPECT_EQ(streamStatus, 200);
   EXPECT_GE(streamEvents.load(), 2);
+  EXPECT_EQ(workspaceStatus, 200) << workspaceRaw;
+  EXPECT_GT(workspaceChanges.load(), 0) << workspaceRaw;
+  EXPECT_GT(workspaceChangesAfterPrune.load(), 0) << workspaceRaw;
+  EXPECT_EQ(workspaceRaw.find("event: error"), std::string::npos) << workspaceRaw;
 }
 
 }  // namespace rj::test
