@@ -32,17 +32,6 @@ std::optional<std::string> namedWorkspaceId(const Request& request) {
   return normalizeUuid(*workspaceId);
 }
 
-// The membership authenticateUser read in the token's statement, for requireMembership to take:
-// guard() (lib/app/serve.cpp) calls the two in a row for one request, and this spares the second
-// its own query. Every authenticateUser replaces it (guard() authenticates before every
-// membership check), requireMembership takes it away, and only for the same user and workspace:
-// it answers the check of the request that read it and no other. Not a cache.
-struct MembershipReadWithToken {
-  std::string userId;
-  WorkspaceMembership membership;
-};
-thread_local std::optional<MembershipReadWithToken> membershipReadWithToken;
-
 std::optional<Role> queryMembership(const std::string& userId, const std::string& workspaceId) {
   return withRetry([&](Connection& connection) -> std::optional<Role> {
     auto rows = Query(connection,
@@ -74,7 +63,6 @@ std::optional<std::string> presentedToken(const Request& request) {
 }
 
 LiveToken authenticateUser(const Request& request) {
-  membershipReadWithToken.reset();
   auto token = presentedToken(request);
   if (!token || token->empty()) throw Unauthorized("Missing bearer token");
   // The token's statement also reads the user's role in the workspace the request names, so
@@ -82,7 +70,6 @@ LiveToken authenticateUser(const Request& request) {
   auto live = TokenStore().findLive(*token, namedWorkspaceId(request));
   if (!live) throw Unauthorized("Invalid, expired or revoked token");
   requireSameOriginForCookie(request);
-  if (live->membership) membershipReadWithToken = {live->userId, *live->membership};
   return *live;
 }
 
@@ -127,14 +114,11 @@ std::string requireWorkspaceId(const Request& request) {
   return normalizeUuid(*workspaceId);
 }
 
-Role requireMembership(const std::string& userId, const std::string& workspaceId) {
-  auto read = std::exchange(membershipReadWithToken, std::nullopt);
-  std::optional<Role> role;
-  if (read && read->userId == userId && read->membership.workspaceId == workspaceId) {
-    role = read->membership.role;
-  } else {
-    role = queryMembership(userId, workspaceId);
-  }
+Role requireMembership(const std::string& userId, const std::string& workspaceId,
+                       const std::optional<WorkspaceMembership>& readWithToken) {
+  std::optional<Role> role = readWithToken && readWithToken->workspaceId == workspaceId
+                                 ? readWithToken->role
+                                 : queryMembership(userId, workspaceId);
   if (!role) throw Forbidden(ErrorCode::NotAMember, "You are not a member of this workspace");
   return *role;
 }

@@ -31,10 +31,11 @@ void requireSameOriginForCookie(const Request& request);
 // The workspace id from X-Workspace-Id, else the workspaceId query parameter; 400 when
 // missing or not a UUID. Returned in lower case.
 std::string requireWorkspaceId(const Request& request);
-// The user's role in the workspace; 403 when not a member. Right after authenticateUser of the
-// same user and workspace (as guard() calls them) it answers from the role read with the token,
-// without a query; otherwise it queries.
-Role requireMembership(const std::string& userId, const std::string& workspaceId);
+// The user's role in the workspace; 403 when not a member. Given the membership authenticateUser
+// read with the token (LiveToken::membership) for this workspace, it answers from that without a
+// query; otherwise it queries.
+Role requireMembership(const std::string& userId, const std::string& workspaceId,
+                       const std::optional<WorkspaceMembership>& readWithToken = std::nullopt);
 // 403 when the role does not satisfy the permission.
 void requireRole(Role role, Permission permission);
 
