@@ -40,6 +40,7 @@ const state = {
   jobSeqs: new Map(), // job id -> seq of the newest change applied to the list
   total: 0,
   summaryTimer: null,
+  runnerTypes: null,  // job types the workspace's live runners take (null in it: any); owners and admins
 };
 
 class ApiError extends Error {
@@ -149,6 +150,8 @@ function chooseWorkspace(workspaceId) {
   for (const field of $('create-form').elements) field.disabled = !canWrite;
   $('create-note').textContent = canWrite ? '' : 'Guests may look but not create jobs.';
   $('runners-panel').hidden = !mayAdminister();
+  state.runnerTypes = null;
+  renderTypeHint();
   state.jobs = [];
   state.jobSeqs.clear();
   renderJobs();
@@ -381,6 +384,29 @@ function renderRunners(runners) {
   });
   $('runner-list').replaceChildren(...items);
   $('no-runners').hidden = items.length > 0;
+  state.runnerTypes = runners.filter((runner) => !runner.revoked).flatMap((runner) => runner.types || [null]);
+  renderTypeHint();
+}
+
+// Under the type field: which types a runner takes, so a job is not left QUEUED unnoticed. Only
+// owners and admins may read the runners.
+function renderTypeHint() {
+  const hint = $('type-runners');
+  const types = state.runnerTypes;
+  hint.hidden = !types;
+  if (!types) return;
+  const type = $('job-type').value.trim();
+  const named = [...new Set(types.filter((taken) => taken !== null))].sort();
+  const more = named.length > 6 ? ` and ${named.length - 6} more` : '';
+  const takenBy = `Runners take ${named.slice(0, 6).join(', ')}${more}`;
+  if (types.length === 0) {
+    hint.textContent = 'No runner takes jobs in this workspace: they wait QUEUED.';
+  } else if (types.includes(null) || types.includes(type)) {
+    hint.textContent = types.includes(null) ? 'A runner takes any type.' : `${takenBy}.`;
+  } else {
+    hint.textContent = `No runner takes ${type || 'this type'}: it would wait QUEUED. ${takenBy}.`;
+  }
+  hint.dataset.taken = String(types.includes(null) || types.includes(type));
 }
 
 // ---- create, cancel, retry ----------------------------------------------------------------
@@ -757,6 +783,7 @@ async function start() {
   $('previous-page').addEventListener('click', () => { state.page -= 1; loadJobs(); });
   $('next-page').addEventListener('click', () => { state.page += 1; loadJobs(); });
   $('create-form').addEventListener('submit', createJob);
+  $('job-type').addEventListener('input', renderTypeHint);
   $('detail-cancel').addEventListener('click', () => state.detail && cancelJob(state.detail.id));
   $('detail-retry').addEventListener('click', () => state.detail && retryJob(state.detail.id));
   $('close-detail').addEventListener('click', closeDetail);

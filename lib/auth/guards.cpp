@@ -4,6 +4,7 @@
 #include <cctype>
 #include <utility>
 
+#include "auth/site_origin.h"
 #include "db/retry.h"
 #include "errors/errors.h"
 #include "util/uuid.h"
@@ -15,6 +16,11 @@ std::string lowerCase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return text;
+}
+
+bool endsWith(const std::string& text, const std::string& tail) {
+  return text.size() >= tail.size() &&
+         text.compare(text.size() - tail.size(), tail.size(), tail) == 0;
 }
 
 // The workspace id field as the request gives it: X-Workspace-Id, else the workspaceId query.
@@ -88,6 +94,10 @@ std::string requestOrigin(const Request& request) {
 }
 
 void requireSameOriginForCookie(const Request& request) {
+  requireSameOriginForCookie(request, siteOrigin(request));
+}
+
+void requireSameOriginForCookie(const Request& request, const std::string& expected) {
   if (request.header("Authorization") || !request.cookie(kSessionCookie)) return;
   if (request.method == "GET" || request.method == "HEAD") return;
   auto origin = request.header("Origin");
@@ -96,8 +106,7 @@ void requireSameOriginForCookie(const Request& request) {
                     "An Origin header is required for changes authenticated by the session cookie");
   }
   // Browsers send the origin in lower case without a default port, as the Host header has it.
-  auto host = request.header("Host");
-  if (!host || host->empty() || lowerCase(*origin) != requestOrigin(request)) {
+  if (endsWith(expected, "://") || lowerCase(*origin) != expected) {
     throw Forbidden(ErrorCode::CrossOriginRefused,
                     "Cross-origin request refused: Origin does not match this site");
   }

@@ -25,9 +25,12 @@ std::string requireBearerToken(const Request& request);
 // "http://host:port" or "https://host": the scheme the request came over and its Host header.
 std::string requestOrigin(const Request& request);
 // A request the rj_session cookie authenticates (no Authorization header) with a method other
-// than GET/HEAD must carry an Origin equal to requestOrigin(); 403 otherwise. Browsers always send
+// than GET/HEAD must carry an Origin equal to siteOrigin() (RJ_PUBLIC_ORIGIN, else
+// requestOrigin()); 403 otherwise. Browsers always send
 // Origin on such requests and other sites cannot forge it, so a cross-site request is refused.
 void requireSameOriginForCookie(const Request& request);
+// The same check against a given site origin ("https://jobs.example.com").
+void requireSameOriginForCookie(const Request& request, const std::string& siteOrigin);
 // The workspace id from X-Workspace-Id, else the workspaceId query parameter; 400 when
 // missing or not a UUID. Returned in lower case.
 std::string requireWorkspaceId(const Request& request);

@@ -84,6 +84,7 @@ async function main() {
     await signIn(page, token);
     check(await page.inputValue('#token-input') === '', 'the token field is emptied');
     check((await page.textContent('#role-badge')).trim() === 'MEMBER', 'role MEMBER is shown');
+    check(await page.isHidden('#type-runners'), 'a member is not told about runners');
     check(await page.inputValue('#workspace-select') === workspace, 'the demo workspace is picked');
 
     step('the token cannot be read back by the page');

@@ -97,6 +97,10 @@ async function main() {
     await page.waitForFunction(() => document.getElementById('list-stream-state').dataset.state === 'live');
     await page.waitForFunction(() => /queued/.test(document.getElementById('queue-depth').textContent));
     check(await page.isVisible('#runners-panel'), 'the owner sees the runners');
+    // The stack's demo runner takes every type.
+    await page.waitForFunction(() => !document.getElementById('type-runners').hidden);
+    check((await page.textContent('#type-runners')).includes('any type'),
+      `the type field says which types a runner takes: ${await page.textContent('#type-runners')}`);
     await page.evaluate(() => { window.loadedOnce = true; });
     const requestsBefore = listRequests.length;
 

@@ -160,7 +160,7 @@ TEST(CreateJob, SqlLookingAndUnicodeStringsRoundTrip) {
 }
 
 TEST(CreateJob, SameIdempotencyKeyReturnsTheFirstJob) {
-  std::string key = "Idempotency-Key: e2e-" + std::to_string(::getpid());
+  std::string key = "Idempotency-Key: " + uniqueName("e2e");
   auto first = create(R"({"type":"e2e.idem"})", {key});
   auto second = create(R"({"type":"e2e.idem"})", {key});
   ASSERT_EQ(first.status, 201);
@@ -172,13 +172,15 @@ TEST(CreateJob, SameIdempotencyKeyReturnsTheFirstJob) {
 }
 
 TEST(CreateJob, EightConcurrentIdempotentRequestsMakeOneJob) {
-  std::string key = "Idempotency-Key: race-" + std::to_string(::getpid());
+  // Unique per run: the suites may run again against the same database.
+  std::string key = "Idempotency-Key: " + uniqueName("race");
+  std::string type = uniqueName("e2e.idem.race");
   std::vector<std::thread> threads;
   std::vector<long> statuses(8);
   std::vector<std::string> ids(8);
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
-      auto response = create(R"({"type":"e2e.idem.race"})", {key});
+      auto response = create(R"({"type":")" + type + R"("})", {key});
       statuses[i] = response.status;
       ids[i] = response.json()["id"].GetString();
     });
@@ -187,16 +189,17 @@ TEST(CreateJob, EightConcurrentIdempotentRequestsMakeOneJob) {
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200), 7);
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 1u);
-  EXPECT_EQ(get("/api/runner-jobs?type=e2e.idem.race").json()["meta"]["total"].GetInt(), 1);
+  EXPECT_EQ(get("/api/runner-jobs?type=" + type).json()["meta"]["total"].GetInt(), 1);
 }
 
 TEST(ListJobs, PaginationEdges) {
-  for (int i = 0; i < 3; ++i) createdId(R"({"type":"e2e.page"})");
-  auto page = get("/api/runner-jobs?type=e2e.page&limit=2&page=2").json();
+  std::string type = uniqueName("e2e.page");
+  for (int i = 0; i < 3; ++i) createdId(R"({"type":")" + type + R"("})");
+  auto page = get("/api/runner-jobs?type=" + type + "&limit=2&page=2").json();
   EXPECT_EQ(page["meta"]["total"].GetInt(), 3);
   EXPECT_EQ(page["meta"]["totalPages"].GetInt(), 2);
   EXPECT_EQ(page["data"].Size(), 1u);
-  auto past = get("/api/runner-jobs?type=e2e.page&limit=2&page=9");
+  auto past = get("/api/runner-jobs?type=" + type + "&limit=2&page=9");
   EXPECT_EQ(past.status, 200);
   EXPECT_EQ(past.json()["data"].Size(), 0u);
   EXPECT_EQ(get("/api/runner-jobs?limit=0").status, 400);
@@ -207,12 +210,14 @@ TEST(ListJobs, PaginationEdges) {
 }
 
 TEST(ListJobs, StatusFilterTakesACommaList) {
-  std::string id = createdId(R"({"type":"e2e.status"})");
+  std::string type = uniqueName("e2e.status");
+  std::string id = createdId(R"({"type":")" + type + R"("})");
   s().call("POST", "/api/runner-jobs/" + id + "/cancel", s().tokenMember, s().workspace);
-  createdId(R"({"type":"e2e.status"})");
+  createdId(R"({"type":")" + type + R"("})");
   EXPECT_EQ(
-      get("/api/runner-jobs?type=e2e.status&status=CANCELLED").json()["meta"]["total"].GetInt(), 1);
-  EXPECT_EQ(get("/api/runner-jobs?type=e2e.status&status=CANCELLED,QUEUED")
+      get("/api/runner-jobs?type=" + type + "&status=CANCELLED").json()["meta"]["total"].GetInt(),
+      1);
+  EXPECT_EQ(get("/api/runner-jobs?type=" + type + "&status=CANCELLED,QUEUED")
                 .json()["meta"]["total"]
                 .GetInt(),
             2);

@@ -450,3 +450,24 @@ TEST(RjRunner, DevStackRunsADemoCountJobWatchedLive) {
 }
 
 }  // namespace rj::test
+
+namespace rj::test {
+
+TEST(RjRunner, CommandsDoNotSeeTheRunnersToken) {
+  std::string type = uniqueName("e2e.environment");
+  std::string token = s().createRunner(type);
+  ConfigFolder folder;
+  // Single quotes: the config passes the script to sh as written.
+  RunnerProcess runner(
+      token,
+      folder.writeConfig(
+          type + R"( = /bin/sh -c 'echo "{\"token\":\"${RJ_RUNNER_TOKEN:-none}\"}"')" + "\n"));
+  std::string id = createJob(type);
+  ASSERT_TRUE(waitForStatus(id, "COMPLETED", 10s)) << getJob(id).body;
+  auto job = getJob(id);
+  EXPECT_STREQ(job.json()["result"]["token"].GetString(), "none") << job.body;
+  EXPECT_EQ(job.body.find(token), std::string::npos);
+  EXPECT_EQ(runner.stop(10s), 0);
+}
+
+}  // namespace rj::test

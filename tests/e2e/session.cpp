@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <thread>
 
@@ -253,16 +254,24 @@ TEST(SessionEnd, RevokedTokensCookieIs401) {
 }
 
 namespace {
-// Runs the session handler as plain CGI (how a server passes HTTPS=on without TLS in the test).
-std::string runSessionCgi(const std::string& variables) {
-  std::string command =
-      "env -i RJ_CONFIG='" + s().var +
-      "/db.conf' ASAN_OPTIONS=\"$ASAN_OPTIONS\" LSAN_OPTIONS=\"$LSAN_OPTIONS\" "
-      "GATEWAY_INTERFACE=CGI/1.1 "
-      "REQUEST_METHOD=POST REQUEST_URI=/api/auth/session HTTP_AUTHORIZATION='Bearer " +
-      s().tokenMember + "' " + variables + " '" + std::string(RJ_BUILD_DIR) +
-      "/handlers/auth_session' </dev/null";
+// Runs a handler as plain CGI (how a server passes HTTPS=on without TLS in the test) with the
+// settings file `config` and `body` on stdin.
+std::string runHandlerCgi(const std::string& handler, const std::string& variables,
+                          const std::string& config, const std::string& body = "") {
+  std::string command = "printf '%s' '" + body + "' | env -i RJ_CONFIG='" + config +
+                        "' ASAN_OPTIONS=\"$ASAN_OPTIONS\" LSAN_OPTIONS=\"$LSAN_OPTIONS\" "
+                        "GATEWAY_INTERFACE=CGI/1.1 " +
+                        variables + " '" + std::string(RJ_BUILD_DIR) + "/handlers/" + handler + "'";
   return commandOutput(command);
+}
+
+std::string runSessionCgi(const std::string& variables,
+                          const std::string& config = s().var + "/db.conf") {
+  return runHandlerCgi("auth_session",
+                       "REQUEST_METHOD=POST REQUEST_URI=/api/auth/session "
+                       "HTTP_AUTHORIZATION='Bearer " +
+                           s().tokenMember + "' " + variables,
+                       config);
 }
 }  // namespace
 
@@ -273,6 +282,54 @@ TEST(Session, CookieIsSecureOverHttps) {
   std::string plain = runSessionCgi("");
   EXPECT_EQ(plain.rfind("Status: 200 OK\r\n", 0), 0u) << plain;
   EXPECT_EQ(plain.find("Secure"), std::string::npos) << plain;
+}
+
+}  // namespace rj::test
+
+namespace rj::test {
+
+namespace {
+// The stack's settings plus RJ_PUBLIC_ORIGIN: a handler behind a proxy that ends TLS.
+std::string publicOriginConfig() {
+  std::string path = s().var + "/public-origin.conf";
+  std::string command = "cp '" + s().var + "/db.conf' '" + path +
+                        "' && echo RJ_PUBLIC_ORIGIN=https://public.example/ >>'" + path + "'";
+  EXPECT_EQ(std::system(command.c_str()), 0);
+  return path;
+}
+
+// A job created with the session cookie only, as the proxy passes it on: plain HTTP, the
+// proxy's upstream Host, the browser's Origin.
+std::string createWithCookieBehindProxy(const std::string& origin) {
+  std::string body = R"({"type":"proxy.origin"})";
+  return runHandlerCgi("jobs_create",
+                       "REQUEST_METHOD=POST REQUEST_URI=/api/runner-jobs "
+                       "CONTENT_TYPE=application/json CONTENT_LENGTH=" +
+                           std::to_string(body.size()) + " HTTP_HOST=127.0.0.1:8080 " +
+                           "HTTP_COOKIE=rj_session=" + s().tokenMember +
+                           " HTTP_X_WORKSPACE_ID=" + s().workspace + " HTTP_ORIGIN=" + origin,
+                       publicOriginConfig(), body);
+}
+}  // namespace
+
+TEST(PublicOrigin, CookieIsSecureBehindAProxyThatEndsTls) {
+  std::string output = runSessionCgi("HTTP_HOST=127.0.0.1:8080", publicOriginConfig());
+  EXPECT_EQ(output.rfind("Status: 200 OK\r\n", 0), 0u) << output;
+  EXPECT_NE(output.find("; SameSite=Strict; Secure\r\n"), std::string::npos) << output;
+}
+
+TEST(PublicOrigin, CookieWriteFromThePublicOriginIsAllowed) {
+  std::string output = createWithCookieBehindProxy("https://public.example");
+  EXPECT_EQ(output.rfind("Status: 201 Created\r\n", 0), 0u) << output;
+}
+
+TEST(PublicOrigin, CookieWriteFromAnyOtherOriginIs403) {
+  for (const char* origin :
+       {"https://other.example", "http://127.0.0.1:8080", "http://public.example"}) {
+    std::string output = createWithCookieBehindProxy(origin);
+    EXPECT_EQ(output.rfind("Status: 403 Forbidden\r\n", 0), 0u) << origin << output;
+    EXPECT_NE(output.find("CROSS_ORIGIN_REFUSED"), std::string::npos) << output;
+  }
 }
 
 }  // namespace rj::test

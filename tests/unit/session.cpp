@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "auth/guards.h"
+#include "auth/site_origin.h"
 #include "errors/errors.h"
 
 namespace rj {
@@ -107,6 +108,39 @@ TEST(BearerToken, OnlyTheAuthorizationHeaderCounts) {
   EXPECT_EQ(requireBearerToken(request), "rjt_header");
   request.headers["HTTP_AUTHORIZATION"] = "Basic dXNlcjpwYXNz";
   EXPECT_THROW(requireBearerToken(request), HttpError);
+}
+
+}  // namespace rj
+
+namespace rj {
+
+// Behind a proxy that ends TLS the handler sees plain HTTP and the proxy's upstream Host.
+TEST(PublicOrigin, IsTheOriginTheCheckComparesWith) {
+  auto request = cookieRequest("POST", "127.0.0.1:8080");
+  std::string site = siteOrigin(request, "https://public.example");
+  EXPECT_EQ(site, "https://public.example");
+  request.headers["HTTP_ORIGIN"] = "https://public.example";
+  EXPECT_NO_THROW(requireSameOriginForCookie(request, site));
+  request.headers["HTTP_ORIGIN"] = "http://127.0.0.1:8080";  // what the handler itself sees
+  EXPECT_THROW(requireSameOriginForCookie(request, site), HttpError);
+  request.headers["HTTP_ORIGIN"] = "https://other.example";
+  EXPECT_THROW(requireSameOriginForCookie(request, site), HttpError);
+}
+
+TEST(PublicOrigin, UnsetMeansTheRequestsOwnOrigin) {
+  auto request = cookieRequest("POST", "Jobs.Example:8080");
+  EXPECT_EQ(siteOrigin(request, ""), "http://jobs.example:8080");
+  request.https = true;
+  EXPECT_EQ(siteOrigin(request, ""), "https://jobs.example:8080");
+}
+
+TEST(PublicOrigin, IsWrittenTheWayBrowsersSendOrigin) {
+  EXPECT_EQ(normalizeOrigin("HTTPS://Jobs.Example.com/"), "https://jobs.example.com");
+  EXPECT_EQ(normalizeOrigin("https://jobs.example.com:443"), "https://jobs.example.com");
+  EXPECT_EQ(normalizeOrigin("http://jobs.example.com:80"), "http://jobs.example.com");
+  EXPECT_EQ(normalizeOrigin("https://jobs.example.com:8443"), "https://jobs.example.com:8443");
+  EXPECT_EQ(normalizeOrigin("http://jobs.example.com:8080"), "http://jobs.example.com:8080");
+  EXPECT_EQ(normalizeOrigin(""), "");
 }
 
 }  // namespace rj

@@ -78,6 +78,8 @@ int main() {
   using namespace rj::runner;
   std::string url = environment("RJ_URL");
   std::string token = environment("RJ_RUNNER_TOKEN");
+  // Commands inherit the environment, and what they print is shown to the whole workspace.
+  unsetenv("RJ_RUNNER_TOKEN");
   RunnerConfig config;
   try {
     config = loadRunnerConfig(environment("RJ_RUNNER_CONFIG"));
