@@ -196,6 +196,10 @@ std::set<std::string> workspacesChangedBetween(Connection& connection, int64_t a
 }
 
 int64_t pruneWorkspaceChanges(Connection& connection, const std::string& cut, int64_t batchSize) {
+  // Only numbered rows are deleted (as a prefix of positions): number what has committed first,
+  // so that no old row is left behind to be numbered, and sent, after the horizon moved past it.
+  while (sequenceWorkspaceChanges(connection) > 0) {
+  }
   int64_t deleted = 0;
   for (;;) {
     // The oldest numbered rows; the prefix of them created before the cut goes. (Positions follow
