@@ -13,9 +13,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string body(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
     switch (data[0] % 5) {
-      case 0:
-        rj::parseClaimRequest(body);
+      case 0: {
+        rj::ClaimRequest claim = rj::parseClaimRequest(body);
+        if (claim.max && (*claim.max < 1 || *claim.max > rj::kMaxClaimBatch)) __builtin_trap();
         break;
+      }
       case 1: {
         rj::RunnerEvent event = rj::parseRunnerEvent(body);
         if (!rj::isRunnerEventType(event.type)) __builtin_trap();

@@ -1,10 +1,11 @@
-// POST /api/runner/claim — the highest-priority, oldest QUEUED job this runner may run, or 204.
+// POST /api/runner/claim — the highest-priority, oldest QUEUED job this runner may run (or up to
+// `max` of them, as a list), or 204.
 #include "app/serve.h"
 #include "runners/claim_service.h"
 
 int main() {
   return rj::serve("runner_claim", [](rj::Request& req, rj::Context& ctx) {
-    auto job = ctx.claims().claim(ctx.runner(), rj::parseClaimRequest(req.body));
-    return job ? rj::json(*job) : rj::noContent();
+    auto claimed = ctx.claims().claimJobs(ctx.runner(), rj::parseClaimRequest(req.body));
+    return claimed.jobs.empty() ? rj::noContent() : rj::json(claimed);
   });
 }

@@ -6,6 +6,17 @@ namespace rj {
 
 namespace {
 constexpr int64_t kCounterShards = 16;  // the shard rows of sql/009
+
+// This thread's shard, drawn once: a transaction that counts several events (a batch claim) then
+// locks one counter row, where two such transactions taking rows in random order deadlock.
+// Threads still spread over the shards.
+int64_t threadShard() {
+  thread_local const int64_t shard = [] {
+    std::mt19937 generator{std::random_device{}()};
+    return std::uniform_int_distribution<int64_t>(0, kCounterShards - 1)(generator);
+  }();
+  return shard;
+}
 }  // namespace
 
 void countJobEvent(Connection& connection, const std::string& jobId, EventType type) {
@@ -13,8 +24,7 @@ void countJobEvent(Connection& connection, const std::string& jobId, EventType t
   int64_t completions = type == EventType::JobCompleted ? 1 : 0;
   int64_t failures = type == EventType::JobFailed ? 1 : 0;
   if (claims + completions + failures == 0) return;
-  thread_local std::mt19937 generator{std::random_device{}()};
-  int64_t shard = std::uniform_int_distribution<int64_t>(0, kCounterShards - 1)(generator);
+  int64_t shard = threadShard();
   Query(connection,
         "INSERT INTO workspace_counters (workspace_id, shard, claims, completions, failures)"
         " SELECT workspace_id, ?, ?, ?, ? FROM runner_jobs WHERE id = ?"

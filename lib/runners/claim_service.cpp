@@ -181,10 +181,58 @@ bool takeConcurrencySlot(Connection& connection, const Job& job) {
 // How many keys found full one claim passes over before it gives up (the next poll tries again).
 constexpr size_t kMaxFullKeysPerClaim = 16;
 
+bool isFull(const std::vector<FullKey>& full, const Job& job) {
+  for (const auto& key : full) {
+    if (key.workspaceId == job.workspaceId && key.concurrencyKey == *job.concurrencyKey) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// RUNNING under the runner's lease, with job.started; written now, so that the next concurrency
+// count in the same transaction sees it.
+void startRun(Connection& connection, Job candidate, const RunnerIdentity& runner,
+              int64_t leaseMilliseconds) {
+  JobChange job(connection, std::move(candidate));
+  job.setStatus(JobStatus::Running);
+  job.assignRunner(runner.id, leaseMilliseconds);
+  JsonWriter payload;
+  payload.startObject().key("runnerId").string(runner.id).key("runnerName").string(runner.name);
+  payload.key("attempt").integer(job.job().attempt).endObject();
+  job.append(EventType::JobStarted, payload.take());
+  job.apply();
+}
+
+// The claimed jobs as committed, in claim order, read in one statement.
+std::vector<Job> readClaimed(Connection& connection, const std::vector<std::string>& ids) {
+  std::string text = std::string("SELECT ") + kJobColumns + " FROM runner_jobs WHERE id IN (?";
+  for (size_t i = 1; i < ids.size(); ++i) text += ", ?";
+  Query query(connection, text + ")");
+  for (const auto& id : ids) query.bind(id);
+  auto rows = query.rows();
+  std::vector<Job> jobs;
+  while (rows->next()) jobs.push_back(readJob(*rows));
+  std::vector<Job> ordered;
+  for (const auto& id : ids) {
+    for (auto& job : jobs) {
+      if (job.id == id) ordered.push_back(std::move(job));
+    }
+  }
+  return ordered;
+}
+
 }  // namespace
 
 std::optional<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
                                            const std::vector<std::string>& types) {
+  auto jobs = claimOnce(runner, types, 1);
+  if (jobs.empty()) return std::nullopt;
+  return std::move(jobs.front());
+}
+
+std::vector<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
+                                         const std::vector<std::string>& types, int64_t max) {
   rescueExpiredLeases();
   promoteDueJobs();
   // The filter shape varies with the runner; values are still bound, never spliced in.
@@ -196,12 +244,18 @@ std::optional<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
     for (size_t i = 1; i < types.size(); ++i) filter += ", ?";
     filter += ")";
   }
-  const std::string order = " ORDER BY priority DESC, run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED";
-  return withRetry([&](Connection& connection) -> std::optional<Job> {
+  const std::string order = " ORDER BY priority DESC, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
+  return withRetry([&](Connection& connection) -> std::vector<Job> {
     readCommittedNextTransaction(connection);
     Transaction transaction(connection);
     std::vector<FullKey> full;
-    for (;;) {
+    std::vector<std::string> taken;
+    // Each round takes what it can of the next candidates; a candidate under a full key is passed
+    // over (and its key left out of the next round), so a round that is short of `max` because of
+    // full keys looks further, up to kMaxFullKeysPerClaim keys.
+    bool givenUp = false;
+    while (!givenUp && static_cast<int64_t>(taken.size()) < max) {
+      const int64_t wanted = max - static_cast<int64_t>(taken.size());
       std::string select = std::string("SELECT ") + kJobColumns + filter;
       if (!full.empty()) {
         select += " AND (concurrency_key IS NULL OR (workspace_id, concurrency_key) NOT IN ((?, ?)";
@@ -213,30 +267,38 @@ std::optional<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
       if (runner.workspaceId) query.bind(*runner.workspaceId);
       for (const auto& type : types) query.bind(type);
       for (const auto& key : full) query.bind(key.workspaceId).bind(key.concurrencyKey);
+      query.bind(wanted);
       auto rows = query.rows();
-      if (!rows->next()) {
-        transaction.commit();
-        return std::nullopt;
-      }
-      Job candidate = readJob(*rows);
+      std::vector<Job> candidates;
+      while (rows->next()) candidates.push_back(readJob(*rows));
       rows.reset();
-      if (candidate.concurrencyKey && !takeConcurrencySlot(connection, candidate)) {
-        if (full.size() >= kMaxFullKeysPerClaim) {
-          transaction.commit();
-          return std::nullopt;
+      for (auto& candidate : candidates) {
+        if (candidate.concurrencyKey) {
+          // A key found full earlier in this round stays full: this transaction frees no slot.
+          if (isFull(full, candidate)) continue;
+          if (!takeConcurrencySlot(connection, candidate)) {
+            if (full.size() >= kMaxFullKeysPerClaim) {
+              givenUp = true;
+              break;
+            }
+            full.push_back({candidate.workspaceId, *candidate.concurrencyKey});
+            continue;
+          }
         }
-        full.push_back({candidate.workspaceId, *candidate.concurrencyKey});
-        continue;
+        taken.push_back(candidate.id);
+        startRun(connection, std::move(candidate), runner, leaseMilliseconds_);
       }
-      JobChange job(connection, std::move(candidate));
-      job.setStatus(JobStatus::Running);
-      job.assignRunner(runner.id, leaseMilliseconds_);
-      JsonWriter payload;
-      payload.startObject().key("runnerId").string(runner.id).key("runnerName").string(runner.name);
-      payload.key("attempt").integer(job.job().attempt).endObject();
-      job.append(EventType::JobStarted, payload.take());
-      return job.commit(transaction);
+      // Fewer candidates than asked for: the round saw every claimable job.
+      if (static_cast<int64_t>(candidates.size()) < wanted) break;
     }
+    if (taken.empty()) {
+      transaction.commit();
+      return {};
+    }
+    // Read before the commit: withRetry runs the whole claim again when a statement fails.
+    std::vector<Job> claimed = readClaimed(connection, taken);
+    transaction.commit();
+    return claimed;
   });
 }
 
@@ -248,19 +310,31 @@ LongPollCaps configuredLongPollCaps() {
 }
 
 std::optional<Job> ClaimService::claim(const RunnerIdentity& runner, const ClaimRequest& request) {
+  auto jobs = claimWaiting(runner, request, 1);
+  if (jobs.empty()) return std::nullopt;
+  return std::move(jobs.front());
+}
+
+ClaimedJobs ClaimService::claimJobs(const RunnerIdentity& runner, const ClaimRequest& request) {
+  return ClaimedJobs{claimWaiting(runner, request, request.max.value_or(1)),
+                     request.max.has_value()};
+}
+
+std::vector<Job> ClaimService::claimWaiting(const RunnerIdentity& runner,
+                                            const ClaimRequest& request, int64_t max) {
   std::vector<std::string> types = claimableTypes(runner, request.types);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(request.waitSeconds);
-  if (auto job = claimOnce(runner, types)) return job;
-  if (request.waitSeconds <= 0) return std::nullopt;
+  if (auto jobs = claimOnce(runner, types, max); !jobs.empty()) return jobs;
+  if (request.waitSeconds <= 0) return {};
   static ConcurrencyCaps waitingClaims;
   std::vector<std::pair<std::string, int64_t>> keys = {{"runner:" + runner.id, caps_.perRunner}};
   if (runner.workspaceId) keys.emplace_back("workspace:" + *runner.workspaceId, caps_.perWorkspace);
   auto slot = waitingClaims.take(keys);
-  if (!slot) return std::nullopt;
+  if (!slot) return {};
   for (;;) {
-    if (std::chrono::steady_clock::now() + kWaitPollInterval > deadline) return std::nullopt;
+    if (std::chrono::steady_clock::now() + kWaitPollInterval > deadline) return {};
     std::this_thread::sleep_for(kWaitPollInterval);
-    if (auto job = claimOnce(runner, types)) return job;
+    if (auto jobs = claimOnce(runner, types, max); !jobs.empty()) return jobs;
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include "auth/runner_identity.h"
 #include "jobs/job.h"
+#include "runners/claimed_jobs.h"
 #include "runners/lease_settings.h"
 #include "runners/runner_requests.h"
 
@@ -33,9 +34,16 @@ class ClaimService {
   // polling until one appears or waitSeconds pass (unless the runner or its workspace already
   // has its cap of waiting claims). nullopt: nothing to do. 403 when the request names a type
   // the runner does not accept.
+  // One job, whatever request.max says.
   std::optional<Job> claim(const RunnerIdentity& runner, const ClaimRequest& request);
+  // The same for up to request.max jobs (1 when absent), taken in one transaction, each with its
+  // own lease and job.started; a long poll answers as soon as it has at least one.
+  ClaimedJobs claimJobs(const RunnerIdentity& runner, const ClaimRequest& request);
   // One rescue and one claim attempt, no waiting.
   std::optional<Job> claimOnce(const RunnerIdentity& runner, const std::vector<std::string>& types);
+  // The same for up to `max` jobs, in claim order.
+  std::vector<Job> claimOnce(const RunnerIdentity& runner, const std::vector<std::string>& types,
+                             int64_t max);
   // Puts RUNNING jobs whose lease ran out back to QUEUED (attempt + 1, job.queued), or FAILED
   // (job.failed) once they used max_attempts. Returns how many it handled.
   int rescueExpiredLeases();
@@ -48,6 +56,10 @@ class ClaimService {
   int endTimedOutJobs();
 
  private:
+  // Up to `max` jobs, polling while the request's waitSeconds allow.
+  std::vector<Job> claimWaiting(const RunnerIdentity& runner, const ClaimRequest& request,
+                                int64_t max);
+
   int64_t leaseMilliseconds_;
   LongPollCaps caps_;
 };

@@ -26,6 +26,7 @@ ClaimRequest parseClaimRequest(const std::string& body) {
                                      "match /^[A-Za-z0-9._:-]+$/ regular expression");
   if (types && types->empty()) validator.fail("types should not be empty");
   auto wait = validator.integer("waitSeconds", false, 0, kMaxClaimWaitSeconds);
+  request.max = validator.integer("max", false, 1, kMaxClaimBatch);
   validator.finish();
   if (types) request.types = *types;
   if (wait) request.waitSeconds = *wait;

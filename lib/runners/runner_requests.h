@@ -10,6 +10,7 @@
 namespace rj {
 
 constexpr int64_t kMaxClaimWaitSeconds = 30;
+constexpr int64_t kMaxClaimBatch = 50;
 constexpr size_t kMaxEventPayloadBytes = 64 * 1024;
 constexpr size_t kMaxErrorLength = 10000;
 constexpr size_t kMaxReleaseReasonLength = 500;
@@ -17,10 +18,12 @@ constexpr size_t kMaxReleaseReasonLength = 500;
 // http/request.h).
 constexpr size_t kMaxResultBytes = 1024 * 1024;
 
-// POST /api/runner/claim {types?, waitSeconds?}
+// POST /api/runner/claim {types?, waitSeconds?, max?}
 struct ClaimRequest {
   std::vector<std::string> types;  // empty: every type the runner accepts
   int64_t waitSeconds = 0;
+  // Up to this many jobs, answered as a list; nullopt: one job, answered as the job itself.
+  std::optional<int64_t> max;
 };
 ClaimRequest parseClaimRequest(const std::string& body);
 

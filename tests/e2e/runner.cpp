@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "support/sse_client.h"
@@ -447,6 +448,49 @@ TEST(RjRunner, DevStackRunsADemoCountJobWatchedLive) {
   EXPECT_EQ(job["progressPercent"].GetInt(), 100);
   ASSERT_EQ(job["steps"].Size(), 1u);
   EXPECT_STREQ(job["steps"][0]["status"].GetString(), "COMPLETED");
+}
+
+TEST(RunnerApi, BatchClaimOfMax3AnswersThreeDistinctRunningJobs) {
+  std::string type = uniqueName("e2e.batch");
+  std::string token = s().createRunner(type);
+  EXPECT_EQ(runnerCall(token, "/api/runner/claim", R"({"max":3})").status, 204);
+  std::set<std::string> created;
+  for (int i = 0; i < 4; ++i) created.insert(createJob(type, "{\"n\":" + std::to_string(i) + "}"));
+  auto claim = runnerCall(token, "/api/runner/claim", R"({"max":3,"waitSeconds":2})");
+  ASSERT_EQ(claim.status, 200) << claim.body;
+  auto batch = claim.json();
+  ASSERT_TRUE(batch["jobs"].IsArray()) << claim.body;
+  ASSERT_EQ(batch["jobs"].Size(), 3u);
+  std::set<std::string> claimed;
+  for (const auto& job : batch["jobs"].GetArray()) {
+    std::string id = job["id"].GetString();
+    claimed.insert(id);
+    EXPECT_EQ(created.count(id), 1u) << id;
+    EXPECT_STREQ(job["status"].GetString(), "RUNNING");
+    EXPECT_STREQ(getJob(id).json()["status"].GetString(), "RUNNING");
+    EXPECT_EQ(runnerCall(token, "/api/runner/jobs/" + id + "/heartbeat").status, 200)
+        << "each job of the batch has its own lease";
+  }
+  EXPECT_EQ(claimed.size(), 3u);
+  // The fourth, alone in a list; then nothing.
+  auto rest = runnerCall(token, "/api/runner/claim", R"({"max":3})");
+  ASSERT_EQ(rest.status, 200) << rest.body;
+  ASSERT_EQ(rest.json()["jobs"].Size(), 1u);
+  EXPECT_EQ(claimed.count(rest.json()["jobs"][0]["id"].GetString()), 0u);
+  EXPECT_EQ(runnerCall(token, "/api/runner/claim", R"({"max":3})").status, 204);
+}
+
+TEST(RunnerApi, BatchClaimRejectsABadMax) {
+  std::string token = s().createRunner(uniqueName("e2e.badmax"));
+  for (const char* body :
+       {R"({"max":0})", R"({"max":51})", R"({"max":"3"})", R"({"max":1.5})", R"({"max":null})"}) {
+    auto answer = runnerCall(token, "/api/runner/claim", body);
+    EXPECT_EQ(answer.status, 400) << body;
+    EXPECT_STREQ(answer.json()["code"].GetString(), "VALIDATION_FAILED") << body;
+  }
+  EXPECT_STREQ(
+      runnerCall(token, "/api/runner/claim", R"({"max":51})").json()["message"][0].GetString(),
+      "max must not be greater than 50");
 }
 
 }  // namespace rj::test

@@ -58,6 +58,8 @@ TEST_F(Runners, ClaimTakesHighestPriorityThenOldest) {
   std::string type = uniqueType("order");
   Job low = createJob(type, 1);
   Job firstHigh = createJob(type, 9);
+  // run_at has millisecond precision and a tie goes to the id: the second is a few ms younger.
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
   Job secondHigh = createJob(type, 9);
   RunnerIdentity runner = runnerFor(type);
   ClaimService claims;

@@ -26,6 +26,21 @@ TEST(ClaimRequest, DefaultsToAnyTypeWithoutWaiting) {
   request = parseClaimRequest(R"({"types":["demo.count","a:b"],"waitSeconds":30})");
   EXPECT_EQ(request.types, (std::vector<std::string>{"demo.count", "a:b"}));
   EXPECT_EQ(request.waitSeconds, 30);
+  EXPECT_FALSE(request.max.has_value()) << "no max: the answer stays a single job";
+}
+
+TEST(ClaimRequest, MaxIsAnIntegerFrom1To50) {
+  EXPECT_EQ(parseClaimRequest(R"({"max":1})").max, std::optional<int64_t>(1));
+  EXPECT_EQ(parseClaimRequest(R"({"max":50,"waitSeconds":5})").max, std::optional<int64_t>(50));
+  EXPECT_EQ(messagesOf([] { parseClaimRequest(R"({"max":0})"); }),
+            (std::vector<std::string>{"max must not be less than 1"}));
+  EXPECT_EQ(messagesOf([] { parseClaimRequest(R"({"max":51})"); }),
+            (std::vector<std::string>{"max must not be greater than 50"}));
+  EXPECT_EQ(messagesOf([] { parseClaimRequest(R"({"max":2.5})"); }),
+            (std::vector<std::string>{"max must be an integer number"}));
+  EXPECT_EQ(messagesOf([] { parseClaimRequest(R"({"max":"3"})"); }),
+            (std::vector<std::string>{"max must be an integer number"}));
+  EXPECT_EQ(messagesOf([] { parseClaimRequest(R"({"max":null})"); }).size(), 1u);
 }
 
 TEST(ClaimRequest, RejectsBadFields) {
