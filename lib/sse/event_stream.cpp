@@ -115,12 +115,8 @@ Response databaseUnavailableStream() {
   return response;
 }
 
-Response jobEventStream(const std::string& userId, const std::string& tokenHash,
-                        const std::string& workspaceId, const std::string& jobId, int64_t cursor) {
-  bool exists = withRetry([&](Connection& connection) {
-    return loadJob(connection, jobId, workspaceId, JobLock::None).has_value();
-  });
-  if (!exists) throw jobNotFound(jobId);
+Response openEventStream(const std::string& userId, const std::string& tokenHash,
+                         const std::string& workspaceId, StreamBody body) {
   Response response = eventStreamHead();
   StreamSettings settings = streamSettingsFromConfig();
   std::shared_ptr<ConcurrencyCaps::Slot> slot = takeOpenStreamSlot(userId, workspaceId, settings);
@@ -129,11 +125,37 @@ Response jobEventStream(const std::string& userId, const std::string& tokenHash,
     return response;
   }
   StreamCredential credential{tokenHash, workspaceId};
-  response.stream = [jobId, cursor, settings, slot, credential](StreamWriter& out) {
-    writeJobEvents(out, jobId, cursor, settings, credential);
+  response.stream = [body = std::move(body), settings, slot, credential](StreamWriter& out) {
+    body(out, settings, credential);
     releaseStreamResources();
   };
   return response;
+}
+
+bool replayOrEnd(StreamWriter& out, const std::function<void()>& replay) {
+  try {
+    replay();
+    return true;
+  } catch (const TransientDatabaseError&) {
+    endWithFailure(out, {"Database temporarily unavailable", true});
+  } catch (const sql::SQLException& error) {
+    std::fprintf(stderr, "runner-jobs: stream replay failed: %s\n", error.what());
+    endWithFailure(out, {"Database error", false});
+  }
+  return false;
+}
+
+Response jobEventStream(const std::string& userId, const std::string& tokenHash,
+                        const std::string& workspaceId, const std::string& jobId, int64_t cursor) {
+  bool exists = withRetry([&](Connection& connection) {
+    return loadJob(connection, jobId, workspaceId, JobLock::None).has_value();
+  });
+  if (!exists) throw jobNotFound(jobId);
+  return openEventStream(userId, tokenHash, workspaceId,
+                         [jobId, cursor](StreamWriter& out, const StreamSettings& settings,
+                                         const StreamCredential& credential) {
+                           writeJobEvents(out, jobId, cursor, settings, credential);
+                         });
 }
 
 void writeJobEvents(StreamWriter& out, const std::string& jobId, int64_t cursor,
@@ -144,8 +166,9 @@ void writeJobEvents(StreamWriter& out, const std::string& jobId, int64_t cursor,
   if (!out.flush()) return;
 
   // Replay on this thread's own connection, in batches, until caught up.
-  JobEventMark mark;
-  try {
+  std::optional<JobEventMark> mark;
+  bool writing = true;
+  bool replayed = replayOrEnd(out, [&] {
     for (;;) {
       auto events = withRetry([&](Connection& connection) {
         return readEventsAfter(connection, jobId, cursor, kReplayBatch, kMaxPendingBytes);
@@ -156,27 +179,24 @@ void writeJobEvents(StreamWriter& out, const std::string& jobId, int64_t cursor,
         cursor = event.seq;
         bytes += event.payload.size();
       }
-      if (!events.empty() && !out.flush()) return;
+      if (!events.empty() && !out.flush()) {
+        writing = false;
+        return;
+      }
       // A short batch within the byte budget is the end of what is stored.
       if (static_cast<int64_t>(events.size()) < kReplayBatch && bytes < kMaxPendingBytes) break;
     }
     auto marks =
         withRetry([&](Connection& connection) { return readJobEventMarks(connection, {jobId}); });
-    if (marks.empty()) {
-      endWithFailure(out, {"Runner job " + jobId + " no longer exists", false});
-      return;
-    }
-    mark = marks.begin()->second;
-  } catch (const TransientDatabaseError&) {
-    endWithFailure(out, {"Database temporarily unavailable", true});
-    return;
-  } catch (const sql::SQLException& error) {
-    std::fprintf(stderr, "runner-jobs: stream replay failed: %s\n", error.what());
-    endWithFailure(out, {"Database error", false});
+    if (!marks.empty()) mark = marks.begin()->second;
+  });
+  if (!replayed || !writing) return;
+  if (!mark) {
+    endWithFailure(out, {"Runner job " + jobId + " no longer exists", false});
     return;
   }
-  if (isTerminal(mark.status) && cursor >= mark.lastEventSeq) {
-    out.write(sseControlEvent("stream.complete", completeData(mark.status)));
+  if (isTerminal(mark->status) && cursor >= mark->lastEventSeq) {
+    out.write(sseControlEvent("stream.complete", completeData(mark->status)));
     out.flush();
     return;
   }

@@ -4,6 +4,7 @@
 // keep-alives while idle, and stream.complete once the job is terminal and everything is sent.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "http/request.h"
@@ -59,6 +60,18 @@ std::string streamErrorData(const StreamFailure& failure);
 void endWithFailure(StreamWriter& out, const StreamFailure& failure);
 // After a stream: gives back the thread's connection and malloc arena.
 void releaseStreamResources();
+// The body of a stream that got its slot, for the user's live credential.
+using StreamBody =
+    std::function<void(StreamWriter& out, const StreamSettings&, const StreamCredential&)>;
+// A stream response: past the caps of open streams the body says to come back later (a 4xx/5xx
+// would make EventSource give up for good); otherwise `body` writes the stream, and then the
+// thread gives back its connection and malloc arena.
+Response openEventStream(const std::string& userId, const std::string& tokenHash,
+                         const std::string& workspaceId, StreamBody body);
+// Runs a replay; database trouble ends the stream with the matching error event (retryable for a
+// transient failure) and false.
+bool replayOrEnd(StreamWriter& out, const std::function<void()>& replay);
+
 // The resume cursor: Last-Event-ID when present and not empty, else the lastEventId query
 // parameter; 400 when malformed.
 std::optional<int64_t> requestCursor(const Request& request);

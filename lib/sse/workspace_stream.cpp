@@ -77,19 +77,12 @@ int64_t replay(StreamWriter& out, const std::string& workspaceId, std::optional<
 Response workspaceEventStream(const std::string& userId, const std::string& tokenHash,
                               const std::string& workspaceId, std::optional<int64_t> cursor,
                               const WorkspaceStreamFilter& filter) {
-  Response response = eventStreamHead();
-  StreamSettings settings = streamSettingsFromConfig();
-  std::shared_ptr<ConcurrencyCaps::Slot> slot = takeOpenStreamSlot(userId, workspaceId, settings);
-  if (!slot) {
-    response.stream = [](StreamWriter& out) { writeStreamsBusy(out); };
-    return response;
-  }
-  StreamCredential credential{tokenHash, workspaceId};
-  response.stream = [workspaceId, cursor, filter, settings, slot, credential](StreamWriter& out) {
-    writeWorkspaceChanges(out, workspaceId, cursor, filter, settings, credential);
-    releaseStreamResources();
-  };
-  return response;
+  return openEventStream(
+      userId, tokenHash, workspaceId,
+      [workspaceId, cursor, filter](StreamWriter& out, const StreamSettings& settings,
+                                    const StreamCredential& credential) {
+        writeWorkspaceChanges(out, workspaceId, cursor, filter, settings, credential);
+      });
 }
 
 void writeWorkspaceChanges(StreamWriter& out, const std::string& workspaceId,
@@ -101,16 +94,7 @@ void writeWorkspaceChanges(StreamWriter& out, const std::string& workspaceId,
   if (!out.flush()) return;
 
   int64_t position = 0;
-  try {
-    position = replay(out, workspaceId, cursor, filter);
-  } catch (const TransientDatabaseError&) {
-    endWithFailure(out, {"Database temporarily unavailable", true});
-    return;
-  } catch (const sql::SQLException& error) {
-    std::fprintf(stderr, "runner-jobs: workspace stream replay failed: %s\n", error.what());
-    endWithFailure(out, {"Database error", false});
-    return;
-  }
+  if (!replayOrEnd(out, [&] { position = replay(out, workspaceId, cursor, filter); })) return;
   out.write(sseCursorEvent("stream.ready", position, cursorData(position)));
   if (!out.flush()) return;
 
