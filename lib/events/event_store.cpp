@@ -31,7 +31,7 @@ int64_t appendEvent(Connection& connection, const std::string& jobId, EventType 
   int64_t seq = rows->getInt64("seq");
   countJobEvent(connection, jobId, type);  // metrics counters, in the same transaction
   // The workspace stream's row, last: its AUTO_INCREMENT id replaces LAST_INSERT_ID().
-  if (isWorkspaceChangeType(type)) recordWorkspaceChange(connection, jobId, type);
+  recordWorkspaceChanges(connection, jobId, {{seq, type}});
   return seq;
 }
 

@@ -27,9 +27,11 @@ void insertOpeningEvents(Connection& connection, const std::string& jobId,
   // Metrics counters, as appendEvent keeps them (no statement for the types they do not count).
   for (const auto& [type, payload] : events) countJobEvent(connection, jobId, type);
   // The workspace stream's rows, as appendEvent writes them.
-  std::vector<EventType> types;
-  for (const auto& [type, payload] : events) types.push_back(type);
-  recordOpeningWorkspaceChanges(connection, jobId, types);
+  std::vector<std::pair<int64_t, EventType>> changes;
+  for (const auto& [type, payload] : events) {
+    changes.emplace_back(static_cast<int64_t>(changes.size()) + 1, type);
+  }
+  recordWorkspaceChanges(connection, jobId, changes);
 }
 
 }  // namespace rj

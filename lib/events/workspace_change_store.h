@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db/connection.h"
@@ -16,13 +17,11 @@ namespace rj {
 // stream carries; a step's events are not.
 bool isWorkspaceChangeType(EventType type);
 
-// Records the job's summary as it stands now, with its newest event's seq, inside the caller's
-// transaction (the one that appended that event): the row commits or rolls back with it.
-void recordWorkspaceChange(Connection& connection, const std::string& jobId, EventType type);
-
-// The same for a new job's opening events (seq 1..n, in order), in one statement.
-void recordOpeningWorkspaceChanges(Connection& connection, const std::string& jobId,
-                                   const std::vector<EventType>& types);
+// Records the job's summary as it stands now, once for each of the given events (seq, type) that
+// is a change of the job (the others are left out), in one statement inside the caller's
+// transaction (the one that appended those events): the rows commit or roll back with them.
+void recordWorkspaceChanges(Connection& connection, const std::string& jobId,
+                            const std::vector<std::pair<int64_t, EventType>>& events);
 
 // Numbers up to `limit` committed, unnumbered rows in id order after the last position, in one
 // transaction holding the sequencer row; returns how many. Any number of processes may call it:
