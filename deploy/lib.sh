@@ -24,6 +24,17 @@ rj_install_packages() {
 
 rj_pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# Stops the process of a PID file (TERM, then KILL after 10 s) and removes the file.
+rj_stop_pidfile() {
+  rj_pid_alive "$1" || return 0
+  local pid
+  pid=$(cat "$1")
+  kill "$pid" 2>/dev/null
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$1"
+}
+
 # Starts a private MariaDB with its datadir and socket under DIR (no TCP port, no system service).
 rj_mariadb_start() {
   mkdir -p "$1"

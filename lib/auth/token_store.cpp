@@ -11,18 +11,16 @@ namespace rj {
 std::optional<LiveToken> TokenStore::findLive(const std::string& token,
                                               const std::optional<std::string>& workspaceId) const {
   std::string hash = sha256Hex(token);
-  return withRetry([&](Connection& connection) -> std::optional<LiveToken> {
+  auto lookup = [&](Connection& connection, Freshness freshness) -> std::optional<LiveToken> {
     // The lookup is by the hash's unique index; the membership by the members' primary key. A
     // NULL workspace id joins nothing, so one statement serves both kinds of lookup.
-    auto rows = Query(connection,
-                      "SELECT t.user_id, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), t.expires_at)"
-                      " AS seconds_left, m.role FROM api_tokens t LEFT JOIN workspace_members m"
-                      " ON m.workspace_id = ? AND m.user_id = t.user_id WHERE t.token_hash = ?"
-                      " AND t.revoked_at IS NULL"
-                      " AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(3))")
-                    .bind(workspaceId)
-                    .bind(hash)
-                    .rows();
+    std::string text =
+        "SELECT t.user_id, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), t.expires_at)"
+        " AS seconds_left, m.role FROM api_tokens t LEFT JOIN workspace_members m"
+        " ON m.workspace_id = ? AND m.user_id = t.user_id WHERE t.token_hash = ?"
+        " AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(3))";
+    if (freshness == Freshness::Causal) text = causalRead(connection, text);
+    auto rows = Query(connection, text).bind(workspaceId).bind(hash).rows();
     if (!rows->next()) return std::nullopt;
     LiveToken found{std::string(rows->getString("user_id")), hash, std::nullopt, std::nullopt};
     if (!rows->isNull("seconds_left")) found.secondsLeft = rows->getInt64("seconds_left");
@@ -30,6 +28,14 @@ std::optional<LiveToken> TokenStore::findLive(const std::string& token,
       auto role = optionalString(*rows, "role");
       found.membership = WorkspaceMembership{*workspaceId, role ? parseRole(*role) : std::nullopt};
     }
+    return found;
+  };
+  return withRetry([&](Connection& connection) -> std::optional<LiveToken> {
+    auto found = lookup(connection, Freshness::Local);
+    // A session signed in, or a member added, through another front end may not have reached
+    // this cluster node yet: a refusal is read again causally first. Acceptance never waits.
+    bool refused = !found || (found->membership && !found->membership->role);
+    if (refused && connection.clusterNode()) found = lookup(connection, Freshness::Causal);
     return found;
   });
 }

@@ -86,6 +86,50 @@ int64_t integerSetting(const std::string& name, int64_t fallback, int64_t low, i
   }
 }
 
+std::vector<DatabaseEndpoint> parseDatabaseHosts(const std::string& text) {
+  std::vector<DatabaseEndpoint> hosts;
+  std::istringstream entries(text);
+  std::string entry;
+  while (std::getline(entries, entry, ',')) {
+    entry.erase(0, entry.find_first_not_of(" \t"));
+    entry.erase(entry.find_last_not_of(" \t") + 1);
+    auto bad = [&](const char* why) {
+      return std::runtime_error("RJ_DB_HOSTS entry '" + entry + "': " + why);
+    };
+    if (entry.empty()) throw bad("empty (expected host or host:port)");
+    DatabaseEndpoint endpoint;
+    std::string port;
+    if (entry.front() == '[') {  // [IPv6]:port
+      size_t close = entry.find(']');
+      if (close == std::string::npos || close == 1) throw bad("unclosed [ ]");
+      endpoint.host = entry.substr(1, close - 1);
+      if (close + 1 < entry.size()) {
+        if (entry[close + 1] != ':') throw bad("expected : after ]");
+        port = entry.substr(close + 2);
+        if (port.empty()) throw bad("port is empty");
+      }
+    } else {
+      size_t colon = entry.find(':');
+      endpoint.host = entry.substr(0, colon);
+      if (colon != std::string::npos) {
+        port = entry.substr(colon + 1);
+        if (port.empty()) throw bad("port is empty");
+      }
+      if (endpoint.host.empty()) throw bad("host is empty");
+    }
+    if (!port.empty()) {
+      if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
+        throw bad("port is not a number");
+      }
+      endpoint.port = std::stoi(port);
+      if (endpoint.port < 1 || endpoint.port > 65535) throw bad("port is out of range");
+    }
+    hosts.push_back(std::move(endpoint));
+  }
+  if (hosts.empty()) throw std::runtime_error("RJ_DB_HOSTS is empty");
+  return hosts;
+}
+
 DbConfig loadDbConfig() {
   DbConfig config;
   config.host = setting("RJ_DB_HOST", config.host);
@@ -94,6 +138,9 @@ DbConfig loadDbConfig() {
   config.user = setting("RJ_DB_USER", config.user);
   config.password = setting("RJ_DB_PASSWORD", config.password);
   config.name = setting("RJ_DB_NAME", config.name);
+  if (std::string hosts = setting("RJ_DB_HOSTS"); !hosts.empty()) {
+    config.hosts = parseDatabaseHosts(hosts);
+  }
   return config;
 }
 

@@ -5,8 +5,15 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace rj {
+
+// One database server of RJ_DB_HOSTS.
+struct DatabaseEndpoint {
+  std::string host;
+  int port = 3306;
+};
 
 struct DbConfig {
   std::string host = "127.0.0.1";
@@ -15,7 +22,13 @@ struct DbConfig {
   std::string user = "runner_jobs";
   std::string password;
   std::string name = "runner_jobs";
+  // RJ_DB_HOSTS (the nodes of a Galera cluster, most preferred first): when set, used instead of
+  // host, port and socket; a connection goes to the first that answers and is ready.
+  std::vector<DatabaseEndpoint> hosts;
 };
+
+// "h1:3306,h2,[::1]:3307" in order; throws std::runtime_error naming the bad entry.
+std::vector<DatabaseEndpoint> parseDatabaseHosts(const std::string& text);
 
 // Reads `KEY=value` lines; blank lines and lines starting with # are skipped.
 std::map<std::string, std::string> parseConfigFile(const std::string& text);

@@ -15,11 +15,14 @@ sql::mysql::MySQL_Driver& driver() {
 }
 
 thread_local std::unique_ptr<Connection> currentConnection;
-}  // namespace
 
-Connection::Connection(const DbConfig& config) {
+std::unique_ptr<sql::Connection> connectTo(const DbConfig& config,
+                                           const DatabaseEndpoint* endpoint) {
   sql::ConnectOptionsMap options;
-  if (!config.socket.empty()) {
+  if (endpoint) {
+    options["hostName"] = sql::SQLString(endpoint->host);
+    options["port"] = endpoint->port;
+  } else if (!config.socket.empty()) {
     options["hostName"] = sql::SQLString("localhost");
     options["socket"] = sql::SQLString(config.socket);
   } else {
@@ -30,10 +33,56 @@ Connection::Connection(const DbConfig& config) {
   options["password"] = sql::SQLString(config.password);
   options["schema"] = sql::SQLString(config.name);
   options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
-  options["OPT_CONNECT_TIMEOUT"] = 5;
+  // A node that is down refuses at once on a LAN; one that hangs must not hold a request long.
+  options["OPT_CONNECT_TIMEOUT"] = endpoint ? 2 : 5;
   options["OPT_READ_TIMEOUT"] = 60;
   options["OPT_WRITE_TIMEOUT"] = 60;
-  connection_.reset(driver().connect(options));
+  return std::unique_ptr<sql::Connection>(driver().connect(options));
+}
+
+// One row of SHOW VARIABLES / SHOW STATUS, or "" when the server has no such name.
+std::string serverValue(sql::Connection& connection, const std::string& showText) {
+  std::unique_ptr<sql::Statement> statement(connection.createStatement());
+  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(showText));
+  return rows->next() ? std::string(rows->getString(2)) : std::string();
+}
+
+bool isClusterNode(sql::Connection& connection) {
+  return serverValue(connection, "SHOW VARIABLES LIKE 'wsrep_on'") == "ON";
+}
+
+}  // namespace
+
+Connection::Connection(const DbConfig& config) {
+  if (config.hosts.empty()) {
+    connection_ = connectTo(config, nullptr);
+    server_ =
+        config.socket.empty() ? config.host + ":" + std::to_string(config.port) : config.socket;
+    clusterNode_ = isClusterNode(*connection_);
+  }
+  for (size_t index = 0; index < config.hosts.size() && !connection_; ++index) {
+    const DatabaseEndpoint& endpoint = config.hosts[index];
+    const bool last = index + 1 == config.hosts.size();
+    try {
+      auto candidate = connectTo(config, &endpoint);
+      // A node that left the cluster's primary component, or is still joining, refuses queries
+      // (error 1047); the next node is asked instead.
+      const bool clusterNode = isClusterNode(*candidate);
+      if (clusterNode && serverValue(*candidate, "SHOW STATUS LIKE 'wsrep_ready'") != "ON") {
+        if (last) {
+          throw sql::SQLException("database node " + endpoint.host + ":" +
+                                      std::to_string(endpoint.port) + " is not ready (wsrep_ready)",
+                                  "08S01", 1047);
+        }
+        continue;
+      }
+      connection_ = std::move(candidate);
+      clusterNode_ = clusterNode;
+      server_ = endpoint.host + ":" + std::to_string(endpoint.port);
+    } catch (const sql::SQLException&) {
+      if (last) throw;
+    }
+  }
   // Every timestamp is stored and compared in UTC.
   execute("SET time_zone = '+00:00'");
 }
@@ -98,6 +147,11 @@ std::unique_ptr<sql::ResultSet> Query::rows() {
 }
 int64_t Query::execute() {
   return statement_.executeUpdate();
+}
+
+std::string causalRead(const Connection& connection, const std::string& selectText) {
+  if (!connection.clusterNode()) return selectText;
+  return "SET STATEMENT wsrep_sync_wait = 1 FOR " + selectText;
 }
 
 std::optional<std::string> optionalString(sql::ResultSet& row, const std::string& column) {

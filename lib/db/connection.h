@@ -16,6 +16,8 @@ namespace rj {
 
 class Connection {
  public:
+  // Connects to the first of the configured servers that answers and, when it is a Galera node,
+  // is ready for queries (wsrep_ready). Throws the last server's error when none is.
   explicit Connection(const DbConfig& config);
   ~Connection();
   Connection(const Connection&) = delete;
@@ -25,9 +27,15 @@ class Connection {
   sql::PreparedStatement& prepare(const std::string& sqlText);
   // Runs a statement without parameters and without a result set (transaction control, DDL).
   void execute(const std::string& sqlText);
+  // True when the server is a Galera cluster node (wsrep_on).
+  bool clusterNode() const { return clusterNode_; }
+  // The server this connection went to ("127.0.0.1:4610", or the socket's path).
+  const std::string& server() const { return server_; }
 
  private:
   std::unique_ptr<sql::Connection> connection_;
+  bool clusterNode_ = false;
+  std::string server_;
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
 };
 
@@ -64,6 +72,13 @@ class Query {
   sql::PreparedStatement& statement_;
   unsigned int index_ = 1;
 };
+
+// A read that must see every write the cluster committed before it (a job created through
+// another front end): on a Galera node, `selectText` runs with wsrep_sync_wait, which waits until
+// this node has applied them; elsewhere, and on a single server, it is unchanged.
+std::string causalRead(const Connection& connection, const std::string& selectText);
+// Whether a read is a causal one (above) or may see this node's state as it is.
+enum class Freshness { Local, Causal };
 
 std::optional<std::string> optionalString(sql::ResultSet& row, const std::string& column);
 std::optional<int64_t> optionalInteger(sql::ResultSet& row, const std::string& column);

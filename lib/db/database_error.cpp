@@ -13,6 +13,8 @@ bool isConnectionCode(int code) {
     case 1053:  // server shutdown in progress
     case 1927:  // connection was killed
     case 1040:  // too many connections
+    // A Galera node outside the primary component, or still joining: another node may serve.
+    case 1047:  // WSREP has not yet prepared node for application use
       return true;
     default:
       return false;
@@ -30,8 +32,10 @@ std::string describeDatabaseError(const sql::SQLException& error) {
 
 bool isTransient(const sql::SQLException& error) {
   int code = error.getErrorCode();
+  // On a Galera cluster 1213 is also a certification conflict with another node's commit, and
+  // 1180 a COMMIT the cluster aborted for one.
   return code == 1213 /* deadlock */ || code == 1205 /* lock wait timeout */ ||
-         isConnectionCode(code);
+         code == 1180 /* error during commit */ || isConnectionCode(code);
 }
 
 }  // namespace rj

@@ -1,5 +1,8 @@
 #include "db/transaction.h"
 
+#include "db/database_error.h"
+#include "db/write_identity.h"
+
 namespace rj {
 
 Transaction::Transaction(Connection& connection) : connection_(connection) {
@@ -16,7 +19,13 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  connection_.execute("COMMIT");
+  try {
+    connection_.execute("COMMIT");
+  } catch (const sql::SQLException& error) {
+    // A refused COMMIT (a conflict) rolled back; a lost connection may have committed.
+    if (isConnectionLost(error)) noteCommitOutcomeUnknown();
+    throw;
+  }
   done_ = true;
 }
 

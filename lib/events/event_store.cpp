@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "db/write_identity.h"
 #include "events/workspace_change_store.h"
 #include "operations/workspace_counters.h"
 #include "util/time.h"
@@ -14,7 +15,8 @@ int64_t appendEvent(Connection& connection, const std::string& jobId, EventType 
   // LAST_INSERT_ID(expr) hands the new seq to the INSERT on this connection without a read.
   int64_t updated = Query(connection,
                           "UPDATE runner_jobs SET last_event_seq = LAST_INSERT_ID(last_event_seq "
-                          "+ 1), updated_at = UTC_TIMESTAMP(3) WHERE id = ?")
+                          "+ 1), updated_at = UTC_TIMESTAMP(3), last_write_id = ? WHERE id = ?")
+                        .bind(currentWriteId())
                         .bind(jobId)
                         .execute();
   if (updated != 1) throw std::runtime_error("appendEvent: job " + jobId + " does not exist");

@@ -46,6 +46,7 @@ struct Job {
   std::optional<std::string> timedOutRunnerId;  // the runner whose run last timed out
   int64_t releaseCount = 0;                     // releases by runners (see LeaseStore::release)
   int64_t lastEventSeq = 0;                     // seq of the job's newest event
+  std::optional<std::string> lastWriteId;       // the write that changed it last (see db/retry.h)
   // Part of the JSON again: the recurring schedule and due time that made the job.
   std::optional<std::string> recurringJobId;
   std::optional<std::string> scheduledFor;  // ISO timestamp

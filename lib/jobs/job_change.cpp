@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "db/write_identity.h"
 #include "events/event_store.h"
 #include "util/time.h"
 
@@ -12,7 +13,7 @@ const char* const kStateColumns =
     " runner_id, lease_expires_at, lease_expires_at > UTC_TIMESTAMP(3) AS lease_live,"
     " release_count, last_event_seq, timeout_at, timed_out_runner_id,"
     " run_at, max_attempts, backoff_seconds, timeout_seconds, unique_key, concurrency_key,"
-    " concurrency_limit, recurring_job_id, scheduled_for";
+    " concurrency_limit, recurring_job_id, scheduled_for, last_write_id";
 }  // namespace
 
 const char* const kJobColumns = []() {
@@ -82,16 +83,19 @@ Job readJob(sql::ResultSet& row) {
   job.timedOutRunnerId = optionalString(row, "timed_out_runner_id");
   job.releaseCount = row.getInt64("release_count");
   job.lastEventSeq = row.getInt64("last_event_seq");
+  job.lastWriteId = optionalString(row, "last_write_id");
   job.recurringJobId = optionalString(row, "recurring_job_id");
   job.scheduledFor = toIsoTimestamp(optionalString(row, "scheduled_for"));
   return job;
 }
 
 std::optional<Job> loadJob(Connection& connection, const std::string& jobId,
-                           const std::optional<std::string>& workspaceId, JobLock lock) {
+                           const std::optional<std::string>& workspaceId, JobLock lock,
+                           Freshness freshness) {
   std::string text = std::string("SELECT ") + kJobColumns + " FROM runner_jobs WHERE id = ?";
   if (workspaceId) text += " AND workspace_id = ?";
   if (lock == JobLock::ForUpdate) text += " FOR UPDATE";
+  if (freshness == Freshness::Causal) text = causalRead(connection, text);
   Query query(connection, text);
   query.bind(jobId);
   if (workspaceId) query.bind(*workspaceId);
@@ -190,17 +194,26 @@ void JobChange::append(EventType type, std::string payloadJson) {
   events_.emplace_back(type, std::move(payloadJson));
 }
 
+bool JobChange::committedEarlier() const {
+  return earlierCommitMayHaveSucceeded() && job_.lastWriteId &&
+         job_.lastWriteId == currentWriteId();
+}
+
 void JobChange::apply() {
+  if (committedEarlier()) {
+    lastAppendedSeq_ = job_.lastEventSeq;
+    return;
+  }
   if (!assignments_.empty()) {
     std::string text = "UPDATE runner_jobs SET ";
     for (const auto& assignment : assignments_) text += std::string(assignment.sql) + ", ";
-    text += "updated_at = UTC_TIMESTAMP(3) WHERE id = ?";
+    text += "updated_at = UTC_TIMESTAMP(3), last_write_id = ? WHERE id = ?";
     Query update(connection_, text);
     for (const auto& assignment : assignments_) {
       if (assignment.parameter == Assignment::Parameter::Number) update.bind(assignment.number);
       if (assignment.parameter == Assignment::Parameter::Text) update.bind(assignment.text);
     }
-    update.bind(job_.id).execute();
+    update.bind(currentWriteId()).bind(job_.id).execute();
     assignments_.clear();
   }
   for (const auto& [type, payload] : events_) {

@@ -34,9 +34,10 @@ extern const char* const kJobColumns;
 extern const char* const kJobSummaryColumns;
 Job readJob(sql::ResultSet& row);
 // The job when it exists (within the workspace, when one is given), locked FOR UPDATE if asked
-// (inside a transaction).
+// (inside a transaction); Freshness::Causal sees every write the cluster committed before.
 std::optional<Job> loadJob(Connection& connection, const std::string& jobId,
-                           const std::optional<std::string>& workspaceId, JobLock lock);
+                           const std::optional<std::string>& workspaceId, JobLock lock,
+                           Freshness freshness = Freshness::Local);
 // Reads the job, then commits. The read comes first: withRetry runs the whole operation again
 // when a statement fails, and a read failing after a successful commit would repeat the change.
 Job commitReading(Connection& connection, Transaction& transaction, const std::string& jobId);
@@ -55,6 +56,10 @@ class JobChange {
   const std::string& id() const { return job_.id; }
   // For statements of the operation's own on other tables (steps), in the same transaction.
   Connection& connection() { return connection_; }
+  // True when this write already committed in an earlier attempt whose COMMIT lost its answer
+  // (the job carries this write's id): the change is not made again, and the answer is the job
+  // as it is (commitAppended: the job's newest seq).
+  bool committedEarlier() const;
 
   // A terminal status also stamps completed_at.
   void setStatus(JobStatus status);
@@ -117,10 +122,12 @@ auto changeJob(const std::optional<std::string>& workspaceId, const std::string&
                Finish&& finish) {
   return withRetry([&](Connection& connection) {
     Transaction transaction(connection);
-    auto job = loadJob(connection, jobId, workspaceId, JobLock::ForUpdate);
+    // Causal: a change through one front end may follow one through another (a runner's
+    // complete after its claim, a cancel after a create), on another cluster node.
+    auto job = loadJob(connection, jobId, workspaceId, JobLock::ForUpdate, Freshness::Causal);
     if (!job) throw jobNotFound(jobId);
     JobChange change(connection, std::move(*job));
-    rule(change);
+    if (!change.committedEarlier()) rule(change);
     return finish(change, transaction);
   });
 }

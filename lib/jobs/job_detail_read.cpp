@@ -56,7 +56,8 @@ const std::string& detailStatement() {
 
 std::optional<JobDetail> readJobDetail(Connection& connection, const std::string& workspaceId,
                                        const std::string& jobId) {
-  auto rows = Query(connection, detailStatement())
+  // Causal on a cluster: a GET right after a create or change through another front end.
+  auto rows = Query(connection, causalRead(connection, detailStatement()))
                   .bind(jobId)
                   .bind(workspaceId)
                   .bind(jobId)

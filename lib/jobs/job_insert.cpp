@@ -1,5 +1,6 @@
 #include "jobs/job_insert.h"
 
+#include "db/write_identity.h"
 #include "events/opening_events.h"
 #include "jobs/job_change.h"
 #include "json/json.h"
@@ -30,10 +31,10 @@ Job insertQueuedJob(Connection& connection, const std::string& workspaceId, cons
           "INSERT INTO runner_jobs (id, workspace_id, type, status, priority, data, agent_task_id,"
           " retry_of_id, attempt, idempotency_key, request_hash, created_at, updated_at, run_at,"
           " scheduled, max_attempts, backoff_seconds, timeout_seconds, unique_key, concurrency_key,"
-          " concurrency_limit, recurring_job_id, scheduled_for, last_event_seq)"
+          " concurrency_limit, recurring_job_id, scheduled_for, last_event_seq, last_write_id)"
           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3),"
           " GREATEST(UTC_TIMESTAMP(3), COALESCE(CAST(? AS DATETIME(3)), UTC_TIMESTAMP(3)))"
-          " + INTERVAL ? SECOND, run_at > UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          " + INTERVAL ? SECOND, run_at > UTC_TIMESTAMP(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
           " RETURNING " +
               std::string(kJobColumns))
           .bind(id)
@@ -58,6 +59,7 @@ Job insertQueuedJob(Connection& connection, const std::string& workspaceId, cons
           .bind(origin.recurringJobId)
           .bind(origin.scheduledFor)
           .bind(static_cast<int64_t>(events.size()))
+          .bind(currentWriteId())
           .rows();
   rows->next();
   Job job = readJob(*rows);

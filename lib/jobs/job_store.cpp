@@ -31,10 +31,13 @@ JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query
     page.limit = query.limit;
     // Every row of the page carries the total: an uncorrelated subquery, run once, on the same
     // index as a COUNT of its own would be, without that statement's round trip.
-    Query select(connection, std::string("SELECT ") + kJobSummaryColumns +
-                                 ", (SELECT COUNT(*) FROM runner_jobs" + where +
-                                 ") AS total FROM runner_jobs" + where +
-                                 " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?");
+    // Causal on a cluster: the list shows what the user just did through another front end.
+    Query select(connection,
+                 causalRead(connection, std::string("SELECT ") + kJobSummaryColumns +
+                                            ", (SELECT COUNT(*) FROM runner_jobs" + where +
+                                            ") AS total FROM runner_jobs" + where +
+                                            " ORDER BY created_at DESC, id DESC"
+                                            " LIMIT ? OFFSET ?"));
     bindFilters(select);
     auto rows = bindFilters(select).bind(query.limit).bind(offset).rows();
     while (rows->next()) {
@@ -105,6 +108,16 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
   std::optional<std::string> requestHash;
   if (idempotencyKey) requestHash = fingerprint(request);
   return withRetry([&](Connection& connection) {
+    if (earlierCommitMayHaveSucceeded()) {
+      // The job an earlier attempt of this request committed, if it did (see db/retry.h).
+      auto rows = Query(connection, std::string("SELECT ") + kJobColumns +
+                                        " FROM runner_jobs WHERE workspace_id = ?"
+                                        " AND last_write_id = ?")
+                      .bind(workspaceId)
+                      .bind(*currentWriteId())
+                      .rows();
+      if (rows->next()) return CreatedJob{readJob(*rows), true};
+    }
     for (;;) {
       if (idempotencyKey) {
         auto rows = Query(connection, std::string("SELECT ") + kJobColumns +

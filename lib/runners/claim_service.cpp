@@ -7,6 +7,7 @@
 #include "errors/errors.h"
 #include "jobs/job_change.h"
 #include "json/json.h"
+#include "runners/claim_spread.h"
 #include "runners/lease_end.h"
 #include "util/concurrency_caps.h"
 
@@ -178,6 +179,9 @@ bool takeConcurrencySlot(Connection& connection, const Job& job) {
   return true;
 }
 
+// How many rounds a spreading claim reads candidates in before it answers with what it has.
+constexpr int kMaxSpreadRounds = 8;
+
 // How many keys found full one claim passes over before it gives up (the next poll tries again).
 constexpr size_t kMaxFullKeysPerClaim = 16;
 
@@ -202,6 +206,42 @@ void startRun(Connection& connection, Job candidate, const RunnerIdentity& runne
   payload.key("attempt").integer(job.job().attempt).endObject();
   job.append(EventType::JobStarted, payload.take());
   job.apply();
+}
+
+// The RUNNING jobs of `runnerId` that the write `writeId` changed last.
+std::vector<Job> jobsClaimedBy(Connection& connection, const std::string& runnerId,
+                               const std::string& writeId) {
+  auto rows = Query(connection, std::string("SELECT ") + kJobColumns +
+                                    " FROM runner_jobs WHERE runner_id = ? AND status = ?"
+                                    " AND last_write_id = ? ORDER BY started_at, id")
+                  .bind(runnerId)
+                  .bind(statusName(JobStatus::Running))
+                  .bind(writeId)
+                  .rows();
+  std::vector<Job> jobs;
+  while (rows->next()) jobs.push_back(readJob(*rows));
+  return jobs;
+}
+
+// Those of the jobs that are still QUEUED and not locked by another claim, locked, in claim order.
+std::vector<Job> lockQueued(Connection& connection, const std::vector<std::string>& ids) {
+  if (ids.empty()) return {};
+  std::string text = std::string("SELECT ") + kJobColumns + " FROM runner_jobs WHERE id IN (?";
+  for (size_t i = 1; i < ids.size(); ++i) text += ", ?";
+  Query query(connection, text +
+                              ") AND status = ? AND scheduled = 0"
+                              " ORDER BY priority DESC, run_at, id FOR UPDATE SKIP LOCKED");
+  for (const auto& id : ids) query.bind(id);
+  query.bind(statusName(JobStatus::Queued));
+  auto rows = query.rows();
+  std::vector<Job> jobs;
+  while (rows->next()) jobs.push_back(readJob(*rows));
+  return jobs;
+}
+
+std::mt19937_64& claimRandom() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return generator;
 }
 
 // The claimed jobs as committed, in claim order, read in one statement.
@@ -244,8 +284,15 @@ std::vector<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
     for (size_t i = 1; i < types.size(); ++i) filter += ", ?";
     filter += ")";
   }
-  const std::string order = " ORDER BY priority DESC, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED";
+  const std::string order = " ORDER BY priority DESC, run_at, id";
   return withRetry([&](Connection& connection) -> std::vector<Job> {
+    if (earlierCommitMayHaveSucceeded()) {
+      // The jobs an earlier attempt of this claim committed, if it did: the runner gets them
+      // instead of a second set (they would otherwise run only after their leases expired).
+      auto committed = jobsClaimedBy(connection, runner.id, *currentWriteId());
+      if (!committed.empty()) return committed;
+    }
+    const bool spread = connection.clusterNode();
     readCommittedNextTransaction(connection);
     Transaction transaction(connection);
     std::vector<FullKey> full;
@@ -254,24 +301,50 @@ std::vector<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
     // over (and its key left out of the next round), so a round that is short of `max` because of
     // full keys looks further, up to kMaxFullKeysPerClaim keys.
     bool givenUp = false;
-    while (!givenUp && static_cast<int64_t>(taken.size()) < max) {
+    // A spreading round can lose its choice to local claims (SKIP LOCKED); it tries a few more.
+    int spreadRounds = 0;
+    while (!givenUp && static_cast<int64_t>(taken.size()) < max &&
+           (!spread || spreadRounds++ < kMaxSpreadRounds)) {
       const int64_t wanted = max - static_cast<int64_t>(taken.size());
-      std::string select = std::string("SELECT ") + kJobColumns + filter;
+      const int64_t read = spread ? wanted * kClaimSpread : wanted;
+      std::string select =
+          std::string("SELECT ") + (spread ? "id, priority" : kJobColumns) + filter;
       if (!full.empty()) {
         select += " AND (concurrency_key IS NULL OR (workspace_id, concurrency_key) NOT IN ((?, ?)";
         for (size_t i = 1; i < full.size(); ++i) select += ", (?, ?)";
         select += "))";
       }
-      Query query(connection, select + order);
+      // Spreading reads the candidates without locks, then locks only the ones it chose.
+      Query query(connection,
+                  select + order + (spread ? " LIMIT ?" : " LIMIT ? FOR UPDATE SKIP LOCKED"));
       query.bind(statusName(JobStatus::Queued));
       if (runner.workspaceId) query.bind(*runner.workspaceId);
       for (const auto& type : types) query.bind(type);
       for (const auto& key : full) query.bind(key.workspaceId).bind(key.concurrencyKey);
-      query.bind(wanted);
+      query.bind(read);
       auto rows = query.rows();
       std::vector<Job> candidates;
-      while (rows->next()) candidates.push_back(readJob(*rows));
-      rows.reset();
+      int64_t seen = 0;
+      if (spread) {
+        std::vector<std::string> ids;
+        std::vector<int64_t> priorities;
+        while (rows->next()) {
+          ids.push_back(rows->getString("id"));
+          priorities.push_back(rows->getInt64("priority"));
+        }
+        rows.reset();
+        seen = static_cast<int64_t>(ids.size());
+        std::vector<std::string> chosen;
+        for (size_t index :
+             spreadClaimChoice(priorities, static_cast<size_t>(wanted), claimRandom())) {
+          chosen.push_back(ids[index]);
+        }
+        candidates = lockQueued(connection, chosen);
+      } else {
+        while (rows->next()) candidates.push_back(readJob(*rows));
+        rows.reset();
+        seen = static_cast<int64_t>(candidates.size());
+      }
       for (auto& candidate : candidates) {
         if (candidate.concurrencyKey) {
           // A key found full earlier in this round stays full: this transaction frees no slot.
@@ -289,7 +362,7 @@ std::vector<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
         startRun(connection, std::move(candidate), runner, leaseMilliseconds_);
       }
       // Fewer candidates than asked for: the round saw every claimable job.
-      if (static_cast<int64_t>(candidates.size()) < wanted) break;
+      if (seen < read) break;
     }
     if (taken.empty()) {
       transaction.commit();

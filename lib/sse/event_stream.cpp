@@ -148,7 +148,11 @@ bool replayOrEnd(StreamWriter& out, const std::function<void()>& replay) {
 Response jobEventStream(const std::string& userId, const std::string& tokenHash,
                         const std::string& workspaceId, const std::string& jobId, int64_t cursor) {
   bool exists = withRetry([&](Connection& connection) {
-    return loadJob(connection, jobId, workspaceId, JobLock::None).has_value();
+    // A job created through another front end may not have reached this node yet: a miss is
+    // read again causally before it is a 404.
+    return loadJob(connection, jobId, workspaceId, JobLock::None).has_value() ||
+           (connection.clusterNode() &&
+            loadJob(connection, jobId, workspaceId, JobLock::None, Freshness::Causal).has_value());
   });
   if (!exists) throw jobNotFound(jobId);
   return openEventStream(userId, tokenHash, workspaceId,

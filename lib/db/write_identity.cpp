@@ -1,0 +1,33 @@
+#include "db/write_identity.h"
+
+#include "util/crypto.h"
+
+namespace rj {
+
+namespace {
+thread_local WriteScope* innermostScope = nullptr;
+}  // namespace
+
+WriteScope::WriteScope() : outer_(innermostScope) {
+  innermostScope = this;
+}
+
+WriteScope::~WriteScope() {
+  innermostScope = outer_;
+}
+
+std::optional<std::string> currentWriteId() {
+  if (!innermostScope) return std::nullopt;
+  if (innermostScope->writeId_.empty()) innermostScope->writeId_ = toHex(randomBytes(16));
+  return innermostScope->writeId_;
+}
+
+bool earlierCommitMayHaveSucceeded() {
+  return innermostScope && innermostScope->commitOutcomeUnknown_;
+}
+
+void noteCommitOutcomeUnknown() {
+  if (innermostScope) innermostScope->commitOutcomeUnknown_ = true;
+}
+
+}  // namespace rj
