@@ -68,6 +68,17 @@ rj_cluster_node_start() {
     [ -f "$here/data/grastate.dat" ] &&
       sed -i 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/' "$here/data/grastate.dat"
   fi
+  # After a crash the node does not know its last position (grastate.dat says seqno -1): recover
+  # it from InnoDB first, as the packaged service's galera_recovery does, so that the node
+  # rejoins with an incremental transfer of what it missed rather than a full copy.
+  if grep -q '^seqno: *-1' "$here/data/grastate.dat" 2>/dev/null; then
+    mariadbd --defaults-file="$here/my.cnf" --wsrep-recover --log-error="$here/recover.log" \
+      >/dev/null 2>&1 || true
+    local position
+    position=$(sed -n 's/.*WSREP: Recovered position: *//p' "$here/recover.log" | tail -n 1)
+    rm -f "$here/recover.log"
+    [ -n "$position" ] && flags="$flags --wsrep-start-position=$position"
+  fi
   mariadbd --defaults-file="$here/my.cnf" $flags >>"$here/mariadbd.out" 2>&1 &
 }
 

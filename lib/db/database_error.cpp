@@ -30,12 +30,16 @@ std::string describeDatabaseError(const sql::SQLException& error) {
   return std::string(error.what()) + " (MySQL error " + std::to_string(error.getErrorCode()) + ")";
 }
 
-bool isTransient(const sql::SQLException& error) {
+bool isConflict(const sql::SQLException& error) {
   int code = error.getErrorCode();
-  // On a Galera cluster 1213 is also a certification conflict with another node's commit, and
-  // 1180 a COMMIT the cluster aborted for one.
-  return code == 1213 /* deadlock */ || code == 1205 /* lock wait timeout */ ||
-         code == 1180 /* error during commit */ || isConnectionCode(code);
+  // On a Galera cluster 1213 is also a certification conflict with another node's commit (or a
+  // local transaction aborted for a replicated one), and 1180 a COMMIT the cluster aborted.
+  return code == 1213 /* deadlock */ || code == 1180 /* error during commit */;
+}
+
+bool isTransient(const sql::SQLException& error) {
+  return isConflict(error) || error.getErrorCode() == 1205 /* lock wait timeout */ ||
+         isConnectionCode(error.getErrorCode());
 }
 
 }  // namespace rj

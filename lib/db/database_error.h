@@ -9,6 +9,9 @@ namespace rj {
 
 // Deadlock, lock wait timeout, lost connection, server gone or unreachable: worth another try.
 bool isTransient(const sql::SQLException& error);
+// A deadlock, or on a Galera cluster a certification conflict with another node's commit: the
+// transaction rolled back and may simply run again.
+bool isConflict(const sql::SQLException& error);
 // The connection itself is unusable and must be replaced.
 bool isConnectionLost(const sql::SQLException& error);
 // The connector's message with the server's error number, for the log:

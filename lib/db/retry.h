@@ -14,7 +14,16 @@
 
 namespace rj {
 
+// Attempts for a lost connection or a lock wait timeout (a reconnect goes to the next node).
 constexpr int kDatabaseAttempts = 4;
+// Attempts for conflicts: on a Galera cluster writers of one row on different nodes (events of
+// one job, the stream's sequencer) conflict at commit as a matter of course, and runs of several
+// in a row happen under load.
+constexpr int kConflictAttempts = 10;
+
+// How long to wait before attempt `attempt + 1`: conflicts back off exponentially with jitter,
+// so that the writers that collided do not collide again in step.
+std::chrono::milliseconds retryDelay(const sql::SQLException& error, int attempt);
 
 template <typename Work>
 auto withRetry(Work&& work) -> decltype(work(threadConnection())) {
@@ -25,8 +34,10 @@ auto withRetry(Work&& work) -> decltype(work(threadConnection())) {
     } catch (const sql::SQLException& error) {
       if (!isTransient(error)) throw;
       if (isConnectionLost(error)) discardThreadConnection();
-      if (attempt >= kDatabaseAttempts) throw TransientDatabaseError(error.what());
-      std::this_thread::sleep_for(std::chrono::milliseconds(15 * attempt * attempt));
+      if (attempt >= (isConflict(error) ? kConflictAttempts : kDatabaseAttempts)) {
+        throw TransientDatabaseError(error.what());
+      }
+      std::this_thread::sleep_for(retryDelay(error, attempt));
     }
   }
 }

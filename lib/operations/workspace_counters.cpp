@@ -1,21 +1,27 @@
 #include "operations/workspace_counters.h"
 
+#include <functional>
 #include <random>
+
+#include "db/write_identity.h"
 
 namespace rj {
 
 namespace {
-constexpr int64_t kCounterShards = 16;  // the shard rows of sql/009
+// The shard rows of sql/009 (which began with 16; a scrape sums whichever rows exist). 64: on a
+// Galera cluster a shard two nodes' transactions both count in is a certification conflict.
+constexpr int64_t kCounterShards = 64;
 
-// This thread's shard, drawn once: a transaction that counts several events (a batch claim) then
-// locks one counter row, where two such transactions taking rows in random order deadlock.
-// Threads still spread over the shards.
-int64_t threadShard() {
-  thread_local const int64_t shard = [] {
-    std::mt19937 generator{std::random_device{}()};
-    return std::uniform_int_distribution<int64_t>(0, kCounterShards - 1)(generator);
-  }();
-  return shard;
+// The shard of the current write (withRetry call), from its random write id: a transaction that
+// counts several events (a batch claim) then locks one counter row, where two such transactions
+// taking rows in random order deadlock; concurrent writes, on any cluster node, spread over the
+// shards. (A per-thread shard would pin two handler threads on two nodes to one row for good.)
+int64_t writeShard() {
+  if (auto writeId = currentWriteId()) {
+    return static_cast<int64_t>(std::hash<std::string>{}(*writeId) % kCounterShards);
+  }
+  thread_local std::mt19937 generator{std::random_device{}()};
+  return std::uniform_int_distribution<int64_t>(0, kCounterShards - 1)(generator);
 }
 }  // namespace
 
@@ -24,7 +30,7 @@ void countJobEvent(Connection& connection, const std::string& jobId, EventType t
   int64_t completions = type == EventType::JobCompleted ? 1 : 0;
   int64_t failures = type == EventType::JobFailed ? 1 : 0;
   if (claims + completions + failures == 0) return;
-  int64_t shard = threadShard();
+  int64_t shard = writeShard();
   Query(connection,
         "INSERT INTO workspace_counters (workspace_id, shard, claims, completions, failures)"
         " SELECT workspace_id, ?, ?, ?, ? FROM runner_jobs WHERE id = ?"

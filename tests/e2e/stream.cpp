@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "db/connection.h"
+#include "support/resuming_reader.h"
 #include "support/sse_client.h"
 #include "support/stack.h"
 #include "util/uuid.h"
@@ -49,66 +50,11 @@ bool keepReading(const SseSession&) {
   return true;
 }
 
-std::vector<int64_t> sequenceNumbers(const std::vector<SseEvent>& events) {
-  std::vector<int64_t> seqs;
-  for (const auto& event : events) {
-    if (event.id) seqs.push_back(std::stoll(*event.id));
-  }
-  return seqs;
+// A reader of the job's stream as the member.
+void readWholeStream(ResumingReader& reader, const std::string& jobId, int hangUpAfter, int cuts,
+                     Clock::duration limit) {
+  reader.run([&] { return streamUrl(jobId); }, memberHeaders(), hangUpAfter, cuts, limit);
 }
-
-// Reads the whole stream of a job like EventSource does: after an end without stream.complete,
-// waits for the retry hint and reconnects with the last id. `hangUpAfter` makes the client cut
-// the connection itself after that many events of a connection, `cuts` times.
-struct ResumingReader {
-  std::vector<SseEvent> events;  // every event received, in order, control events excluded
-  int connections = 0;
-  int retryableErrors = 0;
-  std::optional<std::string> completedWith;
-
-  void run(const std::string& jobId, int hangUpAfter, int cuts, Clock::duration limit) {
-    auto until = Clock::now() + limit;
-    std::optional<std::string> lastId;
-    while (!completedWith && Clock::now() < until) {
-      auto headers = memberHeaders();
-      if (lastId) headers.push_back("Last-Event-ID: " + *lastId);
-      bool cutThisTime = cuts > 0;
-      auto session = readSse(
-          streamUrl(jobId), headers,
-          [&](const SseSession& current) {
-            if (current.events.empty()) return true;
-            const SseEvent& event = current.events.back();
-            if (event.type == "stream.complete" || event.type == "error") return true;
-            return !(cutThisTime && current.events.size() >= size_t(hangUpAfter));
-          },
-          std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()));
-      ++connections;
-      if (session.status != 200) {
-        // Refused (503 while the database is down): try again shortly, like a reconnect would.
-        std::this_thread::sleep_for(500ms);
-        continue;
-      }
-      for (const auto& event : session.events) {
-        if (event.type == "stream.complete") {
-          completedWith = event.data;
-        } else if (event.type == "error") {
-          EXPECT_NE(event.data.find(R"("retryable":true)"), std::string::npos) << event.data;
-          ++retryableErrors;
-        } else {
-          events.push_back(event);
-          lastId = event.id;
-        }
-      }
-      if (!session.ended && cutThisTime) --cuts;
-      // Like EventSource: after the server ended the stream, wait for the retry hint; after
-      // hanging up itself, the client comes straight back.
-      if (!completedWith && session.ended) {
-        std::this_thread::sleep_for(
-            std::chrono::milliseconds(session.retryMilliseconds.value_or(3000)));
-      }
-    }
-  }
-};
 
 }  // namespace
 
@@ -277,7 +223,7 @@ TEST(Stream, NoLossNoDuplicatesWithFourWritersAndFiveReconnects) {
     cancelJob(id);
   });
   ResumingReader reader;
-  reader.run(id, 70, 5, 120s);
+  readWholeStream(reader, id, 70, 5, 120s);
   writers.join();
   ASSERT_TRUE(writersDone);
   ASSERT_TRUE(reader.completedWith.has_value()) << "the stream never completed";
@@ -314,7 +260,7 @@ TEST(StreamDatabaseRestart, ClientGetsRetryableErrorAndResumesWithoutLoss) {
     cancelJob(id);
   });
   ResumingReader reader;
-  reader.run(id, 0, 0, 90s);
+  readWholeStream(reader, id, 0, 0, 90s);
   operatorThread.join();
   ASSERT_TRUE(restarted);
   EXPECT_GE(reader.retryableErrors, 1);

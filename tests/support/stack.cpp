@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -28,6 +29,7 @@ const Stack& stack() {
     text << file.rdbuf();
     auto values = parseConfigFile(text.str());
     stack.url = values["RJ_URL"];
+    stack.url2 = values["RJ_URL_2"];
     stack.workspace = values["RJ_WORKSPACE"];
     stack.otherWorkspace = values["RJ_OTHER_WORKSPACE"];
     stack.tokenOwner = values["RJ_TOKEN_OWNER"];
@@ -83,7 +85,14 @@ HttpResponse Stack::call(const std::string& method, const std::string& path,
                          const std::string& body, std::vector<std::string> extraHeaders) const {
   if (!token.empty()) extraHeaders.push_back("Authorization: Bearer " + token);
   if (!workspaceId.empty()) extraHeaders.push_back("X-Workspace-Id: " + workspaceId);
-  return httpRequest(method, url + path, extraHeaders, body);
+  static std::atomic<unsigned> turn{0};
+  const std::string& frontEnd = url2.empty() || turn++ % 2 == 0 ? url : url2;
+  return httpRequest(method, frontEnd + path, extraHeaders, body);
+}
+
+std::vector<std::string> Stack::frontEnds() const {
+  if (url2.empty()) return {url};
+  return {url, url2};
 }
 
 }  // namespace rj::test

@@ -1,7 +1,8 @@
 #pragma once
 // The running stack of the end-to-end suites (tests/support/stack-fixture): its URL, the demo
 // workspace and tokens from dev.env, and a way to run rjadmin against its database.
-// RJ_TEST_STACK_VAR names another stack's state directory (with dev.env and db.conf).
+// RJ_TEST_STACK_VAR names another stack's state directory (with dev.env and db.conf); when its
+// dev.env has RJ_URL_2 (a cluster's second front end), call() alternates between the two.
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@ namespace rj::test {
 struct Stack {
   std::string var;  // the stack's state directory
   std::string url;
+  std::string url2;  // a second front end (a cluster), or empty
   std::string workspace;
   std::string otherWorkspace;
   std::string tokenOwner;
@@ -29,7 +31,10 @@ struct Stack {
   // Appends a job event straight to the stack's database on this thread's connection, as
   // another process (a runner's request) would.
   void appendEvent(const std::string& jobId, EventType type, const std::string& payloadJson) const;
-  // A request as `token` in `workspace` (either may be empty to leave the header out).
+  // The front ends' URLs: url, and url2 when there is one.
+  std::vector<std::string> frontEnds() const;
+  // A request as `token` in `workspace` (either may be empty to leave the header out), to each
+  // front end in turn.
   HttpResponse call(const std::string& method, const std::string& path, const std::string& token,
                     const std::string& workspace, const std::string& body = "",
                     std::vector<std::string> extraHeaders = {}) const;

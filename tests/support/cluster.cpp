@@ -1,0 +1,166 @@
+#include "support/cluster.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <thread>
+
+#include "db/connection.h"
+
+namespace rj::test {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+std::string nodeCommand(const std::string& call) {
+  std::string root = RJ_SOURCE_DIR;
+  return "bash -c '. " + root + "/deploy/lib.sh && . " + root + "/deploy/cluster/nodes.sh && " +
+         call + "' 2>&1";
+}
+
+std::string clusterDir() {
+  return stack().var + "/cluster";
+}
+}  // namespace
+
+void killNode(int node) {
+  commandOutput(
+      nodeCommand("rj_cluster_node_stop " + clusterDir() + " " + std::to_string(node) + " kill"));
+}
+
+void startNode(int node) {
+  std::string n = std::to_string(node);
+  std::string output = commandOutput(nodeCommand("rj_cluster_node_start " + clusterDir() + " " + n +
+                                                 " && rj_cluster_node_wait_synced " + clusterDir() +
+                                                 " " + n + " && echo synced"));
+  EXPECT_NE(output.find("synced"), std::string::npos) << output;
+}
+
+int clusterSize() {
+  std::string output = commandOutput(nodeCommand("rj_cluster_cluster_size " + clusterDir() + " 1"));
+  try {
+    return std::stoi(output);
+  } catch (const std::exception&) {
+    ADD_FAILURE() << "cluster size: " << output;
+    return 0;
+  }
+}
+
+HttpResponse runnerCall(const std::string& frontEnd, const std::string& token,
+                        const std::string& path, const std::string& body) {
+  return httpRequest("POST", frontEnd + path, {"Authorization: Bearer " + token}, body);
+}
+
+std::vector<std::string> createJobs(const std::string& type, int count, int threads) {
+  std::vector<std::string> ids;
+  std::mutex guard;
+  std::atomic<int> next{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      for (int n; (n = next++) < count;) {
+        auto response = stack().call("POST", "/api/runner-jobs", stack().tokenMember,
+                                     stack().workspace, R"({"type":")" + type + R"("})");
+        if (response.status != 201) {
+          ADD_FAILURE() << "create: " << response.status << " " << response.body;
+          continue;
+        }
+        std::lock_guard<std::mutex> lock(guard);
+        ids.push_back(response.json()["id"].GetString());
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  return ids;
+}
+
+ClaimRace runClaimRace(const std::string& type, int total, int runnersPerFrontEnd,
+                       std::chrono::seconds limit, const std::function<void(int)>& onCompleted) {
+  ClaimRace race;
+  const auto frontEnds = stack().frontEnds();
+  const int runners = runnersPerFrontEnd * static_cast<int>(frontEnds.size());
+  race.claimedBy.resize(runners);
+  std::vector<std::string> tokens;
+  for (int r = 0; r < runners; ++r) tokens.push_back(stack().createRunner(type));
+  std::atomic<int> completed{0};
+  std::atomic<int64_t> longestOutage{0};
+  const auto until = Clock::now() + limit;
+  std::vector<std::thread> threads;
+  for (int r = 0; r < runners; ++r) {
+    threads.emplace_back([&, r] {
+      const bool onFrontEnd2 = r % static_cast<int>(frontEnds.size()) == 1;
+      const std::string& frontEnd = frontEnds[r % frontEnds.size()];
+      std::optional<Clock::time_point> failingSince;
+      auto answered = [&](long status) {
+        bool failed = status == 0 || status >= 500;
+        auto now = Clock::now();
+        if (failed && !failingSince) failingSince = now;
+        if (!failed && failingSince) {
+          if (onFrontEnd2) {
+            int64_t outage =
+                std::chrono::duration_cast<std::chrono::milliseconds>(now - *failingSince).count();
+            int64_t seen = longestOutage.load();
+            while (outage > seen && !longestOutage.compare_exchange_weak(seen, outage)) {
+            }
+          }
+          failingSince.reset();
+        }
+        return !failed;
+      };
+      while (completed.load() < total && Clock::now() < until) {
+        auto claim = runnerCall(frontEnd, tokens[r], "/api/runner/claim", R"({"waitSeconds":1})");
+        if (!answered(claim.status)) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          continue;
+        }
+        if (claim.status == 204) continue;
+        ASSERT_EQ(claim.status, 200) << claim.body;
+        std::string id = claim.json()["id"].GetString();
+        race.claimedBy[r].push_back(id);
+        for (;;) {
+          auto done = runnerCall(frontEnd, tokens[r], "/api/runner/jobs/" + id + "/complete",
+                                 R"({"result":{"ok":true}})");
+          if (!answered(done.status)) {
+            if (Clock::now() > until) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            continue;
+          }
+          // After an answer lost to an error, an earlier send may have completed it.
+          bool ended = done.status == 200 ||
+                       (done.status == 409 && done.body.find("JOB_TERMINAL") != std::string::npos);
+          EXPECT_TRUE(ended) << done.status << " " << done.body;
+          int count = ++completed;
+          if (onCompleted) onCompleted(count);
+          break;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  race.completed = completed.load();
+  race.longestOutageOnFrontEnd2 = std::chrono::milliseconds(longestOutage.load());
+  return race;
+}
+
+JobCounts countJobs(const std::string& type) {
+  JobCounts counts;
+  Connection& connection = threadConnection();
+  auto rows =
+      Query(
+          connection,
+          causalRead(connection,
+                     "SELECT COUNT(*) AS jobs, COALESCE(SUM(status = 'COMPLETED'), 0) AS completed,"
+                     " COALESCE(SUM((SELECT COUNT(*) FROM job_events e WHERE e.job_id = j.id"
+                     " AND e.type = 'job.started') > 1), 0) AS started_twice"
+                     " FROM runner_jobs j WHERE workspace_id = ? AND type = ?"))
+          .bind(stack().workspace)
+          .bind(type)
+          .rows();
+  rows->next();
+  counts.jobs = rows->getInt64("jobs");
+  counts.completed = rows->getInt64("completed");
+  counts.startedTwice = rows->getInt64("started_twice");
+  return counts;
+}
+
+}  // namespace rj::test

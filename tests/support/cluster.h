@@ -1,0 +1,52 @@
+#pragma once
+// The cluster of tests/support/cluster-fixture (deploy/cluster/up) for the cluster suites: its
+// front ends are those of stack(); here are its database nodes, and the claim race the suites
+// and faults share.
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "support/stack.h"
+
+namespace rj::test {
+
+// Node control through deploy/cluster/nodes.sh on the fixture's cluster.
+void killNode(int node);   // kill -9
+void startNode(int node);  // rejoins the cluster; returns once it is Synced
+int clusterSize();         // wsrep_cluster_size as node 1 sees it
+
+// A runner's HTTP call (bearer runner token) to one front end.
+HttpResponse runnerCall(const std::string& frontEnd, const std::string& token,
+                        const std::string& path, const std::string& body = "{}");
+
+// Creates `count` jobs of `type` through both front ends in turn, with `threads` threads.
+std::vector<std::string> createJobs(const std::string& type, int count, int threads);
+
+// What a claim race saw: each runner's claimed ids, and the longest time a runner of front end 2
+// got no answer but errors (5xx or no connection).
+struct ClaimRace {
+  std::vector<std::vector<std::string>> claimedBy;  // per runner
+  std::chrono::milliseconds longestOutageOnFrontEnd2{0};
+  int completed = 0;
+};
+
+// `runnersPerFrontEnd` runners on each front end claim jobs of `type` (one at a time) and complete
+// each at once, until `total` jobs are completed or `limit` passes. A complete that got an error
+// is sent again; a 409 JOB_TERMINAL then means an earlier send completed it. `onCompleted` is
+// called with the running count after each completion.
+ClaimRace runClaimRace(const std::string& type, int total, int runnersPerFrontEnd,
+                       std::chrono::seconds limit,
+                       const std::function<void(int)>& onCompleted = nullptr);
+
+// Counts over the jobs of `type` in the database (node 1): jobs, COMPLETED ones, and jobs with
+// more than one job.started event.
+struct JobCounts {
+  int64_t jobs = 0;
+  int64_t completed = 0;
+  int64_t startedTwice = 0;
+};
+JobCounts countJobs(const std::string& type);
+
+}  // namespace rj::test
