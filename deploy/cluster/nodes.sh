@@ -8,6 +8,16 @@ RJ_CLUSTER_PACKAGES="galera-4 mariadb-backup socat"
 
 rj_cluster_sql_port() { echo $(($1 + 10 * $2)); }
 
+# True while PID runs. A killed node whose parent is gone stays a zombie (kill -0 succeeds) under
+# an init that does not reap, as in some containers; a zombie has ended.
+rj_cluster_process_running() {
+  kill -0 "$1" 2>/dev/null && ! awk '{ exit !($3 == "Z") }' "/proc/$1/stat" 2>/dev/null
+}
+
+rj_cluster_node_running() { # DIR NODE
+  [ -f "$1/node$2/mariadb.pid" ] && rj_cluster_process_running "$(cat "$1/node$2/mariadb.pid")"
+}
+
 # Writes CLUSTER_DIR/nodeN/my.cnf. A file rather than flags: the state transfer scripts the
 # server runs read their settings from the server's defaults file.
 rj_cluster_node_config() {
@@ -46,6 +56,8 @@ wsrep-sst-receive-address=127.0.0.1:$((port + 3))
 wsrep-sst-method=mariabackup
 wsrep-sst-auth=root:
 wsrep-slave-threads=2
+# Conflicts between nodes are written to mariadb.err with both statements.
+wsrep-log-conflicts=ON
 
 [mariadb-backup]
 socket=$here/mariadb.sock
@@ -59,7 +71,7 @@ rj_cluster_root() { # DIR NODE SQL-ARGS...
 # Starts node N in the background; "bootstrap" as a third argument starts a new cluster from it.
 rj_cluster_node_start() {
   local dir="$1" node="$2" here="$1/node$2"
-  rj_pid_alive "$here/mariadb.pid" && return 0
+  rj_cluster_node_running "$dir" "$node" && return 0
   local flags=""
   if [ "${3:-}" = bootstrap ]; then
     flags="--wsrep-new-cluster"
@@ -72,8 +84,8 @@ rj_cluster_node_start() {
   # it from InnoDB first, as the packaged service's galera_recovery does, so that the node
   # rejoins with an incremental transfer of what it missed rather than a full copy.
   if grep -q '^seqno: *-1' "$here/data/grastate.dat" 2>/dev/null; then
-    mariadbd --defaults-file="$here/my.cnf" --wsrep-recover --log-error="$here/recover.log" \
-      >/dev/null 2>&1 || true
+    timeout 120 mariadbd --defaults-file="$here/my.cnf" --wsrep-recover \
+      --log-error="$here/recover.log" >/dev/null 2>&1 || true
     local position
     position=$(sed -n 's/.*WSREP: Recovered position: *//p' "$here/recover.log" | tail -n 1)
     rm -f "$here/recover.log"
@@ -102,7 +114,7 @@ rj_cluster_cluster_size() { # DIR NODE
 # Stops node N; "kill" as a third argument kills it at once (kill -9), as a crash would.
 rj_cluster_node_stop() {
   local here="$1/node$2"
-  rj_pid_alive "$here/mariadb.pid" || return 0
+  rj_cluster_node_running "$1" "$2" || return 0
   local pid
   pid=$(cat "$here/mariadb.pid")
   if [ "${3:-}" = kill ]; then
@@ -110,7 +122,10 @@ rj_cluster_node_stop() {
   else
     kill "$pid"
   fi
-  for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || { rm -f "$here/mariadb.pid"; return 0; }; sleep 0.1; done
+  for _ in $(seq 1 600); do
+    rj_cluster_process_running "$pid" || { rm -f "$here/mariadb.pid"; return 0; }
+    sleep 0.1
+  done
   kill -9 "$pid" 2>/dev/null || true
   rm -f "$here/mariadb.pid"
 }

@@ -13,12 +13,19 @@ RunnerIdentity authenticateRunner(const Request& request) {
   if (!token || token->empty()) throw Unauthorized("Missing runner token");
   std::string hash = sha256Hex(*token);
   auto runner = withRetry([&](Connection& connection) -> std::optional<RunnerIdentity> {
-    auto rows = Query(connection,
-                      "SELECT id, name, workspace_id, job_types FROM runners"
-                      " WHERE token_hash = ? AND revoked_at IS NULL")
-                    .bind(hash)
-                    .rows();
-    if (!rows->next()) return std::nullopt;
+    const std::string select =
+        "SELECT id, name, workspace_id, job_types FROM runners"
+        " WHERE token_hash = ? AND revoked_at IS NULL";
+    auto rows = Query(connection, select).bind(hash).rows();
+    bool found = rows->next();
+    // A runner created through another cluster node may not have reached this one yet: a miss
+    // is read again causally before it is a 401. Acceptance never waits.
+    if (!found && connection.clusterNode()) {
+      rows.reset();
+      rows = Query(connection, causalRead(connection, select)).bind(hash).rows();
+      found = rows->next();
+    }
+    if (!found) return std::nullopt;
     RunnerIdentity identity;
     identity.id = rows->getString("id");
     identity.name = rows->getString("name");

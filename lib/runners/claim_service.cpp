@@ -306,7 +306,7 @@ std::vector<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
     while (!givenUp && static_cast<int64_t>(taken.size()) < max &&
            (!spread || spreadRounds++ < kMaxSpreadRounds)) {
       const int64_t wanted = max - static_cast<int64_t>(taken.size());
-      const int64_t read = spread ? wanted * kClaimSpread : wanted;
+      const int64_t read = spread ? wanted + kClaimSpread : wanted;
       std::string select =
           std::string("SELECT ") + (spread ? "id, priority" : kJobColumns) + filter;
       if (!full.empty()) {

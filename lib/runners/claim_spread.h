@@ -9,8 +9,9 @@
 
 namespace rj {
 
-// How many candidates per wanted job a spreading claim reads.
-constexpr int64_t kClaimSpread = 8;
+// How many candidates beyond the wanted jobs a spreading claim reads. Wide, because a node's view
+// of the queue's head lags behind claims committed on the other nodes.
+constexpr int64_t kClaimSpread = 32;
 
 // Which of the candidates (in claim order, so by priority descending) a claim takes: every one
 // whose priority is above the `wanted`-th's (those it would take anyway), then a random choice

@@ -98,7 +98,7 @@ TEST(ClusterFault, NodeKilledMidRaceLosesAndRepeatsNothing) {
   EXPECT_EQ(std::set<std::string>(claimed.begin(), claimed.end()),
             std::set<std::string>(created.begin(), created.end()));
   JobCounts counts = countJobs(type);
-  EXPECT_EQ(counts.completed, kJobs);
+  EXPECT_EQ(counts.completed, kJobs) << ::testing::PrintToString(counts.unfinished);
   EXPECT_EQ(counts.startedTwice, 0);
   std::printf("front end 2's longest run of errors: %lld ms\n",
               static_cast<long long>(race.longestOutageOnFrontEnd2.count()));

@@ -40,7 +40,7 @@ TEST(ClusterRace, EightRunnersOnTwoFrontEndsClaimTwoThousandJobsEachOnce) {
             std::set<std::string>(created.begin(), created.end()));
   JobCounts counts = countJobs(type);
   EXPECT_EQ(counts.jobs, kJobs);
-  EXPECT_EQ(counts.completed, kJobs);
+  EXPECT_EQ(counts.completed, kJobs) << ::testing::PrintToString(counts.unfinished);
   EXPECT_EQ(counts.startedTwice, 0);
 }
 

@@ -59,8 +59,16 @@ std::vector<std::string> createJobs(const std::string& type, int count, int thre
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
       for (int n; (n = next++) < count;) {
-        auto response = stack().call("POST", "/api/runner-jobs", stack().tokenMember,
-                                     stack().workspace, R"({"type":")" + type + R"("})");
+        // A careful client: an Idempotency-Key, so that a create answered 503 (conflicts past
+        // the server's retries) can be sent again without making two jobs.
+        const std::string key = "Idempotency-Key: " + uniqueName(type);
+        HttpResponse response;
+        for (int attempt = 0; attempt < 5; ++attempt) {
+          response = stack().call("POST", "/api/runner-jobs", stack().tokenMember,
+                                  stack().workspace, R"({"type":")" + type + R"("})", {key});
+          if (response.status != 503) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
         if (response.status != 201) {
           ADD_FAILURE() << "create: " << response.status << " " << response.body;
           continue;
@@ -160,6 +168,19 @@ JobCounts countJobs(const std::string& type) {
   counts.jobs = rows->getInt64("jobs");
   counts.completed = rows->getInt64("completed");
   counts.startedTwice = rows->getInt64("started_twice");
+  rows.reset();
+  auto open = Query(connection, causalRead(connection,
+                                           "SELECT id, status, COALESCE(runner_id, '-') AS runner,"
+                                           " last_event_seq FROM runner_jobs WHERE workspace_id = ?"
+                                           " AND type = ? AND status <> 'COMPLETED' LIMIT 20"))
+                  .bind(stack().workspace)
+                  .bind(type)
+                  .rows();
+  while (open->next()) {
+    counts.unfinished.push_back(open->getString("id") + " " + open->getString("status") + " " +
+                                open->getString("runner") + " seq " +
+                                std::to_string(open->getInt64("last_event_seq")));
+  }
   return counts;
 }
 
