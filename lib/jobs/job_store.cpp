@@ -110,9 +110,10 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
   return withRetry([&](Connection& connection) {
     if (earlierCommitMayHaveSucceeded()) {
       // The job an earlier attempt of this request committed, if it did (see db/retry.h).
-      auto rows = Query(connection, std::string("SELECT ") + kJobColumns +
-                                        " FROM runner_jobs WHERE workspace_id = ?"
-                                        " AND last_write_id = ?")
+      auto rows = Query(connection, causalRead(connection, std::string("SELECT ") + kJobColumns +
+                                                               " FROM runner_jobs WHERE"
+                                                               " workspace_id = ? AND"
+                                                               " last_write_id = ?"))
                       .bind(workspaceId)
                       .bind(*currentWriteId())
                       .rows();

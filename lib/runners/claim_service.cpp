@@ -211,9 +211,11 @@ void startRun(Connection& connection, Job candidate, const RunnerIdentity& runne
 // The RUNNING jobs of `runnerId` that the write `writeId` changed last.
 std::vector<Job> jobsClaimedBy(Connection& connection, const std::string& runnerId,
                                const std::string& writeId) {
-  auto rows = Query(connection, std::string("SELECT ") + kJobColumns +
-                                    " FROM runner_jobs WHERE runner_id = ? AND status = ?"
-                                    " AND last_write_id = ? ORDER BY started_at, id")
+  // Causal: the earlier attempt may have committed through a node this one has not caught up with.
+  auto rows = Query(connection, causalRead(connection, std::string("SELECT ") + kJobColumns +
+                                                           " FROM runner_jobs WHERE runner_id = ?"
+                                                           " AND status = ? AND last_write_id = ?"
+                                                           " ORDER BY started_at, id"))
                   .bind(runnerId)
                   .bind(statusName(JobStatus::Running))
                   .bind(writeId)

@@ -30,6 +30,7 @@ TEST(ClusterRace, EightRunnersOnTwoFrontEndsClaimTwoThousandJobsEachOnce) {
               std::chrono::duration<double>(createdIn).count(),
               std::chrono::duration<double>(racedIn).count());
   EXPECT_EQ(race.completed, kJobs);
+  EXPECT_EQ(race.leaseLost, 0);
   std::multiset<std::string> claimed;
   for (size_t runner = 0; runner < race.claimedBy.size(); ++runner) {
     EXPECT_FALSE(race.claimedBy[runner].empty()) << "runner " << runner << " claimed nothing";
@@ -42,6 +43,7 @@ TEST(ClusterRace, EightRunnersOnTwoFrontEndsClaimTwoThousandJobsEachOnce) {
   EXPECT_EQ(counts.jobs, kJobs);
   EXPECT_EQ(counts.completed, kJobs) << ::testing::PrintToString(counts.unfinished);
   EXPECT_EQ(counts.startedTwice, 0);
+  EXPECT_EQ(counts.leaseExpiries, 0);
 }
 
 TEST(ClusterRace, FourWritersOnBothFrontEndsAndAReconnectingReaderLoseNothing) {
@@ -56,6 +58,7 @@ TEST(ClusterRace, FourWritersOnBothFrontEndsAndAReconnectingReaderLoseNothing) {
   constexpr int kWriters = 4;
   constexpr int kPerWriter = 125;
   std::thread writers([&] {
+    LeaseKeeper lease(frontEnds[0], runner, id);
     std::vector<std::thread> threads;
     for (int writer = 0; writer < kWriters; ++writer) {
       threads.emplace_back([&, writer] {

@@ -51,6 +51,21 @@ HttpResponse runnerCall(const std::string& frontEnd, const std::string& token,
   return httpRequest("POST", frontEnd + path, {"Authorization: Bearer " + token}, body);
 }
 
+LeaseKeeper::LeaseKeeper(std::string frontEnd, std::string token, std::string jobId)
+    : thread_([this, frontEnd, token, jobId] {
+        while (!stop_) {
+          runnerCall(frontEnd, token, "/api/runner/jobs/" + jobId + "/heartbeat");
+          for (int tick = 0; tick < 10 && !stop_; ++tick) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          }
+        }
+      }) {}
+
+LeaseKeeper::~LeaseKeeper() {
+  stop_ = true;
+  thread_.join();
+}
+
 std::vector<std::string> createJobs(const std::string& type, int count, int threads) {
   std::vector<std::string> ids;
   std::mutex guard;
@@ -90,9 +105,23 @@ ClaimRace runClaimRace(const std::string& type, int total, int runnersPerFrontEn
   race.claimedBy.resize(runners);
   std::vector<std::string> tokens;
   for (int r = 0; r < runners; ++r) tokens.push_back(stack().createRunner(type));
-  std::atomic<int> completed{0};
+  std::atomic<int> completed{0}, leaseLost{0};
   std::atomic<int64_t> longestOutage{0};
+  std::atomic<bool> allCompleted{false};
   const auto until = Clock::now() + limit;
+  // The database decides when the race is over: a completion lost with a killed node leaves its
+  // job RUNNING until its lease expires, and then some runner takes it again.
+  std::thread referee([&] {
+    DatabaseThread database;
+    while (!allCompleted && Clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      try {
+        if (countJobs(type).completed >= total) allCompleted = true;
+      } catch (const sql::SQLException&) {
+        discardThreadConnection();  // its node went away: the next count reconnects
+      }
+    }
+  });
   std::vector<std::thread> threads;
   for (int r = 0; r < runners; ++r) {
     threads.emplace_back([&, r] {
@@ -115,7 +144,7 @@ ClaimRace runClaimRace(const std::string& type, int total, int runnersPerFrontEn
         }
         return !failed;
       };
-      while (completed.load() < total && Clock::now() < until) {
+      while (!allCompleted && Clock::now() < until) {
         auto claim = runnerCall(frontEnd, tokens[r], "/api/runner/claim", R"({"waitSeconds":1})");
         if (!answered(claim.status)) {
           std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -136,6 +165,10 @@ ClaimRace runClaimRace(const std::string& type, int total, int runnersPerFrontEn
           // After an answer lost to an error, an earlier send may have completed it.
           bool ended = done.status == 200 ||
                        (done.status == 409 && done.body.find("JOB_TERMINAL") != std::string::npos);
+          if (done.status == 409 && done.body.find("LEASE_LOST") != std::string::npos) {
+            ++leaseLost;  // the runner no longer holds the job: it stops, as runners must
+            break;
+          }
           EXPECT_TRUE(ended) << done.status << " " << done.body;
           int count = ++completed;
           if (onCompleted) onCompleted(count);
@@ -145,7 +178,9 @@ ClaimRace runClaimRace(const std::string& type, int total, int runnersPerFrontEn
     });
   }
   for (auto& thread : threads) thread.join();
+  referee.join();
   race.completed = completed.load();
+  race.leaseLost = leaseLost.load();
   race.longestOutageOnFrontEnd2 = std::chrono::milliseconds(longestOutage.load());
   return race;
 }
@@ -159,7 +194,10 @@ JobCounts countJobs(const std::string& type) {
           causalRead(connection,
                      "SELECT COUNT(*) AS jobs, COALESCE(SUM(status = 'COMPLETED'), 0) AS completed,"
                      " COALESCE(SUM((SELECT COUNT(*) FROM job_events e WHERE e.job_id = j.id"
-                     " AND e.type = 'job.started') > 1), 0) AS started_twice"
+                     " AND e.type = 'job.started') > 1), 0) AS started_twice,"
+                    " COALESCE(SUM((SELECT COUNT(*) FROM job_events e WHERE e.job_id = j.id"
+                    " AND e.type = 'job.queued' AND e.payload LIKE '%lease expired%')), 0)"
+                    " AS lease_expiries"
                      " FROM runner_jobs j WHERE workspace_id = ? AND type = ?"))
           .bind(stack().workspace)
           .bind(type)
@@ -168,6 +206,7 @@ JobCounts countJobs(const std::string& type) {
   counts.jobs = rows->getInt64("jobs");
   counts.completed = rows->getInt64("completed");
   counts.startedTwice = rows->getInt64("started_twice");
+  counts.leaseExpiries = rows->getInt64("lease_expiries");
   rows.reset();
   auto open = Query(connection, causalRead(connection,
                                            "SELECT id, status, COALESCE(runner_id, '-') AS runner,"

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "support/stack.h"
@@ -21,21 +22,37 @@ int clusterSize();         // wsrep_cluster_size as node 1 sees it
 HttpResponse runnerCall(const std::string& frontEnd, const std::string& token,
                         const std::string& path, const std::string& body = "{}");
 
+// Heartbeats the runner's job through `frontEnd` every second until destroyed, so that its lease
+// (short on the test cluster) holds while a test writes its events.
+class LeaseKeeper {
+ public:
+  LeaseKeeper(std::string frontEnd, std::string token, std::string jobId);
+  ~LeaseKeeper();
+  LeaseKeeper(const LeaseKeeper&) = delete;
+  LeaseKeeper& operator=(const LeaseKeeper&) = delete;
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
 // Creates `count` jobs of `type` through both front ends in turn, with `threads` threads.
 std::vector<std::string> createJobs(const std::string& type, int count, int threads);
 
-// What a claim race saw: each runner's claimed ids, and the longest time a runner of front end 2
-// got no answer but errors (5xx or no connection).
+// What a claim race saw: each runner's claimed ids, the completes refused with LEASE_LOST (the
+// runner no longer held the job), and the longest time a runner of front end 2 got no answer but
+// errors (5xx or no connection).
 struct ClaimRace {
   std::vector<std::vector<std::string>> claimedBy;  // per runner
+  int leaseLost = 0;
   std::chrono::milliseconds longestOutageOnFrontEnd2{0};
-  int completed = 0;
+  int completed = 0;  // completes answered 200 (or JOB_TERMINAL after an error)
 };
 
 // `runnersPerFrontEnd` runners on each front end claim jobs of `type` (one at a time) and complete
-// each at once, until `total` jobs are completed or `limit` passes. A complete that got an error
-// is sent again; a 409 JOB_TERMINAL then means an earlier send completed it. `onCompleted` is
-// called with the running count after each completion.
+// each at once, until the database has all `total` jobs COMPLETED or `limit` passes. A complete
+// that got an error is sent again; a 409 JOB_TERMINAL then means an earlier send completed it.
+// `onCompleted` is called with the running count after each completion.
 ClaimRace runClaimRace(const std::string& type, int total, int runnersPerFrontEnd,
                        std::chrono::seconds limit,
                        const std::function<void(int)>& onCompleted = nullptr);
@@ -46,6 +63,7 @@ struct JobCounts {
   int64_t jobs = 0;
   int64_t completed = 0;
   int64_t startedTwice = 0;
+  int64_t leaseExpiries = 0;  // requeues of an expired lease (job.queued "lease expired")
   std::vector<std::string> unfinished;  // "id status runner_id", for the failure message
 };
 JobCounts countJobs(const std::string& type);
