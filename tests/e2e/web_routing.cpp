@@ -36,12 +36,15 @@ void expectServerMadeJsonError(const HttpResponse& response, long status, const 
 
 // A spawn-fcgi pool (Apache mod_proxy_fcgi, nginx) has nothing that restarts a dead handler, and
 // the suites after this one still need it; lighttpd, mod_fcgid and CGI start a new one themselves.
+// The pool is the one docs/DEPLOY.md's blocks installed and started
+// (tests/support/webserver-fixture: the install in var/prefix, its settings in var/etc, its sockets
+// in var/run).
 void restartPooledHandler(const std::string& name) {
   if (access((s().var + "/run/" + name + ".pid").c_str(), F_OK) != 0) return;
-  commandOutput("RJ_CONFIG='" + s().var + "/db.conf' RJ_ADMIN='" RJ_BUILD_DIR "/bin/rjadmin' '" +
-                RJ_SOURCE_DIR "/deploy/spawn-fcgi/runner-jobs-pool' start '" RJ_BUILD_DIR
-                              "/handlers' '" +
-                s().var + "/run' " + name + " >&2");
+  std::string prefix = s().var + "/prefix";
+  commandOutput("RJ_CONFIG='" + s().var + "/etc/db.conf' '" + prefix +
+                "/deploy/spawn-fcgi/runner-jobs-pool' start '" + prefix + "/handlers' '" + s().var +
+                "/run' " + name + " >&2");
 }
 
 long total(const std::string& type) {

@@ -44,6 +44,15 @@ struct DirectoryCloser {
 std::vector<pid_t> handlerProcesses(const std::string& var, const std::string& name) {
   std::string program = realPath(std::string(RJ_BUILD_DIR) + "/handlers/" + name);
   std::string config = "RJ_CONFIG=" + var + "/db.conf";
+  // A deployment of docs/DEPLOY.md has its own copy of the programs somewhere inside var.
+  std::string installed = realPath(var) + "/";
+  std::string installedSuffix = "/handlers/" + name;
+  auto isInstalledCopy = [&](const std::string& executable) {
+    return executable.compare(0, installed.size(), installed) == 0 &&
+           executable.size() > installedSuffix.size() &&
+           executable.compare(executable.size() - installedSuffix.size(), installedSuffix.size(),
+                              installedSuffix) == 0;
+  };
   std::vector<pid_t> found;
   std::unique_ptr<DIR, DirectoryCloser> proc(opendir("/proc"));
   while (proc) {
@@ -51,7 +60,9 @@ std::vector<pid_t> handlerProcesses(const std::string& var, const std::string& n
     if (!entry) break;
     std::string pid = entry->d_name;
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (executableOf(pid) == program && hasEnvironmentEntry(pid, config)) {
+    std::string executable = executableOf(pid);
+    if ((executable == program && hasEnvironmentEntry(pid, config)) ||
+        isInstalledCopy(executable)) {
       found.push_back(static_cast<pid_t>(std::stol(pid)));
     }
   }

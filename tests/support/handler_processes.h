@@ -8,8 +8,9 @@
 
 namespace rj::test {
 
-// The processes of handler `name` (RJ_BUILD_DIR/handlers/<name>) that serve the stack in `var`:
-// started with RJ_CONFIG=<var>/db.conf, by lighttpd, spawn-fcgi, mod_fcgid or as CGI.
+// The processes of handler `name` that serve the stack in `var`: RJ_BUILD_DIR/handlers/<name>
+// started with RJ_CONFIG=<var>/db.conf, or the copy a deployment of docs/DEPLOY.md installed inside
+// `var` (tests/support/webserver-fixture); by lighttpd, spawn-fcgi, mod_fcgid or as CGI.
 std::vector<pid_t> handlerProcesses(const std::string& var, const std::string& name);
 
 }  // namespace rj::test
