@@ -80,7 +80,8 @@ double createsPerSecond(const std::vector<std::string>& frontEnds, const std::st
       const std::vector<std::string> headers = {"Authorization: Bearer " + token,
                                                 "X-Workspace-Id: " + workspace};
       while (next++ < kCreates) {
-        HttpAnswer created = connection.post("/api/runner-jobs", headers, R"({"type":"bench.create"})");
+        HttpAnswer created =
+            connection.post("/api/runner-jobs", headers, R"({"type":"bench.create"})");
         if (created.status != 201) ++failed;
       }
     });
@@ -173,7 +174,8 @@ std::pair<double, double> streamDelivery(const std::vector<std::string>& frontEn
   const std::string type = "bench.cluster-stream." + rj::toHex(rj::randomBytes(4));
   std::string runnerToken =
       rj::AdminStore(rj::threadConnection()).createRunner(type, workspace, {type}).token;
-  std::string jobId = rj::JobStore().create(workspace, rj::makeNewJob(type, 5, "{}"), std::nullopt).job.id;
+  std::string jobId =
+      rj::JobStore().create(workspace, rj::makeNewJob(type, 5, "{}"), std::nullopt).job.id;
   HttpConnection writer(portOf(frontEnds.front()));
   const std::vector<std::string> runnerHeaders = {"Authorization: Bearer " + runnerToken};
   for (int attempt = 0; attempt < 50; ++attempt) {
@@ -221,13 +223,13 @@ int main(int argc, char** argv) {
   double creates = createsPerSecond(frontEnds, token, workspace);
   ClaimFigures claims = claimRace(frontEnds, workspace);
   auto [streamP50, streamP99] = streamDelivery(frontEnds, token, workspace);
-  std::printf("[%s] %zu front end(s): creates %.0f/s; claims %.0f/s (8 runners, %d jobs, claim +"
-              " complete), %.1f conflicts per 1,000 claims, %d duplicates, %lld of %d COMPLETED,"
-              " %d failed requests; stream delivery p50 %.1f ms, p99 %.1f ms\n",
-              label.c_str(), frontEnds.size(), creates, claims.perSecond, kClaimJobs,
-              claims.conflictsPerThousand, claims.duplicates,
-              static_cast<long long>(claims.completed), kClaimJobs, claims.failedRequests,
-              streamP50, streamP99);
+  std::printf(
+      "[%s] %zu front end(s): creates %.0f/s; claims %.0f/s (8 runners, %d jobs, claim +"
+      " complete), %.1f conflicts per 1,000 claims, %d duplicates, %lld of %d COMPLETED,"
+      " %d failed requests; stream delivery p50 %.1f ms, p99 %.1f ms\n",
+      label.c_str(), frontEnds.size(), creates, claims.perSecond, kClaimJobs,
+      claims.conflictsPerThousand, claims.duplicates, static_cast<long long>(claims.completed),
+      kClaimJobs, claims.failedRequests, streamP50, streamP99);
 
   std::map<std::string, std::pair<double, double>> saved;  // label -> creates, claims
   {
@@ -245,9 +247,12 @@ int main(int argc, char** argv) {
   }
   if (label != "single" && saved.count("single")) {
     std::printf("[%s vs single] creates %.2fx, claims %.2fx (target: claims >= 0.5x)\n",
-                label.c_str(), creates / saved["single"].first, claims.perSecond / saved["single"].second);
+                label.c_str(), creates / saved["single"].first,
+                claims.perSecond / saved["single"].second);
   }
   bool ok = claims.duplicates == 0 && claims.completed == kClaimJobs;
-  if (!ok) std::printf("[%s] FAILED: not every job was claimed and completed exactly once\n", label.c_str());
+  if (!ok)
+    std::printf("[%s] FAILED: not every job was claimed and completed exactly once\n",
+                label.c_str());
   return ok ? 0 : 1;
 }

@@ -105,11 +105,11 @@ TEST(ClusterFault, NodeKilledMidRaceLosesAndRepeatsNothing) {
   JobCounts counts = countJobs(type);
   EXPECT_EQ(counts.completed, kJobs) << ::testing::PrintToString(counts.unfinished);
   const int64_t extraHandouts = static_cast<int64_t>(claimed.size()) - kJobs;
-  std::printf("handouts beyond one a job: %lld; refused with LEASE_LOST: %d; leases expired: %lld;"
-              " jobs started twice: %lld\n",
-              static_cast<long long>(extraHandouts), race.leaseLost,
-              static_cast<long long>(counts.leaseExpiries),
-              static_cast<long long>(counts.startedTwice));
+  std::printf(
+      "handouts beyond one a job: %lld; refused with LEASE_LOST: %d; leases expired: %lld;"
+      " jobs started twice: %lld\n",
+      static_cast<long long>(extraHandouts), race.leaseLost,
+      static_cast<long long>(counts.leaseExpiries), static_cast<long long>(counts.startedTwice));
   EXPECT_LE(extraHandouts, race.leaseLost + counts.leaseExpiries);
   EXPECT_LE(counts.startedTwice, counts.leaseExpiries);
   EXPECT_LE(race.leaseLost + counts.leaseExpiries, 8);
@@ -123,7 +123,8 @@ TEST(ClusterFault, NodeKilledMidRaceLosesAndRepeatsNothing) {
   ASSERT_TRUE(reader.completedWith.has_value()) << "the stream never completed";
   EXPECT_GE(reader.connections, 6);
   auto seqs = sequenceNumbers(reader.events);
-  for (size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], int64_t(i + 1)) << "at position " << i;
+  for (size_t i = 0; i < seqs.size(); ++i)
+    ASSERT_EQ(seqs[i], int64_t(i + 1)) << "at position " << i;
   std::set<std::string> written;
   size_t outputs = 0;
   for (const auto& event : reader.events) {

@@ -195,9 +195,9 @@ JobCounts countJobs(const std::string& type) {
                      "SELECT COUNT(*) AS jobs, COALESCE(SUM(status = 'COMPLETED'), 0) AS completed,"
                      " COALESCE(SUM((SELECT COUNT(*) FROM job_events e WHERE e.job_id = j.id"
                      " AND e.type = 'job.started') > 1), 0) AS started_twice,"
-                    " COALESCE(SUM((SELECT COUNT(*) FROM job_events e WHERE e.job_id = j.id"
-                    " AND e.type = 'job.queued' AND e.payload LIKE '%lease expired%')), 0)"
-                    " AS lease_expiries"
+                     " COALESCE(SUM((SELECT COUNT(*) FROM job_events e WHERE e.job_id = j.id"
+                     " AND e.type = 'job.queued' AND e.payload LIKE '%lease expired%')), 0)"
+                     " AS lease_expiries"
                      " FROM runner_jobs j WHERE workspace_id = ? AND type = ?"))
           .bind(stack().workspace)
           .bind(type)

@@ -63,7 +63,7 @@ struct JobCounts {
   int64_t jobs = 0;
   int64_t completed = 0;
   int64_t startedTwice = 0;
-  int64_t leaseExpiries = 0;  // requeues of an expired lease (job.queued "lease expired")
+  int64_t leaseExpiries = 0;            // requeues of an expired lease (job.queued "lease expired")
   std::vector<std::string> unfinished;  // "id status runner_id", for the failure message
 };
 JobCounts countJobs(const std::string& type);
