@@ -28,54 +28,10 @@ TEST(ClusterFault, NodeKilledMidRaceLosesAndRepeatsNothing) {
   auto created = createJobs(type, kJobs, 8);
   ASSERT_EQ(created.size(), size_t(kJobs));
 
-  // The event race: a job claimed through front end 1, 4 writers on both front ends.
-  const std::string eventsType = uniqueName("cluster.fault-events");
-  std::string eventRunner = stack().createRunner(eventsType);
-  std::string eventJob = createJobs(eventsType, 1, 1).at(0);
-  auto claim = runnerCall(frontEnds[0], eventRunner, "/api/runner/claim", R"({"waitSeconds":2})");
-  ASSERT_EQ(claim.status, 200) << claim.body;
-  constexpr int kWriters = 4;
-  constexpr int kPerWriter = 125;
-  std::thread writers([&] {
-    LeaseKeeper lease(frontEnds[0], eventRunner, eventJob);
-    std::vector<std::thread> threads;
-    for (int writer = 0; writer < kWriters; ++writer) {
-      threads.emplace_back([&, writer] {
-        for (int n = 0; n < kPerWriter;) {
-          auto appended = runnerCall(
-              frontEnds[writer % 2], eventRunner, "/api/runner/jobs/" + eventJob + "/events",
-              R"({"type":"step.output","payload":{"writer":)" + std::to_string(writer) +
-                  R"(,"n":)" + std::to_string(n) + "}}");
-          if (appended.status >= 500 || appended.status == 0) {
-            std::this_thread::sleep_for(100ms);
-            continue;
-          }
-          ASSERT_EQ(appended.status, 201) << appended.body;
-          ++n;
-          // Spread over the claim race, so that the kill falls in the middle of both.
-          std::this_thread::sleep_for(40ms);
-        }
-      });
-    }
-    for (auto& thread : threads) thread.join();
-    for (;;) {
-      auto done =
-          runnerCall(frontEnds[1], eventRunner, "/api/runner/jobs/" + eventJob + "/complete");
-      if (done.status >= 500 || done.status == 0) continue;
-      EXPECT_EQ(done.status, 200) << done.body;
-      break;
-    }
-  });
-  ResumingReader reader;
-  std::thread readerThread([&] {
-    int connection = 0;
-    reader.run(
-        [&] {
-          return frontEnds[connection++ % 2] + "/api/runner-jobs/" + eventJob + "/events/stream";
-        },
-        {"Authorization: Bearer " + stack().tokenMember, "X-Workspace-Id: " + stack().workspace},
-        80, 5, 240s);
-  });
+  // The event race, spread over the claim race (40 ms between appends) so that the kill falls
+  // in the middle of both.
+  EventRace events;
+  std::thread eventRace([&] { runEventRace(events, 125, 40ms, 80); });
 
   std::atomic<bool> killed{false};
   std::thread killer;
@@ -88,8 +44,7 @@ TEST(ClusterFault, NodeKilledMidRaceLosesAndRepeatsNothing) {
     }
   });
   if (killer.joinable()) killer.join();
-  writers.join();
-  readerThread.join();
+  eventRace.join();
   EXPECT_TRUE(killed.load());
 
   // Jobs: every one handed out and COMPLETED. Galera can lose the last commits a node
@@ -120,24 +75,17 @@ TEST(ClusterFault, NodeKilledMidRaceLosesAndRepeatsNothing) {
   // Events: the stream delivers 1..N exactly once, in order, through the reconnects, and each
   // appended event at most once. An append acknowledged by node 2 in the instant it died can be
   // lost with it, like the claims above; only those few in flight may be missing.
+  const ResumingReader& reader = events.reader;
+  const int appends = EventRace::kWriters * events.perWriter;
   ASSERT_TRUE(reader.completedWith.has_value()) << "the stream never completed";
   EXPECT_GE(reader.connections, 6);
   auto seqs = sequenceNumbers(reader.events);
-  for (size_t i = 0; i < seqs.size(); ++i)
-    ASSERT_EQ(seqs[i], int64_t(i + 1)) << "at position " << i;
-  std::set<std::string> written;
-  size_t outputs = 0;
-  for (const auto& event : reader.events) {
-    if (event.type != "step.output") continue;
-    ++outputs;
-    size_t at = event.data.find("\"writer\":");
-    written.insert(event.data.substr(at, event.data.find('}', at) - at));
-  }
-  EXPECT_EQ(written.size(), outputs) << "an appended event arrived twice";
-  std::printf("events: %zu of %d acknowledged appends delivered\n", written.size(),
-              kWriters * kPerWriter);
-  EXPECT_GE(written.size(), size_t(kWriters * kPerWriter - 4));
-  EXPECT_EQ(seqs.size(), 3 + written.size() + 1);  // created, queued, started, ..., completed
+  for (size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], int64_t(i + 1)) << "at " << i;
+  auto outputs = writerOutputs(reader.events);
+  EXPECT_EQ(outputs.distinct.size(), outputs.count) << "an appended event arrived twice";
+  std::printf("events: %zu of %d acknowledged appends delivered\n", outputs.count, appends);
+  EXPECT_GE(outputs.count, size_t(appends - 4));
+  EXPECT_EQ(seqs.size(), 3 + outputs.count + 1);  // created, queued, started, ..., completed
 
   // The node comes back and rejoins.
   auto restarted = Clock::now();

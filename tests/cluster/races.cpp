@@ -47,59 +47,20 @@ TEST(ClusterRace, EightRunnersOnTwoFrontEndsClaimTwoThousandJobsEachOnce) {
 }
 
 TEST(ClusterRace, FourWritersOnBothFrontEndsAndAReconnectingReaderLoseNothing) {
-  const auto frontEnds = stack().frontEnds();
-  ASSERT_EQ(frontEnds.size(), 2u);
-  const std::string type = uniqueName("cluster.events");
-  std::string runner = stack().createRunner(type);
-  std::string id = createJobs(type, 1, 1).at(0);
-  auto claim = runnerCall(frontEnds[0], runner, "/api/runner/claim", R"({"waitSeconds":2})");
-  ASSERT_EQ(claim.status, 200) << claim.body;
-  ASSERT_EQ(std::string(claim.json()["id"].GetString()), id);
-  constexpr int kWriters = 4;
-  constexpr int kPerWriter = 125;
-  std::thread writers([&] {
-    LeaseKeeper lease(frontEnds[0], runner, id);
-    std::vector<std::thread> threads;
-    for (int writer = 0; writer < kWriters; ++writer) {
-      threads.emplace_back([&, writer] {
-        for (int n = 0; n < kPerWriter;) {
-          auto appended =
-              runnerCall(frontEnds[writer % 2], runner, "/api/runner/jobs/" + id + "/events",
-                         R"({"type":"step.output","payload":{"writer":)" + std::to_string(writer) +
-                             R"(,"n":)" + std::to_string(n) + "}}");
-          if (appended.status >= 500 || appended.status == 0) continue;  // sent again
-          ASSERT_EQ(appended.status, 201) << appended.body;
-          ++n;
-        }
-      });
-    }
-    for (auto& thread : threads) thread.join();
-    auto done = runnerCall(frontEnds[1], runner, "/api/runner/jobs/" + id + "/complete");
-    EXPECT_EQ(done.status, 200) << done.body;
-  });
-  ResumingReader reader;
-  int connection = 0;
-  // Each connection goes to the other front end, so the cursor crosses nodes at every resume.
-  reader.run(
-      [&] { return frontEnds[connection++ % 2] + "/api/runner-jobs/" + id + "/events/stream"; },
-      {"Authorization: Bearer " + stack().tokenMember, "X-Workspace-Id: " + stack().workspace}, 90,
-      5, 180s);
-  writers.join();
+  EventRace race;
+  runEventRace(race, 125, 0ms, 90);
+  const ResumingReader& reader = race.reader;
   ASSERT_TRUE(reader.completedWith.has_value()) << "the stream never completed";
   EXPECT_EQ(*reader.completedWith, R"({"status":"COMPLETED"})");
   EXPECT_GE(reader.connections, 6);
   auto seqs = sequenceNumbers(reader.events);
   // created, queued, started, the 500 appended, completed.
-  const int64_t total = 3 + kWriters * kPerWriter + 1;
+  const int64_t total = 3 + EventRace::kWriters * race.perWriter + 1;
   ASSERT_EQ(seqs.size(), size_t(total));
   for (int64_t i = 0; i < total; ++i) ASSERT_EQ(seqs[i], i + 1) << "at position " << i;
-  std::set<std::string> written;
-  for (const auto& event : reader.events) {
-    if (event.type != "step.output") continue;
-    size_t at = event.data.find("\"writer\":");
-    written.insert(event.data.substr(at, event.data.find('}', at) - at));
-  }
-  EXPECT_EQ(written.size(), size_t(kWriters * kPerWriter));
+  auto outputs = writerOutputs(reader.events);
+  EXPECT_EQ(outputs.count, size_t(EventRace::kWriters * race.perWriter));
+  EXPECT_EQ(outputs.distinct.size(), outputs.count);
 }
 
 }  // namespace rj::test

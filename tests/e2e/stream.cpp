@@ -233,13 +233,7 @@ TEST(Stream, NoLossNoDuplicatesWithFourWritersAndFiveReconnects) {
   const int64_t total = 2 + kWriters * kPerWriter + 1;
   ASSERT_EQ(seqs.size(), size_t(total));
   for (int64_t i = 0; i < total; ++i) ASSERT_EQ(seqs[i], i + 1) << "at position " << i;
-  std::set<std::string> written;
-  for (const auto& event : reader.events) {
-    if (event.type != "step.output") continue;
-    size_t at = event.data.find("\"writer\":");
-    written.insert(event.data.substr(at, event.data.find(",\"jobId\"") - at));
-  }
-  EXPECT_EQ(written.size(), size_t(kWriters * kPerWriter));
+  EXPECT_EQ(writerOutputs(reader.events).distinct.size(), size_t(kWriters * kPerWriter));
 }
 
 // Runs last in this file: every handler of the stack loses its database connection here.

@@ -185,6 +185,53 @@ ClaimRace runClaimRace(const std::string& type, int total, int runnersPerFrontEn
   return race;
 }
 
+void runEventRace(EventRace& race, int perWriter, std::chrono::milliseconds pause,
+                  int hangUpAfter) {
+  race.perWriter = perWriter;
+  const auto frontEnds = stack().frontEnds();
+  ASSERT_EQ(frontEnds.size(), 2u);
+  const std::string type = uniqueName("cluster.events");
+  std::string runner = stack().createRunner(type);
+  std::string id = createJobs(type, 1, 1).at(0);
+  auto claim = runnerCall(frontEnds[0], runner, "/api/runner/claim", R"({"waitSeconds":2})");
+  ASSERT_EQ(claim.status, 200) << claim.body;
+  ASSERT_EQ(std::string(claim.json()["id"].GetString()), id);
+  std::thread writers([&] {
+    LeaseKeeper lease(frontEnds[0], runner, id);
+    std::vector<std::thread> threads;
+    for (int writer = 0; writer < EventRace::kWriters; ++writer) {
+      threads.emplace_back([&, writer] {
+        for (int n = 0; n < perWriter;) {
+          auto appended =
+              runnerCall(frontEnds[writer % 2], runner, "/api/runner/jobs/" + id + "/events",
+                         R"({"type":"step.output","payload":{"writer":)" + std::to_string(writer) +
+                             R"(,"n":)" + std::to_string(n) + "}}");
+          if (appended.status >= 500 || appended.status == 0) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            continue;
+          }
+          ASSERT_EQ(appended.status, 201) << appended.body;
+          ++n;
+          std::this_thread::sleep_for(pause);
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    for (;;) {
+      auto done = runnerCall(frontEnds[1], runner, "/api/runner/jobs/" + id + "/complete");
+      if (done.status >= 500 || done.status == 0) continue;
+      EXPECT_EQ(done.status, 200) << done.body;
+      break;
+    }
+  });
+  int connection = 0;
+  race.reader.run(
+      [&] { return frontEnds[connection++ % 2] + "/api/runner-jobs/" + id + "/events/stream"; },
+      {"Authorization: Bearer " + stack().tokenMember, "X-Workspace-Id: " + stack().workspace},
+      hangUpAfter, 5, std::chrono::seconds(240));
+  writers.join();
+}
+
 JobCounts countJobs(const std::string& type) {
   JobCounts counts;
   Connection& connection = threadConnection();

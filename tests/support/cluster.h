@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/resuming_reader.h"
 #include "support/stack.h"
 
 namespace rj::test {
@@ -56,6 +57,18 @@ struct ClaimRace {
 ClaimRace runClaimRace(const std::string& type, int total, int runnersPerFrontEnd,
                        std::chrono::seconds limit,
                        const std::function<void(int)>& onCompleted = nullptr);
+
+// 4 writers, 2 on each front end, append `perWriter` step.output events each ({"writer", "n"})
+// to one job claimed through front end 1, pausing `pause` after each, then complete it through
+// front end 2; meanwhile a reader follows the job's stream, each connection on the other front
+// end, cutting the connection itself after `hangUpAfter` events 5 times. An append answered 5xx
+// or not at all is sent again.
+struct EventRace {
+  static constexpr int kWriters = 4;
+  int perWriter = 0;
+  ResumingReader reader;
+};
+void runEventRace(EventRace& race, int perWriter, std::chrono::milliseconds pause, int hangUpAfter);
 
 // Counts over the jobs of `type` in the database (node 1): jobs, COMPLETED ones, and jobs with
 // more than one job.started event.

@@ -52,6 +52,17 @@ void ResumingReader::run(const std::function<std::string()>& url,
   }
 }
 
+WriterOutputs writerOutputs(const std::vector<SseEvent>& events) {
+  WriterOutputs outputs;
+  for (const auto& event : events) {
+    if (event.type != "step.output") continue;
+    ++outputs.count;
+    size_t at = event.data.find("\"writer\":");
+    outputs.distinct.insert(event.data.substr(at, event.data.find('}', at) - at));
+  }
+  return outputs;
+}
+
 std::vector<int64_t> sequenceNumbers(const std::vector<SseEvent>& events) {
   std::vector<int64_t> seqs;
   for (const auto& event : events) {

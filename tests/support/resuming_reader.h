@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,13 @@ struct ResumingReader {
 
 // The ids of the events, as numbers (events without an id are skipped).
 std::vector<int64_t> sequenceNumbers(const std::vector<SseEvent>& events);
+
+// The step.output events of writers that tag their payloads {"writer": W, "n": N}: how many
+// arrived, and the distinct tags among them (fewer than `count` when one arrived twice).
+struct WriterOutputs {
+  size_t count = 0;
+  std::set<std::string> distinct;
+};
+WriterOutputs writerOutputs(const std::vector<SseEvent>& events);
 
 }  // namespace rj::test
