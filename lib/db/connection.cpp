@@ -56,8 +56,6 @@ bool isClusterNode(sql::Connection& connection) {
 Connection::Connection(const DbConfig& config) {
   if (config.hosts.empty()) {
     connection_ = connectTo(config, nullptr);
-    server_ =
-        config.socket.empty() ? config.host + ":" + std::to_string(config.port) : config.socket;
     clusterNode_ = isClusterNode(*connection_);
   }
   for (size_t index = 0; index < config.hosts.size() && !connection_; ++index) {
@@ -78,7 +76,6 @@ Connection::Connection(const DbConfig& config) {
       }
       connection_ = std::move(candidate);
       clusterNode_ = clusterNode;
-      server_ = endpoint.host + ":" + std::to_string(endpoint.port);
     } catch (const sql::SQLException&) {
       if (last) throw;
     }

@@ -29,13 +29,10 @@ class Connection {
   void execute(const std::string& sqlText);
   // True when the server is a Galera cluster node (wsrep_on).
   bool clusterNode() const { return clusterNode_; }
-  // The server this connection went to ("127.0.0.1:4610", or the socket's path).
-  const std::string& server() const { return server_; }
 
  private:
   std::unique_ptr<sql::Connection> connection_;
   bool clusterNode_ = false;
-  std::string server_;
   std::unordered_map<std::string, std::unique_ptr<sql::PreparedStatement>> statements_;
 };
 
