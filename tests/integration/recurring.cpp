@@ -174,7 +174,9 @@ TEST_F(Recurring, DeleteStopsTheScheduleAndKeepsItsJobs) {
   schedules.remove(workspaceId, schedule.id);
   EXPECT_EQ(codeOf([&] { schedules.remove(workspaceId, schedule.id); }), "RECURRING_JOB_NOT_FOUND");
   std::this_thread::sleep_for(milliseconds(1500));
-  EXPECT_EQ(runMaintenancePass().recurringJobsMade, 0);
+  // The pass may make jobs of other tests' schedules (the every-minute one above comes due when a
+  // minute turns during the sleep); the deleted schedule must make none.
+  runMaintenancePass();
   EXPECT_EQ(dueTimes(schedule.id).size(), 1u);
   EXPECT_TRUE(schedules.list(workspaceId).empty());
 }
