@@ -35,6 +35,36 @@ rj_stop_pidfile() {
   rm -f "$1"
 }
 
+# A front end of deploy/dev/up and deploy/cluster/up: lighttpd with every handler (restarted when
+# it runs), answering on 127.0.0.1:PORT, with its state in DIR and the handlers' settings in
+# CONFIG, and the reference runner with RUNNER_TOKEN when it is built and not running yet.
+# usage: rj_front_end_start ROOT BUILD DIR PORT DOCROOT CONFIG RUNNER_TOKEN
+rj_front_end_start() {
+  local root="$1" build="$2" dir="$3" port="$4" docroot="$5" config="$6" runner_token="$7"
+  mkdir -p "$dir/log" "$dir/run"
+  "$root/deploy/lighttpd/generate-conf" "$build/handlers" "$build/bin/rjadmin" "$dir" "$port" \
+    "$docroot" "$config" >"$dir/lighttpd.conf"
+  if rj_pid_alive "$dir/lighttpd.pid"; then
+    kill "$(cat "$dir/lighttpd.pid")"
+    for _ in $(seq 1 50); do rj_pid_alive "$dir/lighttpd.pid" || break; sleep 0.1; done
+  fi
+  lighttpd -tt -f "$dir/lighttpd.conf" >/dev/null
+  lighttpd -f "$dir/lighttpd.conf"
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$port/api/health" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  # The reference runner, once it exists, runs the demo job types. A short stop grace keeps a
+  # stop within the 10 s the down scripts wait, release included.
+  if [ -x "$build/bin/rj-runner" ] && [ -f "$root/deploy/dev/runner.conf" ] &&
+    ! rj_pid_alive "$dir/rj-runner.pid"; then
+    RJ_RUNNER_GRACE_SECONDS="${RJ_RUNNER_GRACE_SECONDS:-5}" RJ_URL="http://127.0.0.1:$port" \
+    RJ_RUNNER_TOKEN="$runner_token" RJ_RUNNER_CONFIG="$root/deploy/dev/runner.conf" \
+      nohup "$build/bin/rj-runner" >"$dir/log/rj-runner.log" 2>&1 &
+    echo $! >"$dir/rj-runner.pid"
+  fi
+}
+
 # Starts a private MariaDB with its datadir and socket under DIR (no TCP port, no system service).
 rj_mariadb_start() {
   mkdir -p "$1"
