@@ -14,6 +14,7 @@
 #include "app/routes.h"
 #include "db/connection.h"
 #include "db/migrations.h"
+#include "db/retry.h"
 #include "errors/errors.h"
 #include "json/json.h"
 #include "maintenance/maintenance_pass.h"
@@ -278,26 +279,7 @@ int maintain(const Options& options) {
   return failedTasks == 0 ? 0 : 1;
 }
 
-int run(const std::string& command, const Options& options) {
-  if (command == "maintain") return maintain(options);
-  if (command.rfind("recurring ", 0) == 0) return recurring(command.substr(10), options);
-  if (command == "routes") {
-    for (const auto& route : rj::apiRoutes()) {
-      std::cout << route.method << '\t' << rj::patternRegex(route.pattern) << '\t' << route.name
-                << '\n';
-    }
-    return 0;
-  }
-  rj::Connection& connection = rj::threadConnection();
-  rj::AdminStore admin(connection);
-  if (command == "migrate") {
-    std::string directory = options.optional("dir").value_or(
-        std::getenv("RJ_SQL_DIR") ? std::getenv("RJ_SQL_DIR") : RJ_DEFAULT_SQL_DIR);
-    auto applied = rj::applyMigrations(connection, directory);
-    for (const auto& name : applied) std::cerr << "applied " << name << '\n';
-    std::cerr << (applied.empty() ? "schema is up to date\n" : "migrations done\n");
-    return 0;
-  }
+int runStoreCommand(const std::string& command, const Options& options, rj::AdminStore& admin) {
   if (command == "create-user") {
     std::string email = options.required("email");
     std::cout << admin.createUser(email, options.optional("name").value_or(email)) << '\n';
@@ -375,7 +357,6 @@ int run(const std::string& command, const Options& options) {
     std::cout << issued.token << '\n';
     return 0;
   }
-  if (command == "prune") return prune(connection, options);
   if (command == "list-tokens") return listTokens(admin, options);
   if (command == "list-runners") return listRunners(admin, options);
   if (command == "revoke-runner") {
@@ -388,6 +369,34 @@ int run(const std::string& command, const Options& options) {
     return 0;
   }
   throw UsageError("unknown command: " + command);
+}
+
+int run(const std::string& command, const Options& options) {
+  if (command == "maintain") return maintain(options);
+  if (command.rfind("recurring ", 0) == 0) return recurring(command.substr(10), options);
+  if (command == "routes") {
+    for (const auto& route : rj::apiRoutes()) {
+      std::cout << route.method << '\t' << rj::patternRegex(route.pattern) << '\t' << route.name
+                << '\n';
+    }
+    return 0;
+  }
+  if (command == "migrate") {
+    std::string directory = options.optional("dir").value_or(
+        std::getenv("RJ_SQL_DIR") ? std::getenv("RJ_SQL_DIR") : RJ_DEFAULT_SQL_DIR);
+    auto applied = rj::applyMigrations(rj::threadConnection(), directory);
+    for (const auto& name : applied) std::cerr << "applied " << name << '\n';
+    std::cerr << (applied.empty() ? "schema is up to date\n" : "migrations done\n");
+    return 0;
+  }
+  if (command == "prune") return prune(rj::threadConnection(), options);
+  // Each of the other commands reads, then writes in one short transaction, and prints after it
+  // committed: a deadlock or a cluster conflict runs it again whole, as the service's own work
+  // is. (Two create-runner at once deadlock on the name check's gap locks.)
+  return rj::withRetry([&](rj::Connection& connection) {
+    rj::AdminStore admin(connection);
+    return runStoreCommand(command, options, admin);
+  });
 }
 
 }  // namespace

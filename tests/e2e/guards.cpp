@@ -17,14 +17,19 @@ long listStatus(const std::string& token, const std::string& workspace) {
   return s().call("GET", "/api/runner-jobs", token, workspace).status;
 }
 
-// A user of the demo workspace with `role` and a token made with extra rjadmin options.
-std::string newMemberToken(const std::string& role, const std::string& tokenOptions = "") {
+// A new user of the demo workspace with `role`; returns the e-mail.
+std::string newMember(const std::string& role) {
   static int counter = 0;
   std::string email =
       "guard" + std::to_string(++counter) + "-" + std::to_string(::getpid()) + "@test.invalid";
   s().admin("create-user --email " + email);
   s().admin("add-member --workspace " + s().workspace + " --user " + email + " --role " + role);
-  return s().admin("issue-token --user " + email + " " + tokenOptions);
+  return email;
+}
+
+// A user of the demo workspace with `role` and a token made with extra rjadmin options.
+std::string newMemberToken(const std::string& role, const std::string& tokenOptions = "") {
+  return s().admin("issue-token --user " + newMember(role) + " " + tokenOptions);
 }
 }  // namespace
 
@@ -83,8 +88,13 @@ TEST(Guards, ExpiredTokenIs401) {
 }
 
 TEST(Guards, RjadminRefusesATokenThatIsDeadWhenIssued) {
-  // rjadmin prints no token and says why on stderr (not captured here).
-  EXPECT_EQ(newMemberToken("MEMBER", "--expires 2020-01-01"), "");
+  // rjadmin prints no token, says why on stderr and exits 2 (a usage error).
+  auto refused =
+      s().runAdmin("issue-token --user " + newMember("MEMBER") + " --expires 2020-01-01");
+  EXPECT_EQ(refused.exitStatus, 2);
+  EXPECT_EQ(refused.output, "");
+  EXPECT_NE(refused.errors.find("--expires must be a time in the future"), std::string::npos)
+      << refused.errors;
 }
 
 TEST(Guards, RevokedTokenIs401) {

@@ -148,10 +148,13 @@ TEST(RecurringJobs, RjadminAddsListsAndDeletes) {
   EXPECT_TRUE(found);
   EXPECT_NE(s().admin("recurring list --workspace " + s().workspace).find(id + "\t" + name),
             std::string::npos);
-  // Refused as the API refuses it: nothing on stdout.
-  EXPECT_EQ(
-      s().admin("recurring add --workspace " + s().workspace + " --name x --type t" + " --every 0"),
-      "");
+  // Refused as the API refuses it: nothing on stdout, the reason on stderr.
+  auto refused =
+      s().runAdmin("recurring add --workspace " + s().workspace + " --name x --type t --every 0");
+  EXPECT_NE(refused.exitStatus, 0);
+  EXPECT_EQ(refused.output, "");
+  EXPECT_NE(refused.errors.find("everySeconds must not be less than 1"), std::string::npos)
+      << refused.errors;
   s().admin("recurring delete --workspace " + s().workspace + " --id " + id);
   EXPECT_EQ(s().admin("recurring list --workspace " + s().workspace).find(id), std::string::npos);
 }

@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "admin/admin_store.h"
 #include "auth/runner_guard.h"
@@ -94,6 +95,29 @@ TEST_F(Admin, RjadminCreateRunnerExitsNonZeroOnADuplicateName) {
     live += runner.name == name && !runner.revokedAt;
   }
   EXPECT_EQ(live, 1);
+}
+
+TEST_F(Admin, RjadminCreateRunnersAtOnceAllSucceed) {
+  // Each name check takes gap locks that the others' inserts wait on: deadlocks, which rjadmin
+  // runs again rather than failing (test suites and deploy scripts create runners in parallel).
+  constexpr int kRunners = 8;
+  std::vector<CommandResult> results(kRunners);
+  std::vector<std::string> names;
+  for (int i = 0; i < kRunners; ++i) names.push_back(uniqueRunnerName());
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRunners; ++i) {
+    threads.emplace_back([&, i] {
+      results[i] = rjadmin("create-runner --name " + names[i] + " --workspace " + workspaceId);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int i = 0; i < kRunners; ++i) {
+    ASSERT_EQ(results[i].exitCode, 0) << results[i].output;
+    size_t token = results[i].output.find("rjr_");
+    ASSERT_NE(token, std::string::npos) << results[i].output;
+    std::string line = results[i].output.substr(token, results[i].output.find('\n', token) - token);
+    EXPECT_TRUE(runnerTokenWorks(line)) << line;
+  }
 }
 
 TEST_F(Admin, RevokeRunnerByNameOrIdRefusesItsTokenFromThenOn) {

@@ -1,6 +1,7 @@
 #include "support/stack.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <array>
 #include <atomic>
@@ -44,12 +45,30 @@ const Stack& stack() {
   return loaded;
 }
 
-std::string Stack::admin(const std::string& arguments) const {
+Stack::AdminOutcome Stack::runAdmin(const std::string& arguments) const {
+  // stdout is the value (a token, an id); stderr goes to a file of its own.
+  const std::string errorFile = var + "/rjadmin." + toHex(randomBytes(4)) + ".err";
   std::string command = "RJ_CONFIG='" + var + "/db.conf' '" + std::string(RJ_BUILD_DIR) +
-                        "/bin/rjadmin' " + arguments + " 2>/dev/null";
-  std::string output = commandOutput(command);
+                        "/bin/rjadmin' " + arguments + " 2>'" + errorFile + "'";
+  AdminOutcome outcome;
+  outcome.output = commandOutput(command, &outcome.exitStatus);
+  std::ifstream errors(errorFile);
+  std::stringstream text;
+  text << errors.rdbuf();
+  outcome.errors = text.str();
+  std::remove(errorFile.c_str());
+  std::string& output = outcome.output;
   while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.pop_back();
-  return output;
+  return outcome;
+}
+
+std::string Stack::admin(const std::string& arguments) const {
+  AdminOutcome outcome = runAdmin(arguments);
+  if (outcome.exitStatus != 0) {
+    ADD_FAILURE() << "rjadmin " << arguments << " failed (status " << outcome.exitStatus
+                  << "): " << outcome.errors;
+  }
+  return outcome.output;
 }
 
 std::string Stack::createRunner(const std::string& types) const {
@@ -69,14 +88,16 @@ void Stack::appendEvent(const std::string& jobId, EventType type,
   transaction.commit();
 }
 
-std::string commandOutput(const std::string& command) {
-  std::unique_ptr<FILE, decltype(&pclose)> pipe(popen(command.c_str(), "r"), pclose);
+std::string commandOutput(const std::string& command, int* exitStatus) {
+  FILE* pipe = popen(command.c_str(), "r");
   std::string output;
   std::array<char, 4096> buffer{};
   size_t count;
-  while (pipe && (count = fread(buffer.data(), 1, buffer.size(), pipe.get())) > 0) {
+  while (pipe && (count = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
     output.append(buffer.data(), count);
   }
+  int status = pipe ? pclose(pipe) : -1;
+  if (exitStatus) *exitStatus = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return output;
 }
 

@@ -23,8 +23,16 @@ struct Stack {
   std::string tokenOther;
   std::string runnerToken;
 
-  // Runs rjadmin with the stack's database settings; returns its stdout (trimmed).
+  // Runs rjadmin with the stack's database settings; returns its stdout (trimmed). A command that
+  // fails is a test failure that shows its stderr.
   std::string admin(const std::string& arguments) const;
+  // The same for a command that may fail: its exit status, stdout (trimmed) and stderr.
+  struct AdminOutcome {
+    int exitStatus = -1;
+    std::string output;
+    std::string errors;
+  };
+  AdminOutcome runAdmin(const std::string& arguments) const;
   // A runner bound to the demo workspace that accepts only `types` ("a" or "a,b"), so it never
   // takes other suites' jobs; returns its token.
   std::string createRunner(const std::string& types) const;
@@ -46,7 +54,8 @@ const Stack& stack();
 // "prefix.1a2b3c4d": a job type (or key) no other test uses.
 std::string uniqueName(const std::string& prefix);
 
-// Runs a shell command and returns everything it wrote to stdout.
-std::string commandOutput(const std::string& command);
+// Runs a shell command and returns everything it wrote to stdout (and its exit status, -1 when
+// it did not exit normally).
+std::string commandOutput(const std::string& command, int* exitStatus = nullptr);
 
 }  // namespace rj::test
