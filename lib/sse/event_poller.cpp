@@ -152,7 +152,9 @@ bool EventPoller::tick() {
       } else if (!update.exists) {
         watcher->failure_ =
             StreamFailure{"Runner job " + jobs[i].jobId + " no longer exists", false};
-      } else {
+      } else if (watcher->handedSeq_ >= jobs[i].fromSeq) {
+        // (A watcher that was full when the read began is not covered by it: the read may start
+        // past its cursor. It takes the next tick's read, which starts at or before its cursor.)
         for (const auto& event : update.events) {
           if (watcher->isFull()) break;
           if (event.seq <= watcher->handedSeq_) continue;
