@@ -29,6 +29,7 @@ template <typename Work>
 auto withRetry(Work&& work) -> decltype(work(threadConnection())) {
   WriteScope scope;
   for (int attempt = 1;; ++attempt) {
+    scope.beginAttempt();
     try {
       return work(threadConnection());
     } catch (const sql::SQLException& error) {

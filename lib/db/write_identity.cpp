@@ -1,5 +1,7 @@
 #include "db/write_identity.h"
 
+#include <utility>
+
 #include "util/crypto.h"
 
 namespace rj {
@@ -28,6 +30,15 @@ bool earlierCommitMayHaveSucceeded() {
 
 void noteCommitOutcomeUnknown() {
   if (innermostScope) innermostScope->commitOutcomeUnknown_ = true;
+}
+
+void noteStampedRow(StampedRow row) {
+  if (innermostScope) innermostScope->stampedRows_.push_back(std::move(row));
+}
+
+std::vector<StampedRow> takeStampedRows() {
+  if (!innermostScope) return {};
+  return std::exchange(innermostScope->stampedRows_, {});
 }
 
 }  // namespace rj

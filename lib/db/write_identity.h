@@ -5,10 +5,19 @@
 // attempts of one withRetry call share a write id, which the job writes stamp on the rows they
 // change (runner_jobs.last_write_id, in the same statements they write anyway), and after such a
 // loss the next attempt first looks for its own id.
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace rj {
+
+// A row an attempt stamped with its write id, by the id it belongs to and its seq there (an
+// event: its job's id and seq).
+struct StampedRow {
+  std::string id;
+  int64_t seq = 0;
+};
 
 // The scope of one withRetry call on this thread (withRetry makes it).
 class WriteScope {
@@ -18,12 +27,18 @@ class WriteScope {
   WriteScope(const WriteScope&) = delete;
   WriteScope& operator=(const WriteScope&) = delete;
 
+  // Each attempt starts with no stamped rows: a failed attempt's rolled back.
+  void beginAttempt() { stampedRows_.clear(); }
+
  private:
   friend std::optional<std::string> currentWriteId();
   friend bool earlierCommitMayHaveSucceeded();
   friend void noteCommitOutcomeUnknown();
+  friend void noteStampedRow(StampedRow row);
+  friend std::vector<StampedRow> takeStampedRows();
   std::string writeId_;  // made on first use
   bool commitOutcomeUnknown_ = false;
+  std::vector<StampedRow> stampedRows_;
   WriteScope* outer_;
 };
 
@@ -33,5 +48,9 @@ std::optional<std::string> currentWriteId();
 bool earlierCommitMayHaveSucceeded();
 // Transaction::commit calls this when the connection is lost during COMMIT.
 void noteCommitOutcomeUnknown();
+// The rows the current attempt stamped with the write id, for a check after its COMMIT that the
+// cluster kept them (events/event_confirmation.h); nothing is noted outside a withRetry call.
+void noteStampedRow(StampedRow row);
+std::vector<StampedRow> takeStampedRows();
 
 }  // namespace rj

@@ -21,16 +21,18 @@ int64_t appendEvent(Connection& connection, const std::string& jobId, EventType 
                         .execute();
   if (updated != 1) throw std::runtime_error("appendEvent: job " + jobId + " does not exist");
   Query(connection,
-        "INSERT INTO job_events (job_id, seq, type, payload, payload_bytes, created_at)"
-        " VALUES (?, LAST_INSERT_ID(), ?, ?, ?, UTC_TIMESTAMP(3))")
+        "INSERT INTO job_events (job_id, seq, type, payload, payload_bytes, created_at, write_id)"
+        " VALUES (?, LAST_INSERT_ID(), ?, ?, ?, UTC_TIMESTAMP(3), ?)")
       .bind(jobId)
       .bind(eventTypeName(type))
       .bind(payloadJson)
       .bind(static_cast<int64_t>(payloadJson.size()))
+      .bind(currentWriteId())
       .execute();
   auto rows = Query(connection, "SELECT LAST_INSERT_ID() AS seq").rows();
   rows->next();
   int64_t seq = rows->getInt64("seq");
+  noteStampedRow({jobId, seq});
   countJobEvent(connection, jobId, type);  // metrics counters, in the same transaction
   // The workspace stream's row, last: its AUTO_INCREMENT id replaces LAST_INSERT_ID().
   recordWorkspaceChanges(connection, jobId, {{seq, type}});

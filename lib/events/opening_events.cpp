@@ -1,5 +1,6 @@
 #include "events/opening_events.h"
 
+#include "db/write_identity.h"
 #include "events/workspace_change_store.h"
 #include "operations/workspace_counters.h"
 
@@ -9,21 +10,25 @@ void insertOpeningEvents(Connection& connection, const std::string& jobId,
                          const std::vector<EventRecord>& events) {
   if (events.empty()) return;
   std::string text =
-      "INSERT INTO job_events (job_id, seq, type, payload, payload_bytes, created_at) VALUES";
+      "INSERT INTO job_events (job_id, seq, type, payload, payload_bytes, created_at, write_id)"
+      " VALUES";
   for (size_t i = 0; i < events.size(); ++i) {
     text += (i == 0 ? "" : ",");
-    text += " (?, ?, ?, ?, ?, UTC_TIMESTAMP(3))";
+    text += " (?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)";
   }
   Query insert(connection, text);
+  const std::optional<std::string> writeId = currentWriteId();
   int64_t seq = 0;
   for (const auto& [type, payload] : events) {
     insert.bind(jobId)
         .bind(++seq)
         .bind(eventTypeName(type))
         .bind(payload)
-        .bind(static_cast<int64_t>(payload.size()));
+        .bind(static_cast<int64_t>(payload.size()))
+        .bind(writeId);
   }
   insert.execute();
+  noteStampedRow({jobId, seq});  // the last stands for all: they are one statement
   // Metrics counters, as appendEvent keeps them (no statement for the types they do not count).
   for (const auto& [type, payload] : events) countJobEvent(connection, jobId, type);
   // The workspace stream's rows, as appendEvent writes them.

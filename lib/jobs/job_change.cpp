@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "db/write_identity.h"
+#include "events/event_confirmation.h"
 #include "events/event_store.h"
 #include "util/time.h"
 
@@ -232,12 +233,15 @@ Job commitReading(Connection& connection, Transaction& transaction, const std::s
 int64_t JobChange::commitAppended(Transaction& transaction) {
   apply();
   transaction.commit();
+  confirmEventsKept(connection_);
   return lastAppendedSeq_;
 }
 
 Job JobChange::commit(Transaction& transaction) {
   apply();
-  return commitReading(connection_, transaction, answerId_.value_or(job_.id));
+  Job committed = commitReading(connection_, transaction, answerId_.value_or(job_.id));
+  confirmEventsKept(connection_);
+  return committed;
 }
 
 }  // namespace rj

@@ -1,5 +1,6 @@
 #include "jobs/job_store.h"
 
+#include "events/event_confirmation.h"
 #include "jobs/job_change.h"
 #include "jobs/job_detail_read.h"
 #include "jobs/job_insert.h"
@@ -143,6 +144,7 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
         // The insert reads the job back itself, before the commit (see withRetry).
         Job job = insertQueuedJob(connection, workspaceId, request, origin);
         transaction.commit();
+        confirmEventsKept(connection);  // its opening events
         return CreatedJob{std::move(job), true};
       } catch (const sql::SQLException& error) {
         if (error.getErrorCode() != kDuplicateKey) throw;

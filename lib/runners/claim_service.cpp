@@ -5,6 +5,7 @@
 
 #include "db/config.h"
 #include "errors/errors.h"
+#include "events/event_confirmation.h"
 #include "jobs/job_change.h"
 #include "json/json.h"
 #include "runners/claim_spread.h"
@@ -373,6 +374,7 @@ std::vector<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
     // Read before the commit: withRetry runs the whole claim again when a statement fails.
     std::vector<Job> claimed = readClaimed(connection, taken);
     transaction.commit();
+    confirmEventsKept(connection);  // their job.started events
     return claimed;
   });
 }

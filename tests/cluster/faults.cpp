@@ -81,6 +81,8 @@ TEST(ClusterFault, NodeKilledMidRaceLosesAndRepeatsNothing) {
   EXPECT_GE(reader.connections, 6);
   auto seqs = sequenceNumbers(reader.events);
   for (size_t i = 0; i < seqs.size(); ++i) ASSERT_EQ(seqs[i], int64_t(i + 1)) << "at " << i;
+  auto stored = storedEventSeqs(events.jobId);
+  EXPECT_EQ(seqs, stored) << "delivered: " << describeSeqDifference(stored, seqs);
   auto outputs = writerOutputs(reader.events);
   EXPECT_EQ(outputs.distinct.size(), outputs.count) << "an appended event arrived twice";
   std::printf("events: %zu of %d acknowledged appends delivered\n", outputs.count, appends);

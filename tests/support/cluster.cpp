@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -193,24 +196,31 @@ void runEventRace(EventRace& race, int perWriter, std::chrono::milliseconds paus
   const std::string type = uniqueName("cluster.events");
   std::string runner = stack().createRunner(type);
   std::string id = createJobs(type, 1, 1).at(0);
+  race.jobId = id;
   auto claim = runnerCall(frontEnds[0], runner, "/api/runner/claim", R"({"waitSeconds":2})");
   ASSERT_EQ(claim.status, 200) << claim.body;
   ASSERT_EQ(std::string(claim.json()["id"].GetString()), id);
+  std::mutex acknowledgedGuard;
   std::thread writers([&] {
     LeaseKeeper lease(frontEnds[0], runner, id);
     std::vector<std::thread> threads;
     for (int writer = 0; writer < EventRace::kWriters; ++writer) {
       threads.emplace_back([&, writer] {
         for (int n = 0; n < perWriter;) {
+          const std::string payload =
+              R"({"writer":)" + std::to_string(writer) + R"(,"n":)" + std::to_string(n) + "}";
           auto appended =
               runnerCall(frontEnds[writer % 2], runner, "/api/runner/jobs/" + id + "/events",
-                         R"({"type":"step.output","payload":{"writer":)" + std::to_string(writer) +
-                             R"(,"n":)" + std::to_string(n) + "}}");
+                         R"({"type":"step.output","payload":)" + payload + "}");
           if (appended.status >= 500 || appended.status == 0) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
             continue;
           }
           ASSERT_EQ(appended.status, 201) << appended.body;
+          {
+            std::lock_guard<std::mutex> lock(acknowledgedGuard);
+            race.acknowledged.emplace_back(payload, appended.json()["seq"].GetInt64());
+          }
           ++n;
           std::this_thread::sleep_for(pause);
         }
@@ -230,6 +240,50 @@ void runEventRace(EventRace& race, int perWriter, std::chrono::milliseconds paus
       {"Authorization: Bearer " + stack().tokenMember, "X-Workspace-Id: " + stack().workspace},
       hangUpAfter, 5, std::chrono::seconds(240));
   writers.join();
+}
+
+std::vector<StoredEvent> storedEvents(const std::string& jobId) {
+  Connection& connection = threadConnection();
+  auto rows = Query(connection, causalRead(connection,
+                                           "SELECT seq, type, payload FROM job_events"
+                                           " WHERE job_id = ? ORDER BY seq"))
+                  .bind(jobId)
+                  .rows();
+  std::vector<StoredEvent> events;
+  while (rows->next()) {
+    events.push_back({rows->getInt64("seq"), rows->getString("type"), rows->getString("payload")});
+  }
+  return events;
+}
+
+std::vector<int64_t> storedEventSeqs(const std::string& jobId) {
+  std::vector<int64_t> seqs;
+  for (const auto& event : storedEvents(jobId)) seqs.push_back(event.seq);
+  return seqs;
+}
+
+std::string misplacedAppends(const EventRace& race, const std::vector<StoredEvent>& stored) {
+  std::map<int64_t, std::string> payloadAt;
+  for (const auto& event : stored) payloadAt[event.seq] = event.payload;
+  std::string text;
+  for (const auto& [payload, seq] : race.acknowledged) {
+    auto found = payloadAt.find(seq);
+    if (found != payloadAt.end() && found->second == payload) continue;
+    text += payload + " @ " + std::to_string(seq) + ": " +
+            (found == payloadAt.end() ? "nothing" : found->second) + "; ";
+  }
+  return text;
+}
+
+std::string describeSeqDifference(const std::vector<int64_t>& expected,
+                                  const std::vector<int64_t>& actual) {
+  std::vector<int64_t> missing, extra;
+  std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(),
+                      std::back_inserter(missing));
+  std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
+                      std::back_inserter(extra));
+  return "missing " + ::testing::PrintToString(missing) + ", unexpected " +
+         ::testing::PrintToString(extra);
 }
 
 JobCounts countJobs(const std::string& type) {

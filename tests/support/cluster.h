@@ -66,9 +66,30 @@ ClaimRace runClaimRace(const std::string& type, int total, int runnersPerFrontEn
 struct EventRace {
   static constexpr int kWriters = 4;
   int perWriter = 0;
+  std::string jobId;
   ResumingReader reader;
+  // Each acknowledged append's payload and the seq its 201 answered with.
+  std::vector<std::pair<std::string, int64_t>> acknowledged;
 };
 void runEventRace(EventRace& race, int perWriter, std::chrono::milliseconds pause, int hangUpAfter);
+
+// The job's stored events, in seq order (a causal read: every acknowledged commit), and their seqs.
+struct StoredEvent {
+  int64_t seq = 0;
+  std::string type;
+  std::string payload;
+};
+std::vector<StoredEvent> storedEvents(const std::string& jobId);
+std::vector<int64_t> storedEventSeqs(const std::string& jobId);
+
+// The acknowledged appends of the race that are not stored at the seq they were answered with
+// ("payload @ seq: what is stored there"), as text for a failure message; empty when all are.
+std::string misplacedAppends(const EventRace& race, const std::vector<StoredEvent>& stored);
+
+// The seqs of `expected` that `actual` lacks, and those it has that `expected` does not, as text
+// for a failure message.
+std::string describeSeqDifference(const std::vector<int64_t>& expected,
+                                  const std::vector<int64_t>& actual);
 
 // Counts over the jobs of `type` in the database (node 1): jobs, COMPLETED ones, and jobs with
 // more than one job.started event.

@@ -1,0 +1,54 @@
+#include "events/event_confirmation.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "db/write_identity.h"
+
+namespace rj {
+
+namespace {
+constexpr int kDeadlockCode = 1213;
+}  // namespace
+
+void confirmEventsKept(Connection& connection) {
+  std::vector<StampedRow> events = takeStampedRows();
+  if (events.empty() || !connection.clusterNode()) return;
+  // Padded to a power of two by repeating the last event (the count is of rows, which the
+  // repeats do not add to), so a handful of statement shapes serve every claim size.
+  size_t slots = 1;
+  while (slots < events.size()) slots *= 2;
+  std::string text = "SELECT COUNT(*) AS kept FROM job_events WHERE write_id = ? AND (";
+  for (size_t i = 0; i < slots; ++i) {
+    text += i == 0 ? "(job_id = ? AND seq = ?)" : " OR (job_id = ? AND seq = ?)";
+  }
+  text += ")";
+  int64_t kept = 0;
+  try {
+    Query query(connection, causalRead(connection, text));
+    query.bind(currentWriteId());
+    for (size_t i = 0; i < slots; ++i) {
+      const StampedRow& event = events[std::min(i, events.size() - 1)];
+      query.bind(event.id).bind(event.seq);
+    }
+    auto rows = query.rows();
+    rows->next();
+    kept = rows->getInt64("kept");
+  } catch (const sql::SQLException&) {
+    // The commit may well be kept: the next attempt looks for it by its write id, as after a
+    // COMMIT whose answer was lost.
+    noteCommitOutcomeUnknown();
+    throw;
+  }
+  if (kept == static_cast<int64_t>(events.size())) return;
+  // Rare and worth an operator's eye (docs/SCALE.md): one line a time it happens.
+  std::fprintf(stderr,
+               "runner-jobs: the cluster acknowledged a COMMIT without keeping it (job %s, seq "
+               "%lld); running the write again\n",
+               events.front().id.c_str(), static_cast<long long>(events.front().seq));
+  throw sql::SQLException(
+      "the cluster acknowledged a COMMIT but does not hold its events; running the write again",
+      "40001", kDeadlockCode);
+}
+
+}  // namespace rj
