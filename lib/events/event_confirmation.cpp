@@ -1,9 +1,9 @@
 #include "events/event_confirmation.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "db/write_identity.h"
+#include "util/log.h"
 
 namespace rj {
 
@@ -42,10 +42,8 @@ void confirmEventsKept(Connection& connection) {
   }
   if (kept == static_cast<int64_t>(events.size())) return;
   // Rare and worth an operator's eye (docs/SCALE.md): one line a time it happens.
-  std::fprintf(stderr,
-               "runner-jobs: the cluster acknowledged a COMMIT without keeping it (job %s, seq "
-               "%lld); running the write again\n",
-               events.front().id.c_str(), static_cast<long long>(events.front().seq));
+  logLine("the cluster acknowledged a COMMIT without keeping it (job " + events.front().id +
+          ", seq " + std::to_string(events.front().seq) + "); running the write again");
   throw sql::SQLException(
       "the cluster acknowledged a COMMIT but does not hold its events; running the write again",
       "40001", kDeadlockCode);

@@ -39,6 +39,40 @@ int64_t appendEvent(Connection& connection, const std::string& jobId, EventType 
   return seq;
 }
 
+void insertEvents(Connection& connection, EventType type, const std::vector<NewJobEvent>& events) {
+  const std::optional<std::string> writeId = currentWriteId();
+  // In chunks of power-of-two sizes (50: 32, 16, 2), so a handful of statement shapes serve
+  // every batch size.
+  for (size_t done = 0; done < events.size();) {
+    size_t chunk = 1;
+    while (chunk * 2 <= events.size() - done) chunk *= 2;
+    std::string text =
+        "INSERT INTO job_events (job_id, seq, type, payload, payload_bytes, created_at, write_id)"
+        " VALUES (?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)";
+    for (size_t i = 1; i < chunk; ++i) text += ", (?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)";
+    Query insert(connection, text);
+    for (size_t i = done; i < done + chunk; ++i) {
+      insert.bind(events[i].jobId)
+          .bind(events[i].seq)
+          .bind(eventTypeName(type))
+          .bind(events[i].payloadJson)
+          .bind(static_cast<int64_t>(events[i].payloadJson.size()))
+          .bind(writeId);
+    }
+    insert.execute();
+    done += chunk;
+  }
+  std::vector<std::string> jobIds;
+  std::vector<JobEventKey> changes;
+  for (const auto& event : events) {
+    noteStampedRow({event.jobId, event.seq});
+    jobIds.push_back(event.jobId);
+    changes.push_back({event.jobId, event.seq, type});
+  }
+  countJobEvents(connection, jobIds, type);
+  recordWorkspaceChanges(connection, changes);
+}
+
 std::vector<JobEvent> readEventsAfter(Connection& connection, const std::string& jobId,
                                       int64_t afterSeq, int64_t limit, int64_t maxPayloadBytes) {
   // The batch is chosen from the stored sizes alone; only the chosen payloads are read.

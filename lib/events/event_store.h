@@ -18,6 +18,17 @@ namespace rj {
 int64_t appendEvent(Connection& connection, const std::string& jobId, EventType type,
                     const std::string& payloadJson);
 
+// One event for each of several jobs whose last_event_seq the caller has already advanced to
+// `seq`, in its own UPDATE of their locked rows: inserts them with the metrics counters and the
+// workspace changes appendEvent keeps, in a few statements whatever their number (a batch claim's
+// job.started events). The rows are stamped with the write id, as appendEvent's.
+struct NewJobEvent {
+  std::string jobId;
+  int64_t seq = 0;
+  std::string payloadJson;
+};
+void insertEvents(Connection& connection, EventType type, const std::vector<NewJobEvent>& events);
+
 // The job's events with seq > afterSeq, in seq order, at most `limit`, and no more than needed to
 // pass `maxPayloadBytes` of payload (the first event always comes, whatever its size): a stream
 // holds one bounded batch at a time, whatever the job's events weigh.

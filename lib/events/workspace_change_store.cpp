@@ -49,6 +49,32 @@ void recordWorkspaceChanges(Connection& connection, const std::string& jobId,
   insert.bind(jobId).execute();
 }
 
+void recordWorkspaceChanges(Connection& connection, const std::vector<JobEventKey>& events) {
+  // (ordinal, job id, seq, type) of the events that are changes, as a derived table.
+  std::string changes;
+  std::vector<const JobEventKey*> kept;
+  for (const auto& event : events) {
+    if (!isWorkspaceChangeType(event.type)) continue;
+    changes += kept.empty() ? "SELECT ? AS ordinal, ? AS job_id, ? AS seq, ? AS event_type"
+                            : " UNION ALL SELECT ?, ?, ?, ?";
+    kept.push_back(&event);
+  }
+  if (kept.empty()) return;
+  Query insert(connection,
+               "INSERT INTO workspace_changes (workspace_id, job_id, job_seq, event_type, type,"
+               " status, priority, progress_percent, attempt, max_attempts, run_at, created_at,"
+               " updated_at, started_at, completed_at)"
+               " SELECT j.workspace_id, j.id, e.seq, e.event_type, j.type, j.status, j.priority,"
+               " j.progress_percent, j.attempt, j.max_attempts, j.run_at, j.created_at,"
+               " j.updated_at, j.started_at, j.completed_at FROM (" +
+                   changes + ") e JOIN runner_jobs j ON j.id = e.job_id ORDER BY e.ordinal");
+  int64_t ordinal = 0;
+  for (const JobEventKey* event : kept) {
+    insert.bind(++ordinal).bind(event->jobId).bind(event->seq).bind(eventTypeName(event->type));
+  }
+  insert.execute();
+}
+
 int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit) {
   // READ COMMITTED and SKIP LOCKED: the sequencer takes no gap locks (writers inserting new rows
   // never wait for it) and never waits for a writer either. A row it skips is not committed yet;

@@ -23,6 +23,15 @@ bool isWorkspaceChangeType(EventType type);
 void recordWorkspaceChanges(Connection& connection, const std::string& jobId,
                             const std::vector<std::pair<int64_t, EventType>>& events);
 
+// The same for events of several jobs, one (job id, seq, type) each, in one statement; the rows
+// are inserted in the given order.
+struct JobEventKey {
+  std::string jobId;
+  int64_t seq = 0;
+  EventType type = EventType::JobCreated;
+};
+void recordWorkspaceChanges(Connection& connection, const std::vector<JobEventKey>& events);
+
 // Numbers up to `limit` committed, unnumbered rows in id order after the last position, in one
 // transaction holding the sequencer row; returns how many. Any number of processes may call it:
 // they take turns on that row.

@@ -3,6 +3,7 @@
 // workspace_counters and bumped in the transaction that records the matching event.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "db/connection.h"
 #include "events/event_type.h"
@@ -18,6 +19,9 @@ struct WorkspaceCounters {
 // Inside the caller's transaction: counts the event when it is one of the three. The job's row is
 // already locked by appendEvent, so this adds one upsert of the workspace's counter row.
 void countJobEvent(Connection& connection, const std::string& jobId, EventType type);
+// The same for one event of `type` on each of `jobIds`, in one upsert per workspace row touched
+// (one statement).
+void countJobEvents(Connection& connection, const std::vector<std::string>& jobIds, EventType type);
 WorkspaceCounters readWorkspaceCounters(Connection& connection, const std::string& workspaceId);
 
 }  // namespace rj

@@ -6,6 +6,7 @@
 #include "db/config.h"
 #include "errors/errors.h"
 #include "events/event_confirmation.h"
+#include "events/event_store.h"
 #include "jobs/job_change.h"
 #include "json/json.h"
 #include "runners/claim_spread.h"
@@ -209,6 +210,41 @@ void startRun(Connection& connection, Job candidate, const RunnerIdentity& runne
   job.apply();
 }
 
+// startRun for jobs without a concurrency key (nothing in the claim counts them), in a few
+// statements whatever their number: one UPDATE of their locked rows, then their job.started events
+// with the counters and workspace changes (insertEvents). Each event's seq is the one after the
+// job's last_event_seq as locked, which the UPDATE advances.
+void startRuns(Connection& connection, const std::vector<Job>& jobs, const RunnerIdentity& runner,
+               int64_t leaseMilliseconds) {
+  if (jobs.empty()) return;
+  // Padded to a power of two with the last id (IN ignores repeats): few statement shapes.
+  size_t slots = 1;
+  while (slots < jobs.size()) slots *= 2;
+  std::string text =
+      "UPDATE runner_jobs SET status = ?, scheduled = 0, runner_id = ?,"
+      " lease_expires_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND,"
+      " started_at = UTC_TIMESTAMP(3), timeout_at = IF(timeout_seconds IS NULL, timeout_at,"
+      " UTC_TIMESTAMP(3) + INTERVAL timeout_seconds SECOND),"
+      " last_event_seq = last_event_seq + 1, updated_at = UTC_TIMESTAMP(3), last_write_id = ?"
+      " WHERE id IN (?";
+  for (size_t i = 1; i < slots; ++i) text += ", ?";
+  Query update(connection, text + ")");
+  update.bind(statusName(JobStatus::Running))
+      .bind(runner.id)
+      .bind(leaseMilliseconds * 1000)
+      .bind(currentWriteId());
+  for (size_t i = 0; i < slots; ++i) update.bind(jobs[std::min(i, jobs.size() - 1)].id);
+  update.execute();
+  std::vector<NewJobEvent> started;
+  for (const auto& job : jobs) {
+    JsonWriter payload;
+    payload.startObject().key("runnerId").string(runner.id).key("runnerName").string(runner.name);
+    payload.key("attempt").integer(job.attempt).endObject();
+    started.push_back({job.id, job.lastEventSeq + 1, payload.take()});
+  }
+  insertEvents(connection, EventType::JobStarted, started);
+}
+
 // The RUNNING jobs of `runnerId` that the write `writeId` changed last.
 std::vector<Job> jobsClaimedBy(Connection& connection, const std::string& runnerId,
                                const std::string& writeId) {
@@ -348,22 +384,27 @@ std::vector<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
         rows.reset();
         seen = static_cast<int64_t>(candidates.size());
       }
+      std::vector<Job> unkeyed;  // started together after the round
       for (auto& candidate : candidates) {
-        if (candidate.concurrencyKey) {
-          // A key found full earlier in this round stays full: this transaction frees no slot.
-          if (isFull(full, candidate)) continue;
-          if (!takeConcurrencySlot(connection, candidate)) {
-            if (full.size() >= kMaxFullKeysPerClaim) {
-              givenUp = true;
-              break;
-            }
-            full.push_back({candidate.workspaceId, *candidate.concurrencyKey});
-            continue;
+        if (!candidate.concurrencyKey) {
+          taken.push_back(candidate.id);
+          unkeyed.push_back(std::move(candidate));
+          continue;
+        }
+        // A key found full earlier in this round stays full: this transaction frees no slot.
+        if (isFull(full, candidate)) continue;
+        if (!takeConcurrencySlot(connection, candidate)) {
+          if (full.size() >= kMaxFullKeysPerClaim) {
+            givenUp = true;
+            break;
           }
+          full.push_back({candidate.workspaceId, *candidate.concurrencyKey});
+          continue;
         }
         taken.push_back(candidate.id);
         startRun(connection, std::move(candidate), runner, leaseMilliseconds_);
       }
+      startRuns(connection, unkeyed, runner, leaseMilliseconds_);
       // Fewer candidates than asked for: the round saw every claimable job.
       if (seen < read) break;
     }
