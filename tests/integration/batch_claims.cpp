@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "json/json.h"
+#include "operations/workspace_counters.h"
 #include "runners/claim_service.h"
 #include "runners/claimed_jobs.h"
 #include "support/outcome.h"
@@ -73,6 +74,63 @@ TEST_F(BatchClaims, TakesUpToMaxInClaimOrderEachRunningWithItsOwnStart) {
   // The job scheduled an hour ahead is not due, whatever its priority.
   EXPECT_EQ(idsOf(claims.claimJobs(runner, batchOf(3)).jobs), (std::vector<std::string>{low.id}));
   EXPECT_TRUE(claims.claimJobs(runner, batchOf(3)).jobs.empty());
+}
+
+TEST_F(BatchClaims, EachJobOfABatchCountsOneClaimAndOneWorkspaceChangeWithItsTimeout) {
+  // A batch starts its jobs set-based; what a single start writes, it writes for each job.
+  std::string type = uniqueType("batch.counted");
+  std::vector<std::string> created;
+  for (int i = 0; i < 5; ++i) {
+    NewJob request = makeNewJob(type);
+    if (i == 0) request.timeoutSeconds = 600;
+    created.push_back(jobs.create(workspaceId, request, std::nullopt).job.id);
+  }
+  RunnerIdentity runner = runnerFor(type);
+  ClaimService claims;
+  int64_t claimsBefore = readWorkspaceCounters(connection(), workspaceId).claims;
+  ClaimedJobs batch = claims.claimJobs(runner, batchOf(5));
+  ASSERT_EQ(batch.jobs.size(), 5u);
+  EXPECT_EQ(readWorkspaceCounters(connection(), workspaceId).claims, claimsBefore + 5);
+  for (const auto& job : batch.jobs) {
+    EXPECT_EQ(count("SELECT COUNT(*) AS n FROM workspace_changes WHERE job_id = ?"
+                    " AND event_type = 'job.started' AND status = 'RUNNING' AND job_seq = 3",
+                    job.id),
+              1)
+        << job.id;
+    EXPECT_EQ(count("SELECT COUNT(*) AS n FROM job_events WHERE job_id = ? AND seq = 3"
+                    " AND type = 'job.started' AND JSON_VALUE(payload, '$.attempt') = 1",
+                    job.id),
+              1)
+        << job.id;
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) AS n FROM runner_jobs WHERE id = ? AND timeout_at >"
+                  " UTC_TIMESTAMP(3) + INTERVAL 590 SECOND",
+                  created[0]),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) AS n FROM runner_jobs WHERE id = ? AND timeout_at IS NULL",
+                  created[1]),
+            1);
+}
+
+TEST_F(BatchClaims, ABatchOfFiftyCostsAFewStatementsMoreThanOneJob) {
+  // As the server counts them (the session's Questions counter, which counts its own reading);
+  // the job.started events go in power-of-two chunks (50: 32 + 16 + 2).
+  auto questions = [] {
+    auto rows = Query(connection(), "SHOW SESSION STATUS LIKE 'Questions'").rows();
+    rows->next();
+    return std::stoll(std::string(rows->getString(2)));
+  };
+  std::string type = uniqueType("batch.statements");
+  for (int i = 0; i < 51; ++i) createJob(type, 1);
+  RunnerIdentity runner = runnerFor(type);
+  ClaimService claims;
+  int64_t before = questions();
+  ASSERT_EQ(claims.claimJobs(runner, batchOf(1)).jobs.size(), 1u);
+  int64_t single = questions() - before - 1;
+  before = questions();
+  ASSERT_EQ(claims.claimJobs(runner, batchOf(50)).jobs.size(), 50u);
+  int64_t fifty = questions() - before - 1;
+  EXPECT_EQ(fifty, single + 2) << "one job: " << single;
 }
 
 TEST_F(BatchClaims, WithoutMaxTheAnswerIsOneJobObjectAndWithMaxAList) {
