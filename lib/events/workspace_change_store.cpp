@@ -27,26 +27,9 @@ bool isWorkspaceChangeType(EventType type) {
 
 void recordWorkspaceChanges(Connection& connection, const std::string& jobId,
                             const std::vector<std::pair<int64_t, EventType>>& events) {
-  // (seq, type) of the events that are changes, as a derived table; inserted in seq order, so
-  // their ids (and positions) follow it.
-  std::string changes;
-  std::vector<std::pair<int64_t, EventType>> kept;
-  for (const auto& [seq, type] : events) {
-    if (!isWorkspaceChangeType(type)) continue;
-    changes += kept.empty() ? "SELECT ? AS seq, ? AS event_type" : " UNION ALL SELECT ?, ?";
-    kept.emplace_back(seq, type);
-  }
-  if (kept.empty()) return;
-  Query insert(connection,
-               "INSERT INTO workspace_changes (workspace_id, job_id, job_seq, event_type, type,"
-               " status, priority, progress_percent, attempt, max_attempts, run_at, created_at,"
-               " updated_at, started_at, completed_at)"
-               " SELECT j.workspace_id, j.id, e.seq, e.event_type, j.type, j.status, j.priority,"
-               " j.progress_percent, j.attempt, j.max_attempts, j.run_at, j.created_at,"
-               " j.updated_at, j.started_at, j.completed_at FROM runner_jobs j JOIN (" +
-                   changes + ") e WHERE j.id = ? ORDER BY e.seq");
-  for (const auto& [seq, type] : kept) insert.bind(seq).bind(eventTypeName(type));
-  insert.bind(jobId).execute();
+  std::vector<JobEventKey> keys;
+  for (const auto& [seq, type] : events) keys.push_back({jobId, seq, type});
+  recordWorkspaceChanges(connection, keys);
 }
 
 void recordWorkspaceChanges(Connection& connection, const std::vector<JobEventKey>& events) {
