@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "db/padded_list.h"
 #include "db/retry.h"
 #include "util/crypto.h"
 
@@ -47,17 +48,14 @@ std::set<std::pair<std::string, std::string>> findLiveMemberships(
   if (tokenHashes.size() > kMaxCheckedTokens) {
     throw std::invalid_argument("findLiveMemberships: too many tokens");
   }
-  // Padded to a power of two (repeating the last hash): a few statement shapes serve every count.
-  size_t slots = 8;
-  while (slots < tokenHashes.size()) slots *= 2;
-  std::string text =
+  const size_t slots = paddedSlots(tokenHashes.size(), 8);
+  Query query(
+      connection,
       "SELECT t.token_hash, m.workspace_id FROM api_tokens t JOIN workspace_members m"
       " ON m.user_id = t.user_id WHERE t.revoked_at IS NULL"
-      " AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(3)) AND t.token_hash IN (?";
-  for (size_t i = 1; i < slots; ++i) text += ", ?";
-  text += ")";
-  Query query(connection, text);
-  for (size_t i = 0; i < slots; ++i) query.bind(tokenHashes[std::min(i, tokenHashes.size() - 1)]);
+      " AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(3)) AND t.token_hash IN (" +
+          placeholderList(slots) + ")");
+  for (size_t i = 0; i < slots; ++i) query.bind(paddedValue(tokenHashes, i));
   auto rows = query.rows();
   while (rows->next()) live.emplace(rows->getString("token_hash"), rows->getString("workspace_id"));
   return live;

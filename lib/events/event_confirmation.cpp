@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "db/padded_list.h"
 #include "db/write_identity.h"
 #include "util/log.h"
 
@@ -14,22 +15,15 @@ constexpr int kDeadlockCode = 1213;
 void confirmEventsKept(Connection& connection) {
   std::vector<StampedRow> events = takeStampedRows();
   if (events.empty() || !connection.clusterNode()) return;
-  // Padded to a power of two by repeating the last event (the count is of rows, which the
-  // repeats do not add to), so a handful of statement shapes serve every claim size.
-  size_t slots = 1;
-  while (slots < events.size()) slots *= 2;
-  std::string text = "SELECT COUNT(*) AS kept FROM job_events WHERE write_id = ? AND (";
-  for (size_t i = 0; i < slots; ++i) {
-    text += i == 0 ? "(job_id = ? AND seq = ?)" : " OR (job_id = ? AND seq = ?)";
-  }
-  text += ")";
+  const size_t slots = paddedSlots(events.size());
+  const std::string text = "SELECT COUNT(*) AS kept FROM job_events WHERE write_id = ? AND (" +
+                           placeholderList(slots, "(job_id = ? AND seq = ?)", " OR ") + ")";
   int64_t kept = 0;
   try {
     Query query(connection, causalRead(connection, text));
     query.bind(currentWriteId());
     for (size_t i = 0; i < slots; ++i) {
-      const StampedRow& event = events[std::min(i, events.size() - 1)];
-      query.bind(event.id).bind(event.seq);
+      query.bind(paddedValue(events, i).id).bind(paddedValue(events, i).seq);
     }
     auto rows = query.rows();
     rows->next();

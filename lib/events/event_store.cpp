@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "db/padded_list.h"
 #include "db/write_identity.h"
 #include "events/workspace_change_store.h"
 #include "operations/workspace_counters.h"
@@ -104,15 +105,10 @@ std::map<std::string, JobEventMark> readJobEventMarks(Connection& connection,
   if (jobIds.empty()) return marks;
   if (jobIds.size() > kMaxMarkedJobs)
     throw std::invalid_argument("readJobEventMarks: too many jobs");
-  // The list is padded to a power of two (repeating the last id), so a handful of statement
-  // shapes serve every count and each is prepared once per connection.
-  size_t slots = 8;
-  while (slots < jobIds.size()) slots *= 2;
-  std::string text = "SELECT id, status, last_event_seq FROM runner_jobs WHERE id IN (?";
-  for (size_t i = 1; i < slots; ++i) text += ", ?";
-  text += ")";
-  Query query(connection, text);
-  for (size_t i = 0; i < slots; ++i) query.bind(jobIds[std::min(i, jobIds.size() - 1)]);
+  const size_t slots = paddedSlots(jobIds.size(), 8);
+  Query query(connection, "SELECT id, status, last_event_seq FROM runner_jobs WHERE id IN (" +
+                              placeholderList(slots) + ")");
+  for (size_t i = 0; i < slots; ++i) query.bind(paddedValue(jobIds, i));
   auto rows = query.rows();
   while (rows->next()) {
     auto status = parseJobStatus(std::string(rows->getString("status")));

@@ -4,6 +4,7 @@
 #include <functional>
 #include <random>
 
+#include "db/padded_list.h"
 #include "db/write_identity.h"
 
 namespace rj {
@@ -51,20 +52,17 @@ void countJobEvents(Connection& connection, const std::vector<std::string>& jobI
   int64_t completions = type == EventType::JobCompleted ? 1 : 0;
   int64_t failures = type == EventType::JobFailed ? 1 : 0;
   if (claims + completions + failures == 0 || jobIds.empty()) return;
-  // Padded to a power of two with the last id (IN ignores repeats): few statement shapes.
-  size_t slots = 1;
-  while (slots < jobIds.size()) slots *= 2;
-  std::string text =
-      "INSERT INTO workspace_counters (workspace_id, shard, claims, completions, failures)"
-      " SELECT workspace_id, ?, ? * COUNT(*), ? * COUNT(*), ? * COUNT(*) FROM runner_jobs"
-      " WHERE id IN (?";
-  for (size_t i = 1; i < slots; ++i) text += ", ?";
-  text +=
-      ") GROUP BY workspace_id ON DUPLICATE KEY UPDATE claims = claims + VALUES(claims),"
-      " completions = completions + VALUES(completions), failures = failures + VALUES(failures)";
-  Query query(connection, text);
+  const size_t slots = paddedSlots(jobIds.size());
+  Query query(connection,
+              "INSERT INTO workspace_counters (workspace_id, shard, claims, completions, failures)"
+              " SELECT workspace_id, ?, ? * COUNT(*), ? * COUNT(*), ? * COUNT(*) FROM runner_jobs"
+              " WHERE id IN (" +
+                  placeholderList(slots) +
+                  ") GROUP BY workspace_id ON DUPLICATE KEY UPDATE claims = claims +"
+                  " VALUES(claims), completions = completions + VALUES(completions),"
+                  " failures = failures + VALUES(failures)");
   query.bind(writeShard()).bind(claims).bind(completions).bind(failures);
-  for (size_t i = 0; i < slots; ++i) query.bind(jobIds[std::min(i, jobIds.size() - 1)]);
+  for (size_t i = 0; i < slots; ++i) query.bind(paddedValue(jobIds, i));
   query.execute();
 }
 

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "db/config.h"
+#include "db/padded_list.h"
 #include "errors/errors.h"
 #include "events/event_confirmation.h"
 #include "events/event_store.h"
@@ -217,23 +218,20 @@ void startRun(Connection& connection, Job candidate, const RunnerIdentity& runne
 void startRuns(Connection& connection, const std::vector<Job>& jobs, const RunnerIdentity& runner,
                int64_t leaseMilliseconds) {
   if (jobs.empty()) return;
-  // Padded to a power of two with the last id (IN ignores repeats): few statement shapes.
-  size_t slots = 1;
-  while (slots < jobs.size()) slots *= 2;
-  std::string text =
-      "UPDATE runner_jobs SET status = ?, scheduled = 0, runner_id = ?,"
-      " lease_expires_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND,"
-      " started_at = UTC_TIMESTAMP(3), timeout_at = IF(timeout_seconds IS NULL, timeout_at,"
-      " UTC_TIMESTAMP(3) + INTERVAL timeout_seconds SECOND),"
-      " last_event_seq = last_event_seq + 1, updated_at = UTC_TIMESTAMP(3), last_write_id = ?"
-      " WHERE id IN (?";
-  for (size_t i = 1; i < slots; ++i) text += ", ?";
-  Query update(connection, text + ")");
+  const size_t slots = paddedSlots(jobs.size());
+  Query update(connection,
+               "UPDATE runner_jobs SET status = ?, scheduled = 0, runner_id = ?,"
+               " lease_expires_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND,"
+               " started_at = UTC_TIMESTAMP(3), timeout_at = IF(timeout_seconds IS NULL,"
+               " timeout_at, UTC_TIMESTAMP(3) + INTERVAL timeout_seconds SECOND),"
+               " last_event_seq = last_event_seq + 1, updated_at = UTC_TIMESTAMP(3),"
+               " last_write_id = ? WHERE id IN (" +
+                   placeholderList(slots) + ")");
   update.bind(statusName(JobStatus::Running))
       .bind(runner.id)
       .bind(leaseMilliseconds * 1000)
       .bind(currentWriteId());
-  for (size_t i = 0; i < slots; ++i) update.bind(jobs[std::min(i, jobs.size() - 1)].id);
+  for (size_t i = 0; i < slots; ++i) update.bind(paddedValue(jobs, i).id);
   update.execute();
   std::vector<NewJobEvent> started;
   for (const auto& job : jobs) {
