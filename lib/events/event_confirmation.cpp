@@ -1,7 +1,5 @@
 #include "events/event_confirmation.h"
 
-#include <algorithm>
-
 #include "db/padded_list.h"
 #include "db/write_identity.h"
 #include "util/log.h"
@@ -35,7 +33,7 @@ void confirmEventsKept(Connection& connection) {
     throw;
   }
   if (kept == static_cast<int64_t>(events.size())) return;
-  // Rare and worth an operator's eye (docs/SCALE.md): one line a time it happens.
+  // Rare and worth an operator's eye (docs/SCALE.md): one line each time it happens.
   logLine("the cluster acknowledged a COMMIT without keeping it (job " + events.front().id +
           ", seq " + std::to_string(events.front().seq) + "); running the write again");
   throw sql::SQLException(
