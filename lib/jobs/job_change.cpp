@@ -169,15 +169,6 @@ void JobChange::setReleaseCount(int64_t releases) {
   assign("release_count = ?", releases);
 }
 
-void JobChange::assignRunner(const std::string& runnerId, int64_t leaseMilliseconds) {
-  assign("runner_id = ?", runnerId);
-  extendLease(leaseMilliseconds);
-  assign("started_at = UTC_TIMESTAMP(3)");
-  if (job_.timeoutSeconds) {
-    assign("timeout_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND", *job_.timeoutSeconds);
-  }
-}
-
 void JobChange::extendLease(int64_t leaseMilliseconds) {
   assign("lease_expires_at = UTC_TIMESTAMP(3) + INTERVAL ? MICROSECOND", leaseMilliseconds * 1000);
 }

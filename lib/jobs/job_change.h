@@ -73,9 +73,6 @@ class JobChange {
   std::string setRunAfter(int64_t delayMilliseconds);
   // Remembers the runner whose run timed out, so that its later calls hear JOB_TIMED_OUT.
   void setTimedOutRunner(const std::string& runnerId);
-  // RUNNING under `runnerId`: started now, leased for `leaseMilliseconds`, timing out after the
-  // job's timeoutSeconds when it has one.
-  void assignRunner(const std::string& runnerId, int64_t leaseMilliseconds);
   void extendLease(int64_t leaseMilliseconds);
   void clearLease();
   // Back in the queue: no runner, no lease.

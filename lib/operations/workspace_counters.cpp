@@ -28,22 +28,7 @@ int64_t writeShard() {
 }  // namespace
 
 void countJobEvent(Connection& connection, const std::string& jobId, EventType type) {
-  int64_t claims = type == EventType::JobStarted ? 1 : 0;
-  int64_t completions = type == EventType::JobCompleted ? 1 : 0;
-  int64_t failures = type == EventType::JobFailed ? 1 : 0;
-  if (claims + completions + failures == 0) return;
-  int64_t shard = writeShard();
-  Query(connection,
-        "INSERT INTO workspace_counters (workspace_id, shard, claims, completions, failures)"
-        " SELECT workspace_id, ?, ?, ?, ? FROM runner_jobs WHERE id = ?"
-        " ON DUPLICATE KEY UPDATE claims = claims + VALUES(claims),"
-        " completions = completions + VALUES(completions), failures = failures + VALUES(failures)")
-      .bind(shard)
-      .bind(claims)
-      .bind(completions)
-      .bind(failures)
-      .bind(jobId)
-      .execute();
+  countJobEvents(connection, {jobId}, type);
 }
 
 void countJobEvents(Connection& connection, const std::vector<std::string>& jobIds,

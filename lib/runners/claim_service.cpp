@@ -197,24 +197,11 @@ bool isFull(const std::vector<FullKey>& full, const Job& job) {
   return false;
 }
 
-// RUNNING under the runner's lease, with job.started; written now, so that the next concurrency
-// count in the same transaction sees it.
-void startRun(Connection& connection, Job candidate, const RunnerIdentity& runner,
-              int64_t leaseMilliseconds) {
-  JobChange job(connection, std::move(candidate));
-  job.setStatus(JobStatus::Running);
-  job.assignRunner(runner.id, leaseMilliseconds);
-  JsonWriter payload;
-  payload.startObject().key("runnerId").string(runner.id).key("runnerName").string(runner.name);
-  payload.key("attempt").integer(job.job().attempt).endObject();
-  job.append(EventType::JobStarted, payload.take());
-  job.apply();
-}
-
-// startRun for jobs without a concurrency key (nothing in the claim counts them), in a few
-// statements whatever their number: one UPDATE of their locked rows, then their job.started events
-// with the counters and workspace changes (insertEvents). Each event's seq is the one after the
-// job's last_event_seq as locked, which the UPDATE advances.
+// RUNNING under the runner's lease, with job.started, in a few statements whatever the number of
+// jobs: one UPDATE of their locked rows, then their job.started events with the counters and
+// workspace changes (insertEvents). Each event's seq is the one after the job's last_event_seq as
+// locked, which the UPDATE advances. Written now, so that a later concurrency count in the same
+// transaction sees them.
 void startRuns(Connection& connection, const std::vector<Job>& jobs, const RunnerIdentity& runner,
                int64_t leaseMilliseconds) {
   if (jobs.empty()) return;
@@ -382,7 +369,9 @@ std::vector<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
         rows.reset();
         seen = static_cast<int64_t>(candidates.size());
       }
-      std::vector<Job> unkeyed;  // started together after the round
+      // Jobs without a concurrency key: nothing in the claim counts them, so they start together
+      // after the round.
+      std::vector<Job> unkeyed;
       for (auto& candidate : candidates) {
         if (!candidate.concurrencyKey) {
           taken.push_back(candidate.id);
@@ -400,7 +389,7 @@ std::vector<Job> ClaimService::claimOnce(const RunnerIdentity& runner,
           continue;
         }
         taken.push_back(candidate.id);
-        startRun(connection, std::move(candidate), runner, leaseMilliseconds_);
+        startRuns(connection, {std::move(candidate)}, runner, leaseMilliseconds_);
       }
       startRuns(connection, unkeyed, runner, leaseMilliseconds_);
       // Fewer candidates than asked for: the round saw every claimable job.
