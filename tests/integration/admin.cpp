@@ -2,16 +2,14 @@
 // (never a secret), revoking a runner by id or name, and one live runner per name. The store is
 // called directly, and the rjadmin program for its exit codes and output.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <memory>
 #include <thread>
 
 #include "admin/admin_store.h"
 #include "auth/runner_guard.h"
 #include "errors/errors.h"
+#include "support/stack.h"
 #include "support/test_database.h"
 #include "util/crypto.h"
 
@@ -26,17 +24,9 @@ struct CommandResult {
 
 // Runs rjadmin on this suite's schema (the environment names it).
 CommandResult rjadmin(const std::string& arguments) {
-  std::string command = std::string(RJ_BUILD_DIR) + "/bin/rjadmin " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
   CommandResult result;
-  if (!pipe) return result;
-  std::array<char, 4096> buffer{};
-  size_t count;
-  while ((count = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    result.output.append(buffer.data(), count);
-  }
-  int status = pclose(pipe);
-  result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.output = commandOutput(std::string(RJ_BUILD_DIR) + "/bin/rjadmin " + arguments + " 2>&1",
+                                &result.exitCode);
   return result;
 }
 
