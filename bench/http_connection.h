@@ -37,6 +37,18 @@ class HttpConnection {
     for (const auto& header : headers) request += header + "\r\n";
     request += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
                "\r\n\r\n" + body;
+    return send(request);
+  }
+
+  // GETs `path` with the given header lines.
+  HttpAnswer get(const std::string& path, const std::vector<std::string>& headers) {
+    std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    for (const auto& header : headers) request += header + "\r\n";
+    return send(request + "\r\n");
+  }
+
+ private:
+  HttpAnswer send(const std::string& request) {
     // A kept-alive socket the server has just closed fails before any byte of the answer: the
     // server never read the request, so it is sent once more on a new socket.
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -49,7 +61,6 @@ class HttpConnection {
     return {};
   }
 
- private:
   bool connectSocket() {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;

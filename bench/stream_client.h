@@ -94,6 +94,7 @@ class StreamClient {
         auto* stream = static_cast<Stream*>(ready[i].data.ptr);
         for (;;) {
           ssize_t got = read(stream->fd, chunk, sizeof chunk);
+          if (got == 0) stream->closed = true;
           if (got <= 0) break;
           int64_t receivedAt = nowNanoseconds();
           stream->buffer.append(chunk, static_cast<size_t>(got));
@@ -105,6 +106,7 @@ class StreamClient {
               continue;
             }
             ++stream->events;
+            noteEventId(*stream, block);
             if (listener) listener(block, receivedAt);
           }
         }
@@ -118,17 +120,35 @@ class StreamClient {
                        [&](const auto& stream) { return stream->events >= events; });
   }
   size_t size() const { return streams_.size(); }
+  // Events whose id was not the one after the stream's previous event (a gap or a repeat).
+  int64_t outOfOrder() const { return outOfOrder_; }
+  // Streams the server closed (a stream that is watching stays open).
+  size_t closed() const {
+    return static_cast<size_t>(std::count_if(streams_.begin(), streams_.end(),
+                                             [](const auto& stream) { return stream->closed; }));
+  }
 
  private:
   struct Stream {
     int fd = -1;
     std::string buffer;
-    int events = 0;  // events received so far
+    int events = 0;      // events received so far
+    int64_t lastId = 0;  // the id of the last event (a job's events are numbered from 1)
+    bool closed = false;
   };
+
+  void noteEventId(Stream& stream, const std::string& block) {
+    size_t at = block.rfind("id: ", 0) == 0 ? 0 : block.find("\nid: ");
+    if (at == std::string::npos) return;  // control events carry no id
+    int64_t id = std::stoll(block.substr(block[at] == '\n' ? at + 5 : at + 4));
+    if (id != stream.lastId + 1) ++outOfOrder_;
+    stream.lastId = id;
+  }
   int port_;
   std::string host_, token_, workspace_;
   int epoll_;
   std::vector<std::unique_ptr<Stream>> streams_;
+  int64_t outOfOrder_ = 0;
 };
 
 inline double percentile(std::vector<double> values, double fraction) {
@@ -145,18 +165,19 @@ inline int64_t questions(Connection& connection) {
   return std::stoll(rows->getString("Value"));
 }
 
-// Resident memory (KiB) of the stack's processes of one handler ("events_stream").
-inline long handlerResidentKiB(const std::string& handler) {
+// Resident memory (KiB) of the processes whose command line (its words joined by blanks) passes
+// `matches`.
+inline long residentKiB(const std::function<bool(const std::string& commandLine)>& matches) {
   long total = 0;
   DIR* proc = opendir("/proc");
   while (dirent* entry = readdir(proc)) {
     std::string pid = entry->d_name;
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream commandLine("/proc/" + pid + "/cmdline");
-    std::string command;
-    std::getline(commandLine, command, '\0');
-    const char* build = std::getenv("RJ_BENCH_BUILD_DIR");
-    if (command != std::string(build ? build : "") + "/handlers/" + handler) continue;
+    std::ifstream commandFile("/proc/" + pid + "/cmdline");
+    std::string commandLine, word;
+    while (std::getline(commandFile, word, '\0'))
+      commandLine += (commandLine.empty() ? "" : " ") + word;
+    if (!matches(commandLine)) continue;
     std::ifstream status("/proc/" + pid + "/status");
     std::string line;
     while (std::getline(status, line)) {
@@ -165,6 +186,62 @@ inline long handlerResidentKiB(const std::string& handler) {
   }
   closedir(proc);
   return total;
+}
+
+// CPU time (user + system, seconds) the processes whose command line passes `matches` have used.
+inline double cpuSeconds(const std::function<bool(const std::string& commandLine)>& matches) {
+  double total = 0;
+  DIR* proc = opendir("/proc");
+  while (dirent* entry = readdir(proc)) {
+    std::string pid = entry->d_name;
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream commandFile("/proc/" + pid + "/cmdline");
+    std::string commandLine, word;
+    while (std::getline(commandFile, word, '\0'))
+      commandLine += (commandLine.empty() ? "" : " ") + word;
+    if (!matches(commandLine)) continue;
+    std::ifstream statFile("/proc/" + pid + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(statFile)), std::istreambuf_iterator<char>());
+    // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::vector<std::string> values;
+    std::string value;
+    while (fields >> value) values.push_back(value);
+    if (values.size() > 12)
+      total += static_cast<double>(std::stoll(values[11]) + std::stoll(values[12])) /
+               static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
+  closedir(proc);
+  return total;
+}
+
+// CPU seconds used by the stack's MariaDB server (its data directory is under RJ_BENCH_VAR).
+inline double databaseCpuSeconds() {
+  const char* var = std::getenv("RJ_BENCH_VAR");
+  std::string stackVar = var ? var : "";
+  return cpuSeconds([&](const std::string& commandLine) {
+    return commandLine.find("mariadbd") != std::string::npos &&
+           commandLine.find(stackVar) != std::string::npos;
+  });
+}
+
+// Resident memory (KiB) of the stack's processes of one handler ("events_stream").
+inline long handlerResidentKiB(const std::string& handler) {
+  const char* build = std::getenv("RJ_BENCH_BUILD_DIR");
+  std::string binary = std::string(build ? build : "") + "/handlers/" + handler;
+  return residentKiB([&](const std::string& commandLine) { return commandLine == binary; });
+}
+
+// Resident memory (KiB) of the stack's lighttpd (its configuration is under RJ_BENCH_VAR).
+inline long webServerResidentKiB() {
+  const char* var = std::getenv("RJ_BENCH_VAR");
+  std::string stackVar = var ? var : "";
+  return residentKiB([&](const std::string& commandLine) {
+    return commandLine.rfind("lighttpd ", 0) == 0 ||
+                   commandLine.find("/lighttpd ") != std::string::npos
+               ? commandLine.find(stackVar) != std::string::npos
+               : false;
+  });
 }
 
 }  // namespace rj::bench

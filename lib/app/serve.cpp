@@ -82,21 +82,35 @@ void requireJsonBody(const Request& request) {
   throw MethodNotAllowed(allow);
 }
 
-int64_t poolSize(ThreadPool pool) {
+// A stream thread's stack: the deepest it goes is a replay through the database client, well
+// under this; sanitizer builds make every frame several times larger.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr size_t kStreamStackBytes = 1024 * 1024;
+#else
+constexpr size_t kStreamStackBytes = 256 * 1024;
+#endif
+// Threads a large stream pool keeps waiting for the next stream.
+constexpr int kSpareStreamThreads = 16;
+
+// RJ_THREADS, when set, wins over the endpoint's own pool size (the stream pools' too: under
+// mod_fcgid a process serves one request at a time).
+ThreadPlan threadPlan(ThreadPool pool) {
   switch (pool) {
     case ThreadPool::LongPoll:
-      return 8;
-    case ThreadPool::Stream:
-      return streamThreadCount();
+      return {static_cast<int>(integerSetting("RJ_THREADS", 8, 1, INT_MAX))};
+    case ThreadPool::Stream: {
+      ThreadPlan plan{static_cast<int>(
+          integerSetting("RJ_THREADS", streamThreadCount(), 1, kMaxStreamThreads))};
+      // Each open stream holds a thread: a large pool starts small and grows with its streams,
+      // on small stacks, so that ten thousand fit in a few hundred MiB.
+      if (plan.maximum >= 4 * kSpareStreamThreads) plan.spare = kSpareStreamThreads;
+      plan.stackBytes = kStreamStackBytes;
+      return plan;
+    }
     case ThreadPool::Default:
       break;
   }
-  return 2;
-}
-
-// RJ_THREADS, when set, wins over the endpoint's own pool size.
-int threadCount(int64_t poolSize) {
-  return static_cast<int>(integerSetting("RJ_THREADS", poolSize, 1, INT_MAX));
+  return {static_cast<int>(integerSetting("RJ_THREADS", 2, 1, INT_MAX))};
 }
 
 std::shared_ptr<void> openDatabaseThread() {
@@ -120,7 +134,7 @@ int serveUnconfigured(const std::string& problem) {
     return response;
   };
   // RJ_THREADS is in the file it cannot read; answering 503 needs few threads anyway.
-  return runServer(2, unconfigured, nullptr);
+  return runServer(ThreadPlan{2}, unconfigured, nullptr);
 }
 
 // Log lines name the endpoint. RJ_LOG_FILE, when set, takes them (and the rest of stderr) instead
@@ -196,14 +210,15 @@ int serve(const char* name, const EndpointHandler& handler) {
   }
   startLog(name);
   if (auto problem = configFileProblem()) return serveUnconfigured(*problem);
-  return runServer(threadCount(poolSize(route->pool)), endpointHandler(*route, handler),
-                   openDatabaseThread, backgroundWork(*route));
+  return runServer(threadPlan(route->pool), endpointHandler(*route, handler), openDatabaseThread,
+                   backgroundWork(*route));
 }
 
 int serveFallback() {
   startLog("not_found");
   if (auto problem = configFileProblem()) return serveUnconfigured(*problem);
-  return runServer(threadCount(1), fallbackHandler(), nullptr);
+  return runServer(ThreadPlan{static_cast<int>(integerSetting("RJ_THREADS", 1, 1, INT_MAX))},
+                   fallbackHandler(), nullptr);
 }
 
 }  // namespace rj

@@ -99,23 +99,39 @@ std::vector<JobEvent> readEventsAfter(Connection& connection, const std::string&
   return events;
 }
 
+namespace {
+// Rows of (id, status, last_event_seq), keyed by id.
+std::map<std::string, JobEventMark> marksOf(sql::ResultSet& rows) {
+  std::map<std::string, JobEventMark> marks;
+  while (rows.next()) {
+    auto status = parseJobStatus(std::string(rows.getString("status")));
+    marks[rows.getString("id")] = {status.value_or(JobStatus::Pending),
+                                   rows.getInt64("last_event_seq")};
+  }
+  return marks;
+}
+}  // namespace
+
 std::map<std::string, JobEventMark> readJobEventMarks(Connection& connection,
                                                       const std::vector<std::string>& jobIds) {
-  std::map<std::string, JobEventMark> marks;
-  if (jobIds.empty()) return marks;
+  if (jobIds.empty()) return {};
   if (jobIds.size() > kMaxMarkedJobs)
     throw std::invalid_argument("readJobEventMarks: too many jobs");
   const size_t slots = paddedSlots(jobIds.size(), 8);
   Query query(connection, "SELECT id, status, last_event_seq FROM runner_jobs WHERE id IN (" +
                               placeholderList(slots) + ")");
   for (size_t i = 0; i < slots; ++i) query.bind(paddedValue(jobIds, i));
-  auto rows = query.rows();
-  while (rows->next()) {
-    auto status = parseJobStatus(std::string(rows->getString("status")));
-    marks[rows->getString("id")] = {status.value_or(JobStatus::Pending),
-                                    rows->getInt64("last_event_seq")};
-  }
-  return marks;
+  return marksOf(*query.rows());
+}
+
+std::map<std::string, JobEventMark> readRecentJobEventMarks(Connection& connection,
+                                                            std::chrono::milliseconds window) {
+  auto rows = Query(connection,
+                    "SELECT id, status, last_event_seq FROM runner_jobs"
+                    " WHERE updated_at >= UTC_TIMESTAMP(3) - INTERVAL ? MICROSECOND")
+                  .bind(static_cast<int64_t>(window.count()) * 1000)
+                  .rows();
+  return marksOf(*rows);
 }
 
 }  // namespace rj

@@ -1,5 +1,6 @@
 #pragma once
 // Job events with a per-job, gap-free sequence number.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -44,8 +45,16 @@ struct JobEventMark {
 };
 
 // The marks of up to kMaxMarkedJobs jobs in one query; a job that does not exist is absent.
-constexpr size_t kMaxMarkedJobs = 1024;
+// A stream process polls all its watched jobs (up to RJ_STREAM_THREADS, 10,000 by default) with
+// one such query per tick.
+constexpr size_t kMaxMarkedJobs = 16384;
 std::map<std::string, JobEventMark> readJobEventMarks(Connection& connection,
                                                       const std::vector<std::string>& jobIds);
+// The marks of every job (of any workspace) written within the last `window`, by the database's
+// clock: what a poller of many jobs reads each tick instead of all of them. A write whose COMMIT
+// came later than `window` after its statement is not among them: a poller still reads every job
+// now and then.
+std::map<std::string, JobEventMark> readRecentJobEventMarks(Connection& connection,
+                                                            std::chrono::milliseconds window);
 
 }  // namespace rj

@@ -1,11 +1,12 @@
 #include "http/server.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
-#include <thread>
 #include <vector>
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
@@ -49,17 +50,38 @@ void logCause(const std::string& requestId, const Response& response) {
           reasonPhrase(response.status) + ": " + cause + heldBackNote);
 }
 
-void serveThread(const RequestHandler& handle, const ThreadResource& threadResource) {
+void serveThread(ServingThreads& threads, const RequestHandler& handle,
+                 const ThreadResource& threadResource) {
   std::shared_ptr<void> resource = threadResource ? threadResource() : nullptr;
   FCGX_Request request;
   FCGX_InitRequest(&request, 0, 0);
   while (FCGX_Accept_r(&request) == 0) {
-    FcgiChannel channel(request);
-    answer(channel, handle);
+    threads.takeRequest();
+    {
+      FcgiChannel channel(request);
+      answer(channel, handle);
+    }
     FCGX_Finish_r(&request);
+    if (!threads.finishRequest()) return;
   }
   // The listening socket is gone: end the process rather than linger without serving.
   kill(getpid(), SIGTERM);
+}
+
+// Each serving thread holds a descriptor for its request's connection (and a stream thread may
+// have a database connection open besides): a pool of thousands needs more than the usual soft
+// limit of 1024. The soft limit is raised up to the hard one, which only the administrator sets.
+void allowDescriptorsFor(const ThreadPlan& threads) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  rlim_t wanted = static_cast<rlim_t>(threads.maximum) * 2 + 256;
+  if (limit.rlim_cur >= wanted) return;
+  limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < wanted)
+    logLine("the open file limit (" + std::to_string(limit.rlim_cur) + ") allows fewer than " +
+            std::to_string(threads.maximum) +
+            " requests at once; raise the hard limit (ulimit -Hn)");
 }
 
 }  // namespace
@@ -109,8 +131,8 @@ void answer(Channel& channel, const RequestHandler& handle) {
   }
 }
 
-int runServer(int threads, const RequestHandler& handle, const ThreadResource& threadResource,
-              const ThreadResource& processResource) {
+int runServer(const ThreadPlan& threads, const RequestHandler& handle,
+              const ThreadResource& threadResource, const ThreadResource& processResource) {
   std::signal(SIGPIPE, SIG_IGN);
   if (FCGX_IsCGI()) {
     std::shared_ptr<void> resource = threadResource ? threadResource() : nullptr;
@@ -127,9 +149,12 @@ int runServer(int threads, const RequestHandler& handle, const ThreadResource& t
   sigaddset(&stopSignals, SIGINT);
   sigaddset(&stopSignals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
-  for (int i = 0; i < (threads < 1 ? 1 : threads); ++i) {
-    std::thread(serveThread, std::cref(handle), std::cref(threadResource)).detach();
-  }
+  allowDescriptorsFor(threads);
+  // Lives until the process ends (_exit below): its threads refer to it.
+  static ServingThreads serving(threads, [&handle, &threadResource](ServingThreads& pool) {
+    serveThread(pool, handle, threadResource);
+  });
+  serving.start();
   std::shared_ptr<void> background = processResource ? processResource() : nullptr;
   int received = 0;
   sigwait(&stopSignals, &received);

@@ -6,6 +6,7 @@
 #include "http/channel.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "http/serving_threads.h"
 
 namespace rj {
 
@@ -13,11 +14,11 @@ using RequestHandler = std::function<Response(Request&, Channel&)>;
 // Made once at the start of every serving thread and kept until it ends (a database session).
 using ThreadResource = std::function<std::shared_ptr<void>()>;
 
-// Serves until SIGTERM/SIGINT: `threads` threads each loop on FCGX_Accept_r; when the process
+// Serves until SIGTERM/SIGINT: the plan's threads each loop on FCGX_Accept_r; when the process
 // was not started by a FastCGI server it answers the one CGI request and returns.
 // `processResource`, when given, is made once a FastCGI process starts serving and released
 // before it exits (background work; a CGI process answering one request gets none).
-int runServer(int threads, const RequestHandler& handle, const ThreadResource& threadResource,
+int runServer(const ThreadPlan& threads, const RequestHandler& handle, const ThreadResource& threadResource,
               const ThreadResource& processResource = nullptr);
 
 // Handles one request on a channel: calls `handle`, maps errors, adds X-Request-Id (the

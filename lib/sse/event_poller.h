@@ -85,9 +85,16 @@ class EventPoller {
  private:
   // One tick; true when events were found (poll again soon).
   bool tick();
+  // Reads the job explicitly at the next tick, whether or not it was written lately.
+  void noteForNextTick(const std::string& jobId);
 
   PollerSettings settings_;
   std::chrono::steady_clock::time_point credentialsCheckedAt_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point hangUpsCheckedAt_;
+  // Jobs watched since the last tick: read on the next one whatever else it reads.
+  std::mutex newJobsMutex_;
+  std::vector<std::string> newJobs_;
+  size_t sweepOffset_ = 0;         // where the next tick's slice of the watched jobs begins
   PollerLoop<EventWatcher> loop_;  // last: its thread ticks while the members above exist
 };
 

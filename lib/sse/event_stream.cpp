@@ -5,6 +5,7 @@
 #include <sys/time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 
 #include "db/config.h"
@@ -21,6 +22,7 @@ namespace rj {
 namespace {
 
 constexpr int64_t kReplayBatch = 500;
+constexpr int64_t kTrimIntervalSeconds = 5;
 
 std::string completeData(JobStatus status) {
   JsonWriter out;
@@ -67,7 +69,8 @@ StreamSettings streamSettingsFromConfig() {
 }
 
 int streamThreadCount() {
-  return static_cast<int>(integerSetting("RJ_STREAM_THREADS", 64, 1, 4096));
+  return static_cast<int>(
+      integerSetting("RJ_STREAM_THREADS", kDefaultStreamThreads, 1, kMaxStreamThreads));
 }
 
 void writeStreamsBusy(StreamWriter& out) {
@@ -97,7 +100,17 @@ void releaseStreamResources() {
   // the batches came from this thread's malloc arena: give both back, so the process shrinks
   // again after a burst of heavy streams. The next request on the thread reconnects.
   discardThreadConnection();
-  malloc_trim(0);
+  // Trimming walks every arena and makes every thread's CPU drop its address mappings: with
+  // thousands of streams ending at once (a crowd of browsers closing) one trim per stream kept
+  // the process busy for minutes. Once every few seconds gives the memory back all the same.
+  static std::atomic<int64_t> lastTrimSeconds{0};
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  int64_t last = lastTrimSeconds.load();
+  if (now - last >= kTrimIntervalSeconds && lastTrimSeconds.compare_exchange_strong(last, now)) {
+    malloc_trim(0);
+  }
 }
 
 std::optional<int64_t> requestCursor(const Request& request) {

@@ -31,8 +31,10 @@ struct StreamSettings {
 // default 30), RJ_STREAMS_PER_USER (0 = no cap, default 8), RJ_STREAMS_PER_WORKSPACE (0 = no cap,
 // default 32).
 StreamSettings streamSettingsFromConfig();
-// Serving threads of a stream process, each holding one live stream: RJ_STREAM_THREADS
-// (1..4096, default 64).
+// Serving threads of a stream process at most, each holding one live stream: RJ_STREAM_THREADS
+// (1..kMaxStreamThreads, default kDefaultStreamThreads). The pool grows with its streams.
+constexpr int64_t kDefaultStreamThreads = 10000;
+constexpr int64_t kMaxStreamThreads = 32768;
 int streamThreadCount();
 
 // Checks, before any byte of the stream, that the job exists in the workspace (404 otherwise),

@@ -24,6 +24,12 @@ struct PollerSettings {
   std::chrono::milliseconds idleInterval{50};
   // How often the watchers' credentials are checked again (one query for all of them).
   std::chrono::milliseconds credentialInterval{10000};
+  // The job streams' poller reads every watched job each tick while it watches at most this many;
+  // past that, each tick reads the jobs written within recentWindow, the newly watched ones and a
+  // slice of the rest, so that every job is read at least once every sweepTicks ticks.
+  size_t readAllUpTo = 256;
+  int sweepTicks = 20;
+  std::chrono::milliseconds recentWindow{1000};
 };
 
 template <typename Watcher>
@@ -51,6 +57,7 @@ class PollerLoop {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       watchers_[key].push_back(std::move(watcher));
+      snapshot_.reset();
     }
     wake_.notify_all();
   }
@@ -62,12 +69,15 @@ class PollerLoop {
     auto& list = found->second;
     list.erase(std::remove(list.begin(), list.end(), watcher), list.end());
     if (list.empty()) watchers_.erase(found);
+    snapshot_.reset();
   }
 
-  // The watchers as they are now, for one tick.
-  Watchers snapshot() const {
+  // The watchers as they are now, for one tick. Copied only after a change: with thousands of
+  // streams open and few coming and going, most ticks reuse the last copy.
+  std::shared_ptr<const Watchers> snapshot() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    return watchers_;
+    if (!snapshot_) snapshot_ = std::make_shared<const Watchers>(watchers_);
+    return snapshot_;
   }
 
  private:
@@ -94,6 +104,7 @@ class PollerLoop {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   Watchers watchers_;
+  mutable std::shared_ptr<const Watchers> snapshot_;  // watchers_ as of the last change
   bool stopping_ = false;
   std::thread thread_;  // last: starts once everything above is built
 };

@@ -3,6 +3,7 @@
 // checks for a hang-up, the credential it checks again now and then, and the failure that ends
 // the stream. The pollers (EventPoller for one job, WorkspacePoller for a workspace) fill their
 // watchers under the watcher's mutex; the stream's thread waits on it.
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -60,6 +61,9 @@ class StreamWatcher {
 // Marks the watchers whose web server closed the connection (a full hang-up: a CGI server
 // half-closes the socket after the request body, and the answer still goes out on it).
 void markHungUpClients(const std::vector<StreamWatcher*>& watchers);
+// How often a poller asks that of all its streams (one poll() over thousands of descriptors is
+// work worth sparing most ticks).
+constexpr std::chrono::milliseconds kHangUpCheckInterval{250};
 
 // Fails the watchers whose token is no longer live or whose user left the workspace, in one
 // query per kMaxCheckedTokens tokens. Database trouble is logged and left for the next check.

@@ -75,12 +75,15 @@ void WorkspacePoller::unwatch(const std::shared_ptr<WorkspaceWatcher>& watcher) 
 
 bool WorkspacePoller::tick() {
   std::vector<WorkspaceSnapshot> workspaces;
-  for (const auto& [id, watchers] : loop_.snapshot()) workspaces.push_back({id, watchers});
+  for (const auto& [id, watchers] : *loop_.snapshot()) workspaces.push_back({id, watchers});
   std::vector<StreamWatcher*> all;
   for (const auto& workspace : workspaces) {
     for (const auto& watcher : workspace.watchers) all.push_back(watcher.get());
   }
-  markHungUpClients(all);
+  if (std::chrono::steady_clock::now() - hangUpsCheckedAt_ >= kHangUpCheckInterval) {
+    hangUpsCheckedAt_ = std::chrono::steady_clock::now();
+    markHungUpClients(all);
+  }
   if (std::chrono::steady_clock::now() - credentialsCheckedAt_ >= settings_.credentialInterval) {
     credentialsCheckedAt_ = std::chrono::steady_clock::now();
     failStaleCredentials(all);

@@ -7,6 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <memory>
+#include <thread>
+
 #include "db/transaction.h"
 #include "events/event_store.h"
 #include "jobs/job_store.h"
@@ -132,6 +135,88 @@ TEST_F(EventPollerTest, AStreamOutlivingItsTokenOrMembershipEndsForGood) {
   auto batches = collect(kept, [](const StreamBatch& batch) { return !batch.events.empty(); });
   EXPECT_EQ(seqsOf(batches), (std::vector<int64_t>{3}));
   EXPECT_FALSE(batches.back().failure.has_value());
+}
+
+// Past readAllUpTo watched jobs a tick reads the jobs written lately, the newly watched ones and a
+// slice of the rest.
+class ManyJobsPollerTest : public EventPollerTest {
+ protected:
+  // Starts the test's poller, which reads every job at least once every `sweepTicks` ticks.
+  EventPoller& startPoller(int sweepTicks) {
+    PollerSettings settings{5ms, 20ms};
+    settings.readAllUpTo = 0;  // every count of jobs is "many"
+    settings.sweepTicks = sweepTicks;
+    slicedPoller = std::make_unique<EventPoller>(settings);
+    return *slicedPoller;
+  }
+  // Appends one event whose write looks older than the recent read's window: a COMMIT that came
+  // long after its statements.
+  void appendLateCommit(const std::string& jobId) {
+    Transaction transaction(connection());
+    appendEvent(connection(), jobId, EventType::StepOutput, R"({"late":true})");
+    Query(connection(),
+          "UPDATE runner_jobs SET updated_at = updated_at - INTERVAL 10 SECOND WHERE id = ?")
+        .bind(jobId)
+        .execute();
+    transaction.commit();
+  }
+  // Creates `count` jobs, each watched from seq 2 on.
+  void watchNewJobs(EventPoller& poller, int count) {
+    for (int i = 0; i < count; ++i) {
+      jobs.push_back(createJob());
+      watches.push_back(std::make_unique<EventWatch>(poller, jobs.back(), 2, -1));
+    }
+  }
+  std::unique_ptr<EventPoller> slicedPoller;  // first: it outlives the watches
+  std::vector<std::string> jobs;
+  std::vector<std::unique_ptr<EventWatch>> watches;
+};
+
+TEST_F(ManyJobsPollerTest, ARecentWriteArrivesBeforeTheSweepComesRound) {
+  // One job a tick in the sweep: going round 400 jobs takes 400 ticks (8 s and more).
+  EventPoller& poller = startPoller(1000);
+  watchNewJobs(poller, 400);
+  std::this_thread::sleep_for(100ms);  // the new jobs' first reads are done
+  auto started = std::chrono::steady_clock::now();
+  append(jobs[150], 1);
+  auto batches =
+      collect(*watches[150], [](const StreamBatch& batch) { return !batch.events.empty(); });
+  EXPECT_EQ(seqsOf(batches), (std::vector<int64_t>{3}));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+}
+
+TEST_F(ManyJobsPollerTest, AWriteCommittedTooLateForTheRecentReadComesWithTheSweep) {
+  EventPoller& poller = startPoller(4);
+  watchNewJobs(poller, 8);
+  std::this_thread::sleep_for(100ms);
+  appendLateCommit(jobs[5]);
+  auto batches =
+      collect(*watches[5], [](const StreamBatch& batch) { return !batch.events.empty(); });
+  EXPECT_EQ(seqsOf(batches), (std::vector<int64_t>{3}));
+}
+
+TEST_F(ManyJobsPollerTest, ANewWatcherGetsWhatWasWrittenBeforeItCame) {
+  EventPoller& poller = startPoller(1000);
+  watchNewJobs(poller, 400);
+  std::string job = createJob();
+  appendLateCommit(job);  // seq 3, not among the recent writes
+  auto started = std::chrono::steady_clock::now();
+  EventWatch late(poller, job, 2, -1);
+  auto batches = collect(late, [](const StreamBatch& batch) { return !batch.events.empty(); });
+  EXPECT_EQ(seqsOf(batches), (std::vector<int64_t>{3}));
+  // On the first tick after it came, not when the sweep comes round to it.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 1s);
+}
+
+TEST_F(ManyJobsPollerTest, AVanishedJobIsFoundByTheSweep) {
+  EventPoller& poller = startPoller(4);
+  watchNewJobs(poller, 8);
+  std::this_thread::sleep_for(100ms);
+  Query(connection(), "DELETE FROM runner_jobs WHERE id = ?").bind(jobs[3]).execute();
+  auto batches =
+      collect(*watches[3], [](const StreamBatch& batch) { return batch.failure.has_value(); });
+  ASSERT_TRUE(batches.back().failure.has_value());
+  EXPECT_FALSE(batches.back().failure->retryable);
 }
 
 }  // namespace rj::test
