@@ -66,25 +66,31 @@ std::optional<JobDetail> readJobDetail(Connection& connection, const std::string
                   .bind(jobId)
                   .bind(kMaxDetailEvents)
                   .rows();
+  // Read by position, as readJob does (Connector/C++ resolves a name anew for every getter): the
+  // part, the job's columns, then the item columns in the order of the statement.
+  constexpr uint32_t kPart = 1, kFirstJobColumn = 2;
+  const uint32_t position = kFirstJobColumn + static_cast<uint32_t>(jobColumnLabels().size());
+  const uint32_t name = position + 1, status = position + 2, payload = position + 3,
+                 at = position + 4, completedAt = position + 5;
   std::optional<Job> job;
   JobDetail detail;
   while (rows->next()) {
-    switch (static_cast<DetailPart>(rows->getInt64("part"))) {
+    switch (static_cast<DetailPart>(rows->getInt64(kPart))) {
       case DetailPart::Job:
-        job = readJob(*rows);
+        job = readJob(*rows, kFirstJobColumn);
         break;
       case DetailPart::Step: {
-        auto status = parseJobStatus(std::string(rows->getString("item_status")));
-        detail.steps.push_back({rows->getInt64("item_position"), rows->getString("item_name"),
-                                status.value_or(JobStatus::Running),
-                                toIsoTimestamp(std::string(rows->getString("item_at"))),
-                                toIsoTimestamp(optionalString(*rows, "item_completed_at"))});
+        auto stepStatus = parseJobStatus(std::string(rows->getString(status)));
+        detail.steps.push_back({rows->getInt64(position), rows->getString(name),
+                                stepStatus.value_or(JobStatus::Running),
+                                toIsoTimestamp(std::string(rows->getString(at))),
+                                toIsoTimestamp(optionalString(*rows, completedAt))});
         break;
       }
       case DetailPart::Event:
-        detail.events.push_back({"", rows->getInt64("item_position"), rows->getString("item_name"),
-                                 rows->getString("item_payload"),
-                                 toIsoTimestamp(std::string(rows->getString("item_at")))});
+        detail.events.push_back({"", rows->getInt64(position), rows->getString(name),
+                                 rows->getString(payload),
+                                 toIsoTimestamp(std::string(rows->getString(at)))});
         break;
     }
   }

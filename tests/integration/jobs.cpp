@@ -125,6 +125,20 @@ TEST_F(Jobs, AnotherWorkspacesJobIsNotFound) {
   EXPECT_EQ(store.get(workspaceId, job.id).job.status, JobStatus::Queued);
 }
 
+// readJob reads by position: the positions must be the labels of both column lists, in order.
+TEST_F(Jobs, ReadJobPositionsAreTheColumnListsLabels) {
+  for (const char* columns : {kJobColumns, kJobSummaryColumns}) {
+    auto rows =
+        Query(connection(), std::string("SELECT ") + columns + " FROM runner_jobs LIMIT 0").rows();
+    sql::ResultSetMetaData* metadata = rows->getMetaData();
+    ASSERT_EQ(metadata->getColumnCount(), jobColumnLabels().size()) << columns;
+    for (size_t i = 0; i < jobColumnLabels().size(); ++i) {
+      EXPECT_EQ(std::string(metadata->getColumnLabel(static_cast<unsigned>(i + 1))),
+                jobColumnLabels()[i]);
+    }
+  }
+}
+
 // The detail's step and event parts read by job id alone; only the job's row checks the
 // workspace, and without it the items read along are dropped.
 TEST_F(Jobs, AnotherWorkspacesJobWithStepsAndEventsIsNotFound) {
