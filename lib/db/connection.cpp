@@ -161,6 +161,16 @@ std::optional<int64_t> optionalInteger(sql::ResultSet& row, const std::string& c
   return row.getInt64(column);
 }
 
+std::optional<std::string> optionalString(sql::ResultSet& row, uint32_t column) {
+  if (row.isNull(column)) return std::nullopt;
+  return std::string(row.getString(column));
+}
+
+std::optional<int64_t> optionalInteger(sql::ResultSet& row, uint32_t column) {
+  if (row.isNull(column)) return std::nullopt;
+  return row.getInt64(column);
+}
+
 }  // namespace rj
 
 namespace rj {

@@ -79,6 +79,9 @@ enum class Freshness { Local, Causal };
 
 std::optional<std::string> optionalString(sql::ResultSet& row, const std::string& column);
 std::optional<int64_t> optionalInteger(sql::ResultSet& row, const std::string& column);
+// The same by position (1-based): Connector/C++ resolves a name for every getter call anew.
+std::optional<std::string> optionalString(sql::ResultSet& row, uint32_t column);
+std::optional<int64_t> optionalInteger(sql::ResultSet& row, uint32_t column);
 
 }  // namespace rj
 

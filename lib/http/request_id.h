@@ -8,8 +8,8 @@ namespace rj {
 
 // 1..64 characters of [A-Za-z0-9._-]: nothing that could break a log line or a header.
 bool isWellFormedRequestId(std::string_view id);
-// `incoming` (the request's X-Request-Id, or null) when well-formed, else a new random id
-// (32 hex characters).
+// `incoming` (the request's X-Request-Id, or null) when well-formed, else a new id (32 hex
+// characters), unique (random per thread, counted within it) but not secret.
 std::string requestIdFor(const char* incoming);
 
 }  // namespace rj

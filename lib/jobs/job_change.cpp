@@ -49,44 +49,133 @@ const char* const kJobSummaryColumns = []() {
   return columns.c_str();
 }();
 
-Job readJob(sql::ResultSet& row) {
+namespace {
+// The positions of kJobColumns (and kJobSummaryColumns: the same labels in the same order),
+// counted from the first; jobColumnLabels() names them and an integration test compares the two
+// with the server's result metadata. readJob reads by position because Connector/C++ resolves a
+// column name anew for every getter (an upper-cased copy and a map lookup): a job row took
+// about 55 of those.
+enum JobColumn : uint32_t {
+  kId,
+  kWorkspaceId,
+  kType,
+  kStatus,
+  kPriority,
+  kProgressPercent,
+  kData,
+  kResult,
+  kDataOmitted,
+  kResultOmitted,
+  kError,
+  kAgentTaskId,
+  kRetryOfId,
+  kAttempt,
+  kCreatedAt,
+  kUpdatedAt,
+  kStartedAt,
+  kCompletedAt,
+  kRunnerId,
+  kLeaseExpiresAt,
+  kLeaseLive,
+  kReleaseCount,
+  kLastEventSeq,
+  kTimeoutAt,
+  kTimedOutRunnerId,
+  kRunAt,
+  kMaxAttempts,
+  kBackoffSeconds,
+  kTimeoutSeconds,
+  kUniqueKey,
+  kConcurrencyKey,
+  kConcurrencyLimit,
+  kRecurringJobId,
+  kScheduledFor,
+  kLastWriteId,
+  kJobColumnCount
+};
+}  // namespace
+
+const std::vector<std::string>& jobColumnLabels() {
+  static const std::vector<std::string> labels = {"id",
+                                                  "workspace_id",
+                                                  "type",
+                                                  "status",
+                                                  "priority",
+                                                  "progress_percent",
+                                                  "data",
+                                                  "result",
+                                                  "data_omitted",
+                                                  "result_omitted",
+                                                  "error",
+                                                  "agent_task_id",
+                                                  "retry_of_id",
+                                                  "attempt",
+                                                  "created_at",
+                                                  "updated_at",
+                                                  "started_at",
+                                                  "completed_at",
+                                                  "runner_id",
+                                                  "lease_expires_at",
+                                                  "lease_live",
+                                                  "release_count",
+                                                  "last_event_seq",
+                                                  "timeout_at",
+                                                  "timed_out_runner_id",
+                                                  "run_at",
+                                                  "max_attempts",
+                                                  "backoff_seconds",
+                                                  "timeout_seconds",
+                                                  "unique_key",
+                                                  "concurrency_key",
+                                                  "concurrency_limit",
+                                                  "recurring_job_id",
+                                                  "scheduled_for",
+                                                  "last_write_id"};
+  static_assert(kJobColumnCount == 35, "one label for each JobColumn");
+  return labels;
+}
+
+Job readJob(sql::ResultSet& row, uint32_t firstColumn) {
+  auto at = [firstColumn](JobColumn column) { return firstColumn + column; };
+  auto text = [&](JobColumn column) { return std::string(row.getString(at(column))); };
+  auto optionalText = [&](JobColumn column) { return optionalString(row, at(column)); };
   Job job;
-  job.id = row.getString("id");
-  job.workspaceId = row.getString("workspace_id");
-  job.type = row.getString("type");
+  job.id = text(kId);
+  job.workspaceId = text(kWorkspaceId);
+  job.type = text(kType);
   // The column only ever holds names statusName() wrote.
-  job.status = parseJobStatus(std::string(row.getString("status"))).value_or(JobStatus::Pending);
-  job.priority = row.getInt("priority");
-  job.progressPercent = row.getInt("progress_percent");
-  job.data = optionalString(row, "data");
-  job.result = optionalString(row, "result");
-  job.dataOmitted = row.getBoolean("data_omitted");
-  job.resultOmitted = row.getBoolean("result_omitted");
-  job.error = optionalString(row, "error");
-  job.agentTaskId = optionalString(row, "agent_task_id");
-  job.retryOfId = optionalString(row, "retry_of_id");
-  job.attempt = row.getInt64("attempt");
-  job.createdAt = toIsoTimestamp(std::string(row.getString("created_at")));
-  job.updatedAt = toIsoTimestamp(std::string(row.getString("updated_at")));
-  job.startedAt = toIsoTimestamp(optionalString(row, "started_at"));
-  job.completedAt = toIsoTimestamp(optionalString(row, "completed_at"));
-  job.runnerId = optionalString(row, "runner_id");
-  job.leaseExpiresAt = toIsoTimestamp(optionalString(row, "lease_expires_at"));
-  job.leaseLive = !row.isNull("lease_live") && row.getBoolean("lease_live");
-  job.runAt = toIsoTimestamp(std::string(row.getString("run_at")));
-  job.maxAttempts = row.getInt64("max_attempts");
-  job.backoffSeconds = row.getInt64("backoff_seconds");
-  job.timeoutSeconds = optionalInteger(row, "timeout_seconds");
-  job.uniqueKey = optionalString(row, "unique_key");
-  job.concurrencyKey = optionalString(row, "concurrency_key");
-  job.concurrencyLimit = optionalInteger(row, "concurrency_limit");
-  job.timeoutAt = toIsoTimestamp(optionalString(row, "timeout_at"));
-  job.timedOutRunnerId = optionalString(row, "timed_out_runner_id");
-  job.releaseCount = row.getInt64("release_count");
-  job.lastEventSeq = row.getInt64("last_event_seq");
-  job.lastWriteId = optionalString(row, "last_write_id");
-  job.recurringJobId = optionalString(row, "recurring_job_id");
-  job.scheduledFor = toIsoTimestamp(optionalString(row, "scheduled_for"));
+  job.status = parseJobStatus(text(kStatus)).value_or(JobStatus::Pending);
+  job.priority = row.getInt(at(kPriority));
+  job.progressPercent = row.getInt(at(kProgressPercent));
+  job.data = optionalText(kData);
+  job.result = optionalText(kResult);
+  job.dataOmitted = row.getBoolean(at(kDataOmitted));
+  job.resultOmitted = row.getBoolean(at(kResultOmitted));
+  job.error = optionalText(kError);
+  job.agentTaskId = optionalText(kAgentTaskId);
+  job.retryOfId = optionalText(kRetryOfId);
+  job.attempt = row.getInt64(at(kAttempt));
+  job.createdAt = toIsoTimestamp(text(kCreatedAt));
+  job.updatedAt = toIsoTimestamp(text(kUpdatedAt));
+  job.startedAt = toIsoTimestamp(optionalText(kStartedAt));
+  job.completedAt = toIsoTimestamp(optionalText(kCompletedAt));
+  job.runnerId = optionalText(kRunnerId);
+  job.leaseExpiresAt = toIsoTimestamp(optionalText(kLeaseExpiresAt));
+  job.leaseLive = !row.isNull(at(kLeaseLive)) && row.getBoolean(at(kLeaseLive));
+  job.runAt = toIsoTimestamp(text(kRunAt));
+  job.maxAttempts = row.getInt64(at(kMaxAttempts));
+  job.backoffSeconds = row.getInt64(at(kBackoffSeconds));
+  job.timeoutSeconds = optionalInteger(row, at(kTimeoutSeconds));
+  job.uniqueKey = optionalText(kUniqueKey);
+  job.concurrencyKey = optionalText(kConcurrencyKey);
+  job.concurrencyLimit = optionalInteger(row, at(kConcurrencyLimit));
+  job.timeoutAt = toIsoTimestamp(optionalText(kTimeoutAt));
+  job.timedOutRunnerId = optionalText(kTimedOutRunnerId);
+  job.releaseCount = row.getInt64(at(kReleaseCount));
+  job.lastEventSeq = row.getInt64(at(kLastEventSeq));
+  job.lastWriteId = optionalText(kLastWriteId);
+  job.recurringJobId = optionalText(kRecurringJobId);
+  job.scheduledFor = toIsoTimestamp(optionalText(kScheduledFor));
   return job;
 }
 

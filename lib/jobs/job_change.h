@@ -32,7 +32,11 @@ extern const char* const kJobColumns;
 // The same for list items: data and result over kMaxListedDocumentBytes are left out (null, with
 // dataOmitted/resultOmitted set), so a page stays small whatever its jobs hold.
 extern const char* const kJobSummaryColumns;
-Job readJob(sql::ResultSet& row);
+// The labels of both lists, in their order (what readJob's positions stand for).
+const std::vector<std::string>& jobColumnLabels();
+// Reads the job from kJobColumns (or kJobSummaryColumns) starting at column `firstColumn`
+// (1-based), by position.
+Job readJob(sql::ResultSet& row, uint32_t firstColumn = 1);
 // The job when it exists (within the workspace, when one is given), locked FOR UPDATE if asked
 // (inside a transaction); Freshness::Causal sees every write the cluster committed before.
 std::optional<Job> loadJob(Connection& connection, const std::string& jobId,

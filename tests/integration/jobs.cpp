@@ -125,6 +125,37 @@ TEST_F(Jobs, AnotherWorkspacesJobIsNotFound) {
   EXPECT_EQ(store.get(workspaceId, job.id).job.status, JobStatus::Queued);
 }
 
+// readJob reads by position: the positions must be the labels of both column lists, in order.
+TEST_F(Jobs, ReadJobPositionsAreTheColumnListsLabels) {
+  for (const char* columns : {kJobColumns, kJobSummaryColumns}) {
+    auto rows =
+        Query(connection(), std::string("SELECT ") + columns + " FROM runner_jobs LIMIT 0").rows();
+    sql::ResultSetMetaData* metadata = rows->getMetaData();
+    ASSERT_EQ(metadata->getColumnCount(), jobColumnLabels().size()) << columns;
+    for (size_t i = 0; i < jobColumnLabels().size(); ++i) {
+      EXPECT_EQ(std::string(metadata->getColumnLabel(static_cast<unsigned>(i + 1))),
+                jobColumnLabels()[i]);
+    }
+  }
+}
+
+// The detail's step and event parts read by job id alone; only the job's row checks the
+// workspace, and without it the items read along are dropped.
+TEST_F(Jobs, AnotherWorkspacesJobWithStepsAndEventsIsNotFound) {
+  Job job = createJob();
+  Query(connection(),
+        "INSERT INTO job_steps (job_id, ordinal, name, status, started_at)"
+        " VALUES (?, 1, 'build', 'RUNNING', UTC_TIMESTAMP(3))")
+      .bind(job.id)
+      .execute();
+  appendEvent(connection(), job.id, EventType::StepOutput, R"({"ordinal":1,"lines":["x"]})");
+  std::string otherWorkspace = createWorkspace("other");
+  EXPECT_EQ(codeOf([&] { store.get(otherWorkspace, job.id); }), "JOB_NOT_FOUND");
+  JobDetail own = store.get(workspaceId, job.id);
+  EXPECT_EQ(own.steps.size(), 1u);
+  EXPECT_EQ(own.events.size(), 3u);
+}
+
 TEST_F(Jobs, ListFiltersByStatusTypeAndAgentTask) {
   Job first = createJob("alpha");
   createJob("beta");

@@ -130,20 +130,26 @@ ClaimRace runClaimRace(const std::string& type, int total, int runnersPerFrontEn
     threads.emplace_back([&, r] {
       const bool onFrontEnd2 = r % static_cast<int>(frontEnds.size()) == 1;
       const std::string& frontEnd = frontEnds[r % frontEnds.size()];
-      std::optional<Clock::time_point> failingSince;
+      // A flag beside a plain time point, not an optional: GCC 12 at -O2 takes the optional's
+      // value for maybe uninitialized (-Werror=maybe-uninitialized in RelWithDebInfo builds).
+      bool failing = false;
+      Clock::time_point failingSince{};
       auto answered = [&](long status) {
         bool failed = status == 0 || status >= 500;
         auto now = Clock::now();
-        if (failed && !failingSince) failingSince = now;
-        if (!failed && failingSince) {
+        if (failed && !failing) {
+          failing = true;
+          failingSince = now;
+        }
+        if (!failed && failing) {
           if (onFrontEnd2) {
             int64_t outage =
-                std::chrono::duration_cast<std::chrono::milliseconds>(now - *failingSince).count();
+                std::chrono::duration_cast<std::chrono::milliseconds>(now - failingSince).count();
             int64_t seen = longestOutage.load();
             while (outage > seen && !longestOutage.compare_exchange_weak(seen, outage)) {
             }
           }
-          failingSince.reset();
+          failing = false;
         }
         return !failed;
       };
