@@ -91,6 +91,35 @@ constexpr size_t kStreamStackBytes = 256 * 1024;
 #endif
 // Threads a large stream pool keeps waiting for the next stream.
 constexpr int kSpareStreamThreads = 16;
+// Database connections a stream process holds at most: its threads check callers and replay
+// stored events on them (watching streams hold none), its pollers and maintenance keep one each.
+constexpr int kStreamDatabaseConnections = 64;
+
+// A stream thread gives its connection back once its request is answered (or its stream ended),
+// so that the process's few connections serve thousands of streams in turn.
+RequestHandler givingConnectionsBack(RequestHandler inner) {
+  return [inner](Request& request, Channel& channel) -> Response {
+    Response response;
+    try {
+      response = inner(request, channel);
+    } catch (...) {
+      discardThreadConnection();
+      throw;
+    }
+    if (!response.stream) {
+      discardThreadConnection();
+      return response;
+    }
+    // The stream replays on the connection that checked the caller, then gives it back.
+    response.stream = [stream = std::move(response.stream)](StreamWriter& out) {
+      struct GiveBack {
+        ~GiveBack() { discardThreadConnection(); }
+      } afterStream;
+      stream(out);
+    };
+    return response;
+  };
+}
 
 // RJ_THREADS, when set, wins over the endpoint's own pool size (the stream pools' too: under
 // mod_fcgid a process serves one request at a time).
@@ -210,8 +239,12 @@ int serve(const char* name, const EndpointHandler& handler) {
   }
   startLog(name);
   if (auto problem = configFileProblem()) return serveUnconfigured(*problem);
-  return runServer(threadPlan(route->pool), endpointHandler(*route, handler), openDatabaseThread,
-                   backgroundWork(*route));
+  RequestHandler handle = endpointHandler(*route, handler);
+  if (route->pool == ThreadPool::Stream) {
+    limitThreadConnections(kStreamDatabaseConnections);
+    handle = givingConnectionsBack(std::move(handle));
+  }
+  return runServer(threadPlan(route->pool), handle, openDatabaseThread, backgroundWork(*route));
 }
 
 int serveFallback() {

@@ -3,6 +3,9 @@
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
+#include <condition_variable>
+#include <mutex>
+
 #include "db/database_error.h"
 
 namespace rj {
@@ -15,6 +18,42 @@ sql::mysql::MySQL_Driver& driver() {
 }
 
 thread_local std::unique_ptr<Connection> currentConnection;
+
+// The process's cap on threads holding a connection (limitThreadConnections).
+class ConnectionSlots {
+ public:
+  void limit(int maximum) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    maximum_ = maximum;
+    freed_.notify_all();
+  }
+  // False when no slot came free in time.
+  bool take() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (!freed_.wait_for(lock, kConnectionWait, [&] { return maximum_ <= 0 || held_ < maximum_; }))
+      return false;
+    ++held_;
+    return true;
+  }
+  void give() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      --held_;
+    }
+    freed_.notify_one();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  int maximum_ = 0;
+  int held_ = 0;
+};
+
+ConnectionSlots& connectionSlots() {
+  static ConnectionSlots slots;
+  return slots;
+}
 
 std::unique_ptr<sql::Connection> connectTo(const DbConfig& config,
                                            const DatabaseEndpoint* endpoint) {
@@ -101,16 +140,30 @@ void Connection::execute(const std::string& sqlText) {
 }
 
 Connection& threadConnection() {
-  if (!currentConnection) currentConnection = std::make_unique<Connection>(loadDbConfig());
+  if (currentConnection) return *currentConnection;
+  if (!connectionSlots().take())
+    throw TransientDatabaseError("every database connection of this process is in use");
+  try {
+    currentConnection = std::make_unique<Connection>(loadDbConfig());
+  } catch (...) {
+    connectionSlots().give();
+    throw;
+  }
   return *currentConnection;
 }
 
 void discardThreadConnection() {
+  if (!currentConnection) return;
   try {
     currentConnection.reset();
   } catch (...) {
     // Closing a dead connection may fail; it is gone either way.
   }
+  connectionSlots().give();
+}
+
+void limitThreadConnections(int maximum) {
+  connectionSlots().limit(maximum);
 }
 
 DatabaseThread::DatabaseThread() {

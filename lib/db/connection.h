@@ -4,6 +4,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,6 +41,13 @@ class Connection {
 Connection& threadConnection();
 // Drops this thread's connection (after it was lost) so the next use reconnects.
 void discardThreadConnection();
+// Caps how many threads of this process hold a connection at once (0, the default: no cap). A
+// thread that needs one past the cap waits for another's to be discarded, and after
+// kConnectionWait throws TransientDatabaseError. For processes whose threads give their
+// connection back after each request: the stream handlers, where a crowd of browsers reconnecting
+// at once would otherwise open one connection each.
+void limitThreadConnections(int maximum);
+constexpr std::chrono::seconds kConnectionWait{10};
 
 // Per-thread setup the driver needs; also closes the thread's connection when the thread ends.
 class DatabaseThread {
