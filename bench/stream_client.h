@@ -165,10 +165,12 @@ inline int64_t questions(Connection& connection) {
   return std::stoll(rows->getString("Value"));
 }
 
-// Resident memory (KiB) of the processes whose command line (its words joined by blanks) passes
-// `matches`.
-inline long residentKiB(const std::function<bool(const std::string& commandLine)>& matches) {
-  long total = 0;
+using CommandLineMatch = std::function<bool(const std::string& commandLine)>;
+
+// Calls `visit` with the /proc directory of every process whose command line (its words joined
+// by blanks) passes `matches`.
+inline void forEachProcess(const CommandLineMatch& matches,
+                           const std::function<void(const std::string& directory)>& visit) {
   DIR* proc = opendir("/proc");
   while (dirent* entry = readdir(proc)) {
     std::string pid = entry->d_name;
@@ -177,30 +179,29 @@ inline long residentKiB(const std::function<bool(const std::string& commandLine)
     std::string commandLine, word;
     while (std::getline(commandFile, word, '\0'))
       commandLine += (commandLine.empty() ? "" : " ") + word;
-    if (!matches(commandLine)) continue;
-    std::ifstream status("/proc/" + pid + "/status");
+    if (matches(commandLine)) visit("/proc/" + pid);
+  }
+  closedir(proc);
+}
+
+// Resident memory (KiB) of the processes whose command line passes `matches`.
+inline long residentKiB(const CommandLineMatch& matches) {
+  long total = 0;
+  forEachProcess(matches, [&](const std::string& directory) {
+    std::ifstream status(directory + "/status");
     std::string line;
     while (std::getline(status, line)) {
       if (line.rfind("VmRSS:", 0) == 0) total += std::stol(line.substr(6));
     }
-  }
-  closedir(proc);
+  });
   return total;
 }
 
 // CPU time (user + system, seconds) the processes whose command line passes `matches` have used.
-inline double cpuSeconds(const std::function<bool(const std::string& commandLine)>& matches) {
+inline double cpuSeconds(const CommandLineMatch& matches) {
   double total = 0;
-  DIR* proc = opendir("/proc");
-  while (dirent* entry = readdir(proc)) {
-    std::string pid = entry->d_name;
-    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream commandFile("/proc/" + pid + "/cmdline");
-    std::string commandLine, word;
-    while (std::getline(commandFile, word, '\0'))
-      commandLine += (commandLine.empty() ? "" : " ") + word;
-    if (!matches(commandLine)) continue;
-    std::ifstream statFile("/proc/" + pid + "/stat");
+  forEachProcess(matches, [&](const std::string& directory) {
+    std::ifstream statFile(directory + "/stat");
     std::string stat((std::istreambuf_iterator<char>(statFile)), std::istreambuf_iterator<char>());
     // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
     std::istringstream fields(stat.substr(stat.rfind(')') + 2));
@@ -210,8 +211,7 @@ inline double cpuSeconds(const std::function<bool(const std::string& commandLine
     if (values.size() > 12)
       total += static_cast<double>(std::stoll(values[11]) + std::stoll(values[12])) /
                static_cast<double>(sysconf(_SC_CLK_TCK));
-  }
-  closedir(proc);
+  });
   return total;
 }
 
@@ -237,10 +237,9 @@ inline long webServerResidentKiB() {
   const char* var = std::getenv("RJ_BENCH_VAR");
   std::string stackVar = var ? var : "";
   return residentKiB([&](const std::string& commandLine) {
-    return commandLine.rfind("lighttpd ", 0) == 0 ||
-                   commandLine.find("/lighttpd ") != std::string::npos
-               ? commandLine.find(stackVar) != std::string::npos
-               : false;
+    bool isLighttpd = commandLine.rfind("lighttpd ", 0) == 0 ||
+                      commandLine.find("/lighttpd ") != std::string::npos;
+    return isLighttpd && commandLine.find(stackVar) != std::string::npos;
   });
 }
 

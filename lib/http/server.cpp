@@ -68,13 +68,14 @@ void serveThread(ServingThreads& threads, const RequestHandler& handle,
   kill(getpid(), SIGTERM);
 }
 
-// Each serving thread holds a descriptor for its request's connection (and a stream thread may
-// have a database connection open besides): a pool of thousands needs more than the usual soft
-// limit of 1024. The soft limit is raised up to the hard one, which only the administrator sets.
+// Each serving thread holds a descriptor for its request's connection: a pool of thousands needs
+// more than the usual soft limit of 1024 (plus room for the process's database connections, at
+// most 64 in a stream process, and its files). The soft limit is raised up to the hard one, which
+// only the administrator sets.
 void allowDescriptorsFor(const ThreadPlan& threads) {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  rlim_t wanted = static_cast<rlim_t>(threads.maximum) * 2 + 256;
+  rlim_t wanted = static_cast<rlim_t>(threads.maximum) + 512;
   if (limit.rlim_cur >= wanted) return;
   limit.rlim_cur = limit.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, limit.rlim_max);
   if (setrlimit(RLIMIT_NOFILE, &limit) != 0) return;
