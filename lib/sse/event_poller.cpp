@@ -107,12 +107,7 @@ bool EventPoller::tick() {
   for (const auto& job : jobs) {
     for (const auto& watcher : *job.watchers) all.push_back(watcher.get());
   }
-  // A web server that closes the connection when its client hangs up (nginx does): notice it soon
-  // rather than at the next keep-alive.
-  if (std::chrono::steady_clock::now() - hangUpsCheckedAt_ >= kHangUpCheckInterval) {
-    hangUpsCheckedAt_ = std::chrono::steady_clock::now();
-    markHungUpClients(all);
-  }
+  checks_.run(all);
 
   for (auto& job : jobs) {
     job.fromSeq = INT64_MAX;
@@ -127,11 +122,6 @@ bool EventPoller::tick() {
       }
       job.fromSeq = std::min(job.fromSeq, watcher->handedSeq_);
     }
-  }
-
-  if (std::chrono::steady_clock::now() - credentialsCheckedAt_ >= settings_.credentialInterval) {
-    credentialsCheckedAt_ = std::chrono::steady_clock::now();
-    failStaleCredentials(all);
   }
 
   // Which jobs this tick reads explicitly: all of them while they are few; otherwise the newly

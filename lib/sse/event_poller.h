@@ -89,8 +89,7 @@ class EventPoller {
   void noteForNextTick(const std::string& jobId);
 
   PollerSettings settings_;
-  std::chrono::steady_clock::time_point credentialsCheckedAt_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point hangUpsCheckedAt_;
+  StreamChecks checks_{settings_.credentialInterval};
   // Jobs watched since the last tick: read on the next one whatever else it reads.
   std::mutex newJobsMutex_;
   std::vector<std::string> newJobs_;

@@ -77,4 +77,18 @@ void failStaleCredentials(const std::vector<StreamWatcher*>& watchers) {
   }
 }
 
+void StreamChecks::run(const std::vector<StreamWatcher*>& watchers) {
+  auto now = std::chrono::steady_clock::now();
+  // A web server that closes the connection when its client hangs up (nginx does): notice it soon
+  // rather than at the next keep-alive.
+  if (now - hangUpsCheckedAt_ >= kHangUpCheckInterval) {
+    hangUpsCheckedAt_ = now;
+    markHungUpClients(watchers);
+  }
+  if (now - credentialsCheckedAt_ >= credentialInterval_) {
+    credentialsCheckedAt_ = now;
+    failStaleCredentials(watchers);
+  }
+}
+
 }  // namespace rj

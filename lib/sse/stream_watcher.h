@@ -61,12 +61,25 @@ class StreamWatcher {
 // Marks the watchers whose web server closed the connection (a full hang-up: a CGI server
 // half-closes the socket after the request body, and the answer still goes out on it).
 void markHungUpClients(const std::vector<StreamWatcher*>& watchers);
-// How often a poller asks that of all its streams (one poll() over thousands of descriptors is
-// work worth sparing most ticks).
-constexpr std::chrono::milliseconds kHangUpCheckInterval{250};
 
 // Fails the watchers whose token is no longer live or whose user left the workspace, in one
 // query per kMaxCheckedTokens tokens. Database trouble is logged and left for the next check.
 void failStaleCredentials(const std::vector<StreamWatcher*>& watchers);
+
+// What a poller checks of all its streams at its tick, each at its own pace: hung-up connections
+// every kHangUpCheckInterval (one poll() over thousands of descriptors is work worth sparing most
+// ticks), credentials every credentialInterval (the first check one interval after the start).
+class StreamChecks {
+ public:
+  explicit StreamChecks(std::chrono::milliseconds credentialInterval)
+      : credentialInterval_(credentialInterval) {}
+  void run(const std::vector<StreamWatcher*>& watchers);
+
+ private:
+  static constexpr std::chrono::milliseconds kHangUpCheckInterval{250};
+  std::chrono::milliseconds credentialInterval_;
+  std::chrono::steady_clock::time_point hangUpsCheckedAt_;
+  std::chrono::steady_clock::time_point credentialsCheckedAt_ = std::chrono::steady_clock::now();
+};
 
 }  // namespace rj

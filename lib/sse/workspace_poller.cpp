@@ -80,14 +80,7 @@ bool WorkspacePoller::tick() {
   for (const auto& workspace : workspaces) {
     for (const auto& watcher : workspace.watchers) all.push_back(watcher.get());
   }
-  if (std::chrono::steady_clock::now() - hangUpsCheckedAt_ >= kHangUpCheckInterval) {
-    hangUpsCheckedAt_ = std::chrono::steady_clock::now();
-    markHungUpClients(all);
-  }
-  if (std::chrono::steady_clock::now() - credentialsCheckedAt_ >= settings_.credentialInterval) {
-    credentialsCheckedAt_ = std::chrono::steady_clock::now();
-    failStaleCredentials(all);
-  }
+  checks_.run(all);
 
   const int64_t previous = scannedThrough_;
   int64_t last = previous;

@@ -81,8 +81,7 @@ class WorkspacePoller {
   PollerSettings settings_;
   // Every change numbered up to here has been handed to the watchers that were caught up.
   int64_t scannedThrough_ = -1;
-  std::chrono::steady_clock::time_point credentialsCheckedAt_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point hangUpsCheckedAt_;
+  StreamChecks checks_{settings_.credentialInterval};
   PollerLoop<WorkspaceWatcher> loop_;  // last: its thread ticks while the members above exist
 };
 
