@@ -10,7 +10,23 @@ namespace rj {
 
 size_t FcgiChannel::read(char* buffer, size_t size) {
   int count = FCGX_GetStr(buffer, static_cast<int>(size), request_.in);
-  return count > 0 ? static_cast<size_t>(count) : 0;
+  if (count <= 0) return 0;
+  bytesRead_ += static_cast<size_t>(count);
+  return static_cast<size_t>(count);
+}
+
+bool FcgiChannel::finishInput() {
+  if (FCGX_HasSeenEOF(request_.in) == EOF) return true;
+  // Without CONTENT_LENGTH a body may still be coming: one byte tells.
+  const char* length = env("CONTENT_LENGTH");
+  if (length && *length) {
+    char* end = nullptr;
+    unsigned long long declared = std::strtoull(length, &end, 10);
+    if (*end != '\0' || declared != bytesRead_) return false;
+  }
+  char byte = 0;
+  if (FCGX_GetStr(&byte, 1, request_.in) != 0) return false;
+  return FCGX_HasSeenEOF(request_.in) == EOF;
 }
 
 bool FcgiChannel::write(std::string_view bytes) {

@@ -18,11 +18,14 @@ using ThreadResource = std::function<std::shared_ptr<void>()>;
 // was not started by a FastCGI server it answers the one CGI request and returns.
 // `processResource`, when given, is made once a FastCGI process starts serving and released
 // before it exits (background work; a CGI process answering one request gets none).
-int runServer(const ThreadPlan& threads, const RequestHandler& handle, const ThreadResource& threadResource,
+int runServer(const ThreadPlan& threads, const RequestHandler& handle,
+              const ThreadResource& threadResource,
               const ThreadResource& processResource = nullptr);
 
 // Handles one request on a channel: calls `handle`, maps errors, adds X-Request-Id (the
-// request's own when well-formed), logs the cause of a failed answer, writes the answer.
+// request's own when well-formed), logs the cause of a failed answer, writes the answer. A
+// stream is flushed as it goes; any other answer may stay in the channel's buffer until the
+// caller flushes it or finishes the request.
 void answer(Channel& channel, const RequestHandler& handle);
 
 // Writes status line, headers and body (or runs the stream) to the channel; for a HEAD request

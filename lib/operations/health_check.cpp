@@ -3,12 +3,14 @@
 #include <chrono>
 
 #include "db/connection.h"
+#include "operations/health_probe.h"
 #include "util/log_throttle.h"
 
 namespace rj {
 
 Response checkHealth() {
-  auto problem = databaseProblem();
+  static HealthProbe database(databaseProblem, kHealthCheckMaxAge);
+  auto problem = database.problem();
   if (!problem) return jsonText(R"({"status":"ok","database":"ok"})");
   static LogThrottle unreachableLog(std::chrono::seconds(60));
   Response down = jsonText(R"({"status":"error","database":"unreachable"})", 503);
