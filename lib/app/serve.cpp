@@ -22,6 +22,7 @@
 #include "runners/claim_service.h"
 #include "runners/lease_store.h"
 #include "sse/event_stream.h"
+#include "util/crypto.h"
 #include "util/log.h"
 #include "util/log_throttle.h"
 
@@ -73,6 +74,24 @@ void requireJsonBody(const Request& request) {
   if (mediaType(request.header("Content-Type").value_or("")) != "application/json") {
     throw UnsupportedMediaType("Content-Type must be application/json");
   }
+}
+
+// The guarded reader's answer when its statement accepts the caller for the route's permission;
+// nullopt sends the request down the ordinary path (which answers a refusal).
+std::optional<Response> answerGuardedRead(const ApiRoute& route, Request& request, Channel& channel,
+                                          const GuardedReader& reader) {
+  auto token = presentedToken(request);
+  auto workspaceId = namedWorkspaceId(request);
+  if (!token || token->empty() || !workspaceId) return std::nullopt;
+  auto read = reader(request, sha256Hex(*token), *workspaceId);
+  if (!read || !read->caller) return std::nullopt;
+  const auto& membership = read->caller->membership;
+  if (!membership || !membership->role || !permits(*membership->role, route.permission))
+    return std::nullopt;
+  requireSameOriginForCookie(request);
+  request.readBody(channel);
+  requireJsonBody(request);
+  return read->answer();
 }
 
 [[noreturn]] void throwUnrouted(const Request& request) {
@@ -187,8 +206,9 @@ ThreadResource backgroundWork(const ApiRoute& route) {
 
 }  // namespace
 
-RequestHandler endpointHandler(const ApiRoute& route, const EndpointHandler& handler) {
-  return [route, handler](Request& request, Channel& channel) {
+RequestHandler endpointHandler(const ApiRoute& route, const EndpointHandler& handler,
+                               const GuardedReader& guardedReader) {
+  return [route, handler, guardedReader](Request& request, Channel& channel) {
     auto params = matchRoute(route.pattern, request.path);
     // HEAD is a GET whose answer goes out without its body (answer() leaves the body out).
     bool head = request.method == "HEAD" && std::string(route.method) == "GET";
@@ -207,6 +227,10 @@ RequestHandler endpointHandler(const ApiRoute& route, const EndpointHandler& han
       throw error;
     };
     try {
+      if (guardedReader) {
+        if (auto answered = answerGuardedRead(route, request, channel, guardedReader))
+          return std::move(*answered);
+      }
       Context context = guard(route.permission, request);
       request.readBody(channel);
       requireJsonBody(request);
@@ -230,6 +254,10 @@ RequestHandler fallbackHandler() {
 }
 
 int serve(const char* name, const EndpointHandler& handler) {
+  return serve(name, handler, nullptr);
+}
+
+int serve(const char* name, const EndpointHandler& handler, const GuardedReader& guardedReader) {
   const ApiRoute* route = findApiRoute(name);
   if (!route) {
     std::fprintf(stderr,
@@ -239,7 +267,7 @@ int serve(const char* name, const EndpointHandler& handler) {
   }
   startLog(name);
   if (auto problem = configFileProblem()) return serveUnconfigured(*problem);
-  RequestHandler handle = endpointHandler(*route, handler);
+  RequestHandler handle = endpointHandler(*route, handler, guardedReader);
   if (route->pool == ThreadPool::Stream) {
     limitThreadConnections(kStreamDatabaseConnections);
     handle = givingConnectionsBack(std::move(handle));

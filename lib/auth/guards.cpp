@@ -30,14 +30,6 @@ std::optional<std::string> workspaceIdField(const Request& request) {
   return workspaceId;
 }
 
-// The well-formed workspace id the request names, in lower case; nullopt when it names none or
-// a malformed one (requireWorkspaceId answers those).
-std::optional<std::string> namedWorkspaceId(const Request& request) {
-  auto workspaceId = workspaceIdField(request);
-  if (!workspaceId || !isUuid(*workspaceId)) return std::nullopt;
-  return normalizeUuid(*workspaceId);
-}
-
 std::optional<Role> queryMembership(const std::string& userId, const std::string& workspaceId) {
   return withRetry([&](Connection& connection) -> std::optional<Role> {
     auto rows = Query(connection,
@@ -50,6 +42,12 @@ std::optional<Role> queryMembership(const std::string& userId, const std::string
   });
 }
 }  // namespace
+
+std::optional<std::string> namedWorkspaceId(const Request& request) {
+  auto workspaceId = workspaceIdField(request);
+  if (!workspaceId || !isUuid(*workspaceId)) return std::nullopt;
+  return normalizeUuid(*workspaceId);
+}
 
 std::optional<std::string> bearerToken(const Request& request) {
   auto authorization = request.header("Authorization");

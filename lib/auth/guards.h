@@ -31,6 +31,9 @@ std::string requestOrigin(const Request& request);
 void requireSameOriginForCookie(const Request& request);
 // The same check against a given site origin ("https://jobs.example.com").
 void requireSameOriginForCookie(const Request& request, const std::string& siteOrigin);
+// The well-formed workspace id the request names, in lower case; nullopt when it names none or
+// a malformed one (requireWorkspaceId answers those).
+std::optional<std::string> namedWorkspaceId(const Request& request);
 // The workspace id from X-Workspace-Id, else the workspaceId query parameter; 400 when
 // missing or not a UUID. Returned in lower case.
 std::string requireWorkspaceId(const Request& request);

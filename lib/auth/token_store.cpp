@@ -9,17 +9,20 @@
 
 namespace rj {
 
+const char* const kLiveTokenSecondsLeft = "TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), t.expires_at)";
+// The lookup is by the hash's unique index; the membership by the members' primary key. A NULL
+// workspace id joins nothing, so one statement serves both kinds of lookup.
+const char* const kLiveTokenSource =
+    "FROM api_tokens t LEFT JOIN workspace_members m"
+    " ON m.workspace_id = ? AND m.user_id = t.user_id WHERE t.token_hash = ?"
+    " AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(3))";
+
 std::optional<LiveToken> TokenStore::findLive(const std::string& token,
                                               const std::optional<std::string>& workspaceId) const {
   std::string hash = sha256Hex(token);
   auto lookup = [&](Connection& connection, Freshness freshness) -> std::optional<LiveToken> {
-    // The lookup is by the hash's unique index; the membership by the members' primary key. A
-    // NULL workspace id joins nothing, so one statement serves both kinds of lookup.
-    std::string text =
-        "SELECT t.user_id, TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), t.expires_at)"
-        " AS seconds_left, m.role FROM api_tokens t LEFT JOIN workspace_members m"
-        " ON m.workspace_id = ? AND m.user_id = t.user_id WHERE t.token_hash = ?"
-        " AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(3))";
+    std::string text = std::string("SELECT t.user_id, ") + kLiveTokenSecondsLeft +
+                       " AS seconds_left, m.role " + kLiveTokenSource;
     if (freshness == Freshness::Causal) text = causalRead(connection, text);
     auto rows = Query(connection, text).bind(workspaceId).bind(hash).rows();
     if (!rows->next()) return std::nullopt;

@@ -27,6 +27,12 @@ struct LiveToken {
   std::optional<WorkspaceMembership> membership;
 };
 
+// The live-token lookup findLive runs, for a statement that reads something else with it (serve's
+// guarded reads): select kLiveTokenSecondsLeft and the columns t.user_id and m.role from
+// kLiveTokenSource, whose two parameters are the workspace id (NULL: no role), then the hash.
+extern const char* const kLiveTokenSecondsLeft;
+extern const char* const kLiveTokenSource;
+
 class TokenStore {
  public:
   // The live token with this value, looked up by its SHA-256 hash (tokens themselves are never

@@ -9,7 +9,7 @@ namespace rj {
 
 namespace {
 // Which part of the detail a row of the statement carries.
-enum class DetailPart : int64_t { Job = 0, Step = 1, Event = 2 };
+enum class DetailPart : int64_t { Job = 0, Step = 1, Event = 2, Caller = 3 };
 
 // The number of expressions in an SQL select list: its commas outside parentheses, plus one.
 size_t selectListLength(const std::string& columns) {
@@ -54,6 +54,74 @@ const std::string& detailStatement() {
   }();
   return text;
 }
+
+// The caller's part: the token lookup's three columns in the item columns, the job's NULL.
+const std::string& callerPart() {
+  static const std::string text =
+      std::string(" UNION ALL SELECT 3, ") + nullColumns(selectListLength(kJobColumns)) + ", " +
+      kLiveTokenSecondsLeft + ", t.user_id, m.role, NULL, NULL, NULL " + kLiveTokenSource;
+  return text;
+}
+
+struct DetailRows {
+  std::optional<Job> job;
+  JobDetail detail;
+  std::optional<LiveToken> caller;
+};
+
+DetailRows readDetailRows(sql::ResultSet& rows) {
+  // Read by position, as readJob does (Connector/C++ resolves a name anew for every getter): the
+  // part, the job's columns, then the item columns in the order of the statement.
+  constexpr uint32_t kPart = 1, kFirstJobColumn = 2;
+  const uint32_t position = kFirstJobColumn + static_cast<uint32_t>(jobColumnLabels().size());
+  const uint32_t name = position + 1, status = position + 2, payload = position + 3,
+                 at = position + 4, completedAt = position + 5;
+  DetailRows read;
+  JobDetail& detail = read.detail;
+  while (rows.next()) {
+    switch (static_cast<DetailPart>(rows.getInt64(kPart))) {
+      case DetailPart::Job:
+        read.job = readJob(rows, kFirstJobColumn);
+        break;
+      case DetailPart::Step: {
+        auto stepStatus = parseJobStatus(std::string(rows.getString(status)));
+        detail.steps.push_back({rows.getInt64(position), rows.getString(name),
+                                stepStatus.value_or(JobStatus::Running),
+                                toIsoTimestamp(std::string(rows.getString(at))),
+                                toIsoTimestamp(optionalString(rows, completedAt))});
+        break;
+      }
+      case DetailPart::Event:
+        detail.events.push_back({"", rows.getInt64(position), rows.getString(name),
+                                 rows.getString(payload),
+                                 toIsoTimestamp(std::string(rows.getString(at)))});
+        break;
+      case DetailPart::Caller: {
+        LiveToken caller;
+        caller.userId = rows.getString(name);
+        if (!rows.isNull(position)) caller.secondsLeft = rows.getInt64(position);
+        auto role = optionalString(rows, status);
+        caller.membership = WorkspaceMembership{"", role ? parseRole(*role) : std::nullopt};
+        read.caller = std::move(caller);
+        break;
+      }
+    }
+  }
+  return read;
+}
+
+// No job row: no such job in this workspace. Items read for an id of another workspace go.
+std::optional<JobDetail> assembled(DetailRows& read) {
+  if (!read.job) return std::nullopt;
+  JobDetail detail = std::move(read.detail);
+  detail.job = std::move(*read.job);
+  for (auto& event : detail.events) event.jobId = detail.job.id;  // as stored (lower case)
+  std::sort(detail.steps.begin(), detail.steps.end(),
+            [](const JobStep& a, const JobStep& b) { return a.ordinal < b.ordinal; });
+  std::sort(detail.events.begin(), detail.events.end(),
+            [](const JobEvent& a, const JobEvent& b) { return a.seq < b.seq; });
+  return detail;
+}
 }  // namespace
 
 std::optional<JobDetail> readJobDetail(Connection& connection, const std::string& workspaceId,
@@ -66,43 +134,30 @@ std::optional<JobDetail> readJobDetail(Connection& connection, const std::string
                   .bind(jobId)
                   .bind(kMaxDetailEvents)
                   .rows();
-  // Read by position, as readJob does (Connector/C++ resolves a name anew for every getter): the
-  // part, the job's columns, then the item columns in the order of the statement.
-  constexpr uint32_t kPart = 1, kFirstJobColumn = 2;
-  const uint32_t position = kFirstJobColumn + static_cast<uint32_t>(jobColumnLabels().size());
-  const uint32_t name = position + 1, status = position + 2, payload = position + 3,
-                 at = position + 4, completedAt = position + 5;
-  std::optional<Job> job;
-  JobDetail detail;
-  while (rows->next()) {
-    switch (static_cast<DetailPart>(rows->getInt64(kPart))) {
-      case DetailPart::Job:
-        job = readJob(*rows, kFirstJobColumn);
-        break;
-      case DetailPart::Step: {
-        auto stepStatus = parseJobStatus(std::string(rows->getString(status)));
-        detail.steps.push_back({rows->getInt64(position), rows->getString(name),
-                                stepStatus.value_or(JobStatus::Running),
-                                toIsoTimestamp(std::string(rows->getString(at))),
-                                toIsoTimestamp(optionalString(*rows, completedAt))});
-        break;
-      }
-      case DetailPart::Event:
-        detail.events.push_back({"", rows->getInt64(position), rows->getString(name),
-                                 rows->getString(payload),
-                                 toIsoTimestamp(std::string(rows->getString(at)))});
-        break;
-    }
+  DetailRows read = readDetailRows(*rows);
+  return assembled(read);
+}
+
+CallerAndJobDetail readCallerAndJobDetail(Connection& connection, const std::string& tokenHash,
+                                          const std::string& workspaceId,
+                                          const std::string& jobId) {
+  static const std::string text = detailStatement() + callerPart();
+  auto rows = Query(connection, causalRead(connection, text))
+                  .bind(jobId)
+                  .bind(workspaceId)
+                  .bind(jobId)
+                  .bind(jobId)
+                  .bind(kMaxDetailEvents)
+                  .bind(workspaceId)
+                  .bind(tokenHash)
+                  .rows();
+  DetailRows read = readDetailRows(*rows);
+  CallerAndJobDetail found{std::move(read.caller), assembled(read)};
+  if (found.caller) {
+    found.caller->tokenHash = tokenHash;
+    found.caller->membership->workspaceId = workspaceId;
   }
-  // No job row: no such job in this workspace. Items read for an id of another workspace go.
-  if (!job) return std::nullopt;
-  detail.job = std::move(*job);
-  for (auto& event : detail.events) event.jobId = detail.job.id;  // as stored (lower case)
-  std::sort(detail.steps.begin(), detail.steps.end(),
-            [](const JobStep& a, const JobStep& b) { return a.ordinal < b.ordinal; });
-  std::sort(detail.events.begin(), detail.events.end(),
-            [](const JobEvent& a, const JobEvent& b) { return a.seq < b.seq; });
-  return detail;
+  return found;
 }
 
 }  // namespace rj

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "auth/token_store.h"
 #include "db/connection.h"
 #include "jobs/job.h"
 
@@ -16,5 +17,15 @@ constexpr int64_t kMaxDetailEvents = 100000;
 // statement and so from one snapshot; nullopt when the workspace has no such job.
 std::optional<JobDetail> readJobDetail(Connection& connection, const std::string& workspaceId,
                                        const std::string& jobId);
+
+// The caller's token and the job, read in one statement: the guard's lookup (TokenStore::findLive
+// with this workspace) and readJobDetail's read, for GET /api/runner-jobs/:id in one round trip.
+// The job's rows are read whoever asks; the caller decides from `caller` whether to answer them.
+struct CallerAndJobDetail {
+  std::optional<LiveToken> caller;  // nullopt: no live token has this hash
+  std::optional<JobDetail> detail;  // nullopt: the workspace has no such job
+};
+CallerAndJobDetail readCallerAndJobDetail(Connection& connection, const std::string& tokenHash,
+                                          const std::string& workspaceId, const std::string& jobId);
 
 }  // namespace rj

@@ -65,6 +65,14 @@ JobDetail JobStore::get(const std::string& workspaceId, const std::string& jobId
   });
 }
 
+CallerAndJobDetail JobStore::getWithCaller(const std::string& tokenHash,
+                                           const std::string& workspaceId,
+                                           const std::string& jobId) {
+  return withRetry([&](Connection& connection) {
+    return readCallerAndJobDetail(connection, tokenHash, workspaceId, jobId);
+  });
+}
+
 namespace {
 std::string jsonObject(std::initializer_list<std::pair<const char*, std::string>> fields) {
   JsonWriter out;

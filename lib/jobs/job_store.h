@@ -5,6 +5,7 @@
 #include <string>
 
 #include "jobs/job.h"
+#include "jobs/job_detail_read.h"
 #include "jobs/list_query.h"
 #include "jobs/new_job.h"
 
@@ -20,6 +21,10 @@ class JobStore {
   JobPage list(const std::string& workspaceId, const JobListQuery& query);
   // 404 when the job does not exist in this workspace.
   JobDetail get(const std::string& workspaceId, const std::string& jobId);
+  // The same read with the caller's token lookup in its statement (readCallerAndJobDetail): the
+  // guard's answer comes back with the job, which is nullopt when the workspace has none.
+  CallerAndJobDetail getWithCaller(const std::string& tokenHash, const std::string& workspaceId,
+                                   const std::string& jobId);
   // 422 when the key was used with a different request.
   CreatedJob create(const std::string& workspaceId, const NewJob& request,
                     const std::optional<std::string>& idempotencyKey);

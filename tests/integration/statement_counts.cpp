@@ -7,12 +7,15 @@
 #include <functional>
 #include <string>
 
+#include "app/guarded_reads.h"
 #include "app/serve.h"
 #include "errors/errors.h"
 #include "events/event_store.h"
 #include "jobs/job_store.h"
+#include "support/fake_channel.h"
 #include "support/outcome.h"
 #include "support/test_database.h"
+#include "util/crypto.h"
 #include "util/uuid.h"
 
 namespace rj::test {
@@ -143,6 +146,82 @@ TEST_F(StatementCounts, CreateIsFiveStatements) {
   limited.concurrencyKey = "smtp";
   limited.concurrencyLimit = 1;
   EXPECT_EQ(statementsOf([&] { store.create(workspaceId, limited, std::nullopt); }), 6);
+}
+
+// GET /api/runner-jobs/:id as its handler serves it: the guarded read, the ordinary path behind.
+class GetByIdRequests : public StatementCounts {
+ protected:
+  struct Answered {
+    int64_t statements = 0;
+    int status = 0;
+    std::string body;
+  };
+  Answered get(const std::string& token, const std::string& workspace, const std::string& jobId,
+               bool guarded = true) {
+    EndpointHandler ordinary = [](Request& req, Context& ctx) {
+      return json(ctx.jobs().get(ctx.workspaceId(), req.uuidParam("id")));
+    };
+    RequestHandler handle = endpointHandler(*findApiRoute("jobs_get"), ordinary,
+                                            guarded ? jobDetailWithCaller() : nullptr);
+    test::FakeChannel channel(
+        "GET", "/api/runner-jobs/" + jobId,
+        {{"HTTP_AUTHORIZATION", "Bearer " + token}, {"HTTP_X_WORKSPACE_ID", workspace}});
+    Answered answered;
+    answered.statements = statementsOf([&] { answer(channel, handle); });
+    answered.status = channel.status();
+    answered.body = channel.body();
+    return answered;
+  }
+};
+
+TEST_F(GetByIdRequests, AnAcceptedCallerIsOneStatementForGuardAndRead) {
+  std::string id = createJobWithStepsAndEvents();
+  for (const SeededUser& caller : {owner, member, guest}) {
+    Answered answered = get(caller.token, workspaceId, id);
+    EXPECT_EQ(answered.status, 200) << answered.body;
+    EXPECT_EQ(answered.statements, 1);
+  }
+  Answered missing = get(member.token, workspaceId, newUuid());
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.statements, 1);
+}
+
+TEST_F(GetByIdRequests, RefusalsTakeTheOrdinaryPathAndSayTheSame) {
+  std::string id = createJobWithStepsAndEvents();
+  std::string other = createWorkspace("other");
+  SeededUser stranger = createMember(other, Role::Owner);
+  std::string revoked = createMember(workspaceId, Role::Member).token;
+  Query(connection(), "UPDATE api_tokens SET revoked_at = UTC_TIMESTAMP(3) WHERE token_hash = ?")
+      .bind(sha256Hex(revoked))
+      .execute();
+  struct Case {
+    std::string token, workspace, jobId;
+    int status;
+    int64_t statements;  // of the guarded path
+  };
+  const std::vector<Case> cases = {
+      {member.token, workspaceId, id, 200, 1},
+      {member.token, workspaceId, newUuid(), 404, 1},
+      // Another workspace's job, asked for in that workspace or in one's own.
+      {stranger.token, other, id, 404, 1},
+      {stranger.token, workspaceId, id, 403, 2},
+      {member.token, other, id, 403, 2},
+      {revoked, workspaceId, id, 401, 2},
+      {"rj_not_a_token", workspaceId, id, 401, 2},
+      // Decided by the guard's statement alone (the token is judged before the workspace id).
+      {member.token, "not-a-uuid", id, 400, 1},
+      {member.token, workspaceId, "not-a-uuid", 400, 1},
+      {member.token, workspaceId, "' OR 1=1 --", 400, 1},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.token + " " + c.workspace + " " + c.jobId);
+    Answered guarded = get(c.token, c.workspace, c.jobId, true);
+    Answered ordinary = get(c.token, c.workspace, c.jobId, false);
+    EXPECT_EQ(guarded.status, c.status) << guarded.body;
+    EXPECT_EQ(guarded.statements, c.statements);
+    EXPECT_EQ(guarded.status, ordinary.status);
+    EXPECT_EQ(guarded.body, ordinary.body);
+  }
 }
 
 TEST_F(StatementCounts, WholeRequestsGuardAndServiceTogether) {
