@@ -24,4 +24,19 @@ GuardedReader jobDetailWithCaller() {
   };
 }
 
+GuardedReader jobPageWithCaller() {
+  return [](Request& request, const std::string& tokenHash,
+            const std::string& workspaceId) -> std::optional<GuardedRead> {
+    JobListQuery query;
+    try {
+      query = parseJobListQuery(request.query);
+    } catch (const HttpError&) {
+      return std::nullopt;  // the ordinary path answers it, after the guards
+    }
+    CallerAndJobPage found = JobStore().listWithCaller(tokenHash, workspaceId, query);
+    return GuardedRead{std::move(found.caller),
+                       [page = std::move(found.page)]() -> Response { return json(page); }};
+  };
+}
+
 }  // namespace rj

@@ -9,7 +9,8 @@
 
 namespace rj {
 
-const char* const kLiveTokenSecondsLeft = "TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), t.expires_at)";
+const char* const kLiveTokenColumns =
+    "TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(3), t.expires_at), t.user_id, m.role";
 // The lookup is by the hash's unique index; the membership by the members' primary key. A NULL
 // workspace id joins nothing, so one statement serves both kinds of lookup.
 const char* const kLiveTokenSource =
@@ -17,22 +18,28 @@ const char* const kLiveTokenSource =
     " ON m.workspace_id = ? AND m.user_id = t.user_id WHERE t.token_hash = ?"
     " AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > UTC_TIMESTAMP(3))";
 
+LiveToken readLiveToken(sql::ResultSet& row, uint32_t firstColumn, const std::string& tokenHash,
+                        const std::optional<std::string>& workspaceId) {
+  const uint32_t secondsLeft = firstColumn, userId = firstColumn + 1, role = firstColumn + 2;
+  LiveToken found{std::string(row.getString(userId)), tokenHash, std::nullopt, std::nullopt};
+  if (!row.isNull(secondsLeft)) found.secondsLeft = row.getInt64(secondsLeft);
+  if (workspaceId) {
+    auto roleName = optionalString(row, role);
+    found.membership =
+        WorkspaceMembership{*workspaceId, roleName ? parseRole(*roleName) : std::nullopt};
+  }
+  return found;
+}
+
 std::optional<LiveToken> TokenStore::findLive(const std::string& token,
                                               const std::optional<std::string>& workspaceId) const {
   std::string hash = sha256Hex(token);
   auto lookup = [&](Connection& connection, Freshness freshness) -> std::optional<LiveToken> {
-    std::string text = std::string("SELECT t.user_id, ") + kLiveTokenSecondsLeft +
-                       " AS seconds_left, m.role " + kLiveTokenSource;
+    std::string text = std::string("SELECT ") + kLiveTokenColumns + " " + kLiveTokenSource;
     if (freshness == Freshness::Causal) text = causalRead(connection, text);
     auto rows = Query(connection, text).bind(workspaceId).bind(hash).rows();
     if (!rows->next()) return std::nullopt;
-    LiveToken found{std::string(rows->getString("user_id")), hash, std::nullopt, std::nullopt};
-    if (!rows->isNull("seconds_left")) found.secondsLeft = rows->getInt64("seconds_left");
-    if (workspaceId) {
-      auto role = optionalString(*rows, "role");
-      found.membership = WorkspaceMembership{*workspaceId, role ? parseRole(*role) : std::nullopt};
-    }
-    return found;
+    return readLiveToken(*rows, 1, hash, workspaceId);
   };
   return withRetry([&](Connection& connection) -> std::optional<LiveToken> {
     auto found = lookup(connection, Freshness::Local);

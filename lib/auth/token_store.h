@@ -28,10 +28,14 @@ struct LiveToken {
 };
 
 // The live-token lookup findLive runs, for a statement that reads something else with it (serve's
-// guarded reads): select kLiveTokenSecondsLeft and the columns t.user_id and m.role from
+// guarded reads): select kLiveTokenColumns (the seconds left, t.user_id, m.role) from
 // kLiveTokenSource, whose two parameters are the workspace id (NULL: no role), then the hash.
-extern const char* const kLiveTokenSecondsLeft;
+extern const char* const kLiveTokenColumns;
 extern const char* const kLiveTokenSource;
+// The token of a row that holds kLiveTokenColumns from `firstColumn` (1-based) on: the hash it was
+// found by and, with a workspace id, the role read there.
+LiveToken readLiveToken(sql::ResultSet& row, uint32_t firstColumn, const std::string& tokenHash,
+                        const std::optional<std::string>& workspaceId);
 
 class TokenStore {
  public:

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "db/select_list.h"
 #include "jobs/job_change.h"
 #include "util/time.h"
 
@@ -10,24 +11,6 @@ namespace rj {
 namespace {
 // Which part of the detail a row of the statement carries.
 enum class DetailPart : int64_t { Job = 0, Step = 1, Event = 2, Caller = 3 };
-
-// The number of expressions in an SQL select list: its commas outside parentheses, plus one.
-size_t selectListLength(const std::string& columns) {
-  size_t length = 1;
-  int depth = 0;
-  for (char c : columns) {
-    if (c == '(') ++depth;
-    if (c == ')') --depth;
-    if (c == ',' && depth == 0) ++length;
-  }
-  return length;
-}
-
-std::string nullColumns(size_t count) {
-  std::string text = "NULL";
-  for (size_t i = 1; i < count; ++i) text += ", NULL";
-  return text;
-}
 
 // One UNION ALL of three parts with a common column list: the job's row (kJobColumns, the item
 // columns NULL), then its steps and its events (the job's columns NULL, the item columns theirs).
@@ -57,9 +40,9 @@ const std::string& detailStatement() {
 
 // The caller's part: the token lookup's three columns in the item columns, the job's NULL.
 const std::string& callerPart() {
-  static const std::string text =
-      std::string(" UNION ALL SELECT 3, ") + nullColumns(selectListLength(kJobColumns)) + ", " +
-      kLiveTokenSecondsLeft + ", t.user_id, m.role, NULL, NULL, NULL " + kLiveTokenSource;
+  static const std::string text = std::string(" UNION ALL SELECT 3, ") +
+                                  nullColumns(selectListLength(kJobColumns)) + ", " +
+                                  kLiveTokenColumns + ", NULL, NULL, NULL " + kLiveTokenSource;
   return text;
 }
 
@@ -69,7 +52,9 @@ struct DetailRows {
   std::optional<LiveToken> caller;
 };
 
-DetailRows readDetailRows(sql::ResultSet& rows) {
+// The caller's row, when the statement has one, is the token of this hash in this workspace.
+DetailRows readDetailRows(sql::ResultSet& rows, const std::string& tokenHash = "",
+                          const std::string& workspaceId = "") {
   // Read by position, as readJob does (Connector/C++ resolves a name anew for every getter): the
   // part, the job's columns, then the item columns in the order of the statement.
   constexpr uint32_t kPart = 1, kFirstJobColumn = 2;
@@ -96,15 +81,10 @@ DetailRows readDetailRows(sql::ResultSet& rows) {
                                  rows.getString(payload),
                                  toIsoTimestamp(std::string(rows.getString(at)))});
         break;
-      case DetailPart::Caller: {
-        LiveToken caller;
-        caller.userId = rows.getString(name);
-        if (!rows.isNull(position)) caller.secondsLeft = rows.getInt64(position);
-        auto role = optionalString(rows, status);
-        caller.membership = WorkspaceMembership{"", role ? parseRole(*role) : std::nullopt};
-        read.caller = std::move(caller);
+      case DetailPart::Caller:
+        // The item columns from item_position on hold kLiveTokenColumns.
+        read.caller = readLiveToken(rows, position, tokenHash, workspaceId);
         break;
-      }
     }
   }
   return read;
@@ -151,13 +131,8 @@ CallerAndJobDetail readCallerAndJobDetail(Connection& connection, const std::str
                   .bind(workspaceId)
                   .bind(tokenHash)
                   .rows();
-  DetailRows read = readDetailRows(*rows);
-  CallerAndJobDetail found{std::move(read.caller), assembled(read)};
-  if (found.caller) {
-    found.caller->tokenHash = tokenHash;
-    found.caller->membership->workspaceId = workspaceId;
-  }
-  return found;
+  DetailRows read = readDetailRows(*rows, tokenHash, workspaceId);
+  return {std::move(read.caller), assembled(read)};
 }
 
 }  // namespace rj

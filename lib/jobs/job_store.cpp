@@ -1,5 +1,9 @@
 #include "jobs/job_store.h"
 
+#include <algorithm>
+#include <tuple>
+
+#include "db/select_list.h"
 #include "events/event_confirmation.h"
 #include "jobs/job_change.h"
 #include "jobs/job_detail_read.h"
@@ -8,53 +12,108 @@
 
 namespace rj {
 
-JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query) {
-  // The filter shape varies; the values are still bound, never spliced into the text.
-  std::string where = " WHERE workspace_id = ?";
-  if (!query.statuses.empty()) {
-    where += " AND status IN (?";
-    for (size_t i = 1; i < query.statuses.size(); ++i) where += ", ?";
-    where += ")";
+namespace {
+// The list's filters as SQL: the shape varies, the values are still bound, never spliced in.
+class ListFilter {
+ public:
+  ListFilter(const std::string& workspaceId, const JobListQuery& query)
+      : workspaceId_(workspaceId), query_(query) {
+    where_ = " WHERE workspace_id = ?";
+    if (!query.statuses.empty()) {
+      where_ += " AND status IN (?";
+      for (size_t i = 1; i < query.statuses.size(); ++i) where_ += ", ?";
+      where_ += ")";
+    }
+    if (query.type) where_ += " AND type = ?";
+    if (query.agentTaskId) where_ += " AND agent_task_id = ?";
   }
-  if (query.type) where += " AND type = ?";
-  if (query.agentTaskId) where += " AND agent_task_id = ?";
-  auto bindFilters = [&](Query& statement) -> Query& {
-    statement.bind(workspaceId);
-    for (JobStatus status : query.statuses) statement.bind(statusName(status));
-    if (query.type) statement.bind(*query.type);
-    if (query.agentTaskId) statement.bind(*query.agentTaskId);
+  const std::string& where() const { return where_; }
+  Query& bind(Query& statement) const {
+    statement.bind(workspaceId_);
+    for (JobStatus status : query_.statuses) statement.bind(statusName(status));
+    if (query_.type) statement.bind(*query_.type);
+    if (query_.agentTaskId) statement.bind(*query_.agentTaskId);
     return statement;
-  };
+  }
+
+ private:
+  const std::string& workspaceId_;
+  const JobListQuery& query_;
+  std::string where_;
+};
+
+// Which part of the list statement a row carries.
+enum class ListPart : int64_t { Job = 0, Caller = 1 };
+
+// The page, each row carrying the total: an uncorrelated subquery, run once, on the same index as
+// a COUNT of its own would be, without that statement's round trip. With a token hash, the
+// caller's token lookup follows in a second part of a UNION ALL (guard and list in one round
+// trip). Columns: the part, kJobSummaryColumns, total, then kLiveTokenColumns.
+std::string pageStatement(const ListFilter& filter, bool withCaller) {
+  std::string page = std::string("SELECT 0 AS part, ") + kJobSummaryColumns +
+                     ", (SELECT COUNT(*) FROM runner_jobs" + filter.where() +
+                     ") AS total, NULL AS seconds_left, NULL AS user_id, NULL AS role"
+                     " FROM runner_jobs" +
+                     filter.where() + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+  if (!withCaller) return page;
+  return "(" + page + ") UNION ALL SELECT 1, " +
+         nullColumns(selectListLength(kJobSummaryColumns) + 1) + ", " + kLiveTokenColumns + " " +
+         kLiveTokenSource;
+}
+
+CallerAndJobPage readPage(Connection& connection, const std::string& workspaceId,
+                          const JobListQuery& query, const std::optional<std::string>& tokenHash) {
+  ListFilter filter(workspaceId, query);
   int64_t offset = (query.page - 1) * query.limit;
+  CallerAndJobPage found;
+  JobPage& page = found.page;
+  page.page = query.page;
+  page.limit = query.limit;
+  // Causal on a cluster: the list shows what the user just did through another front end.
+  Query select(connection, causalRead(connection, pageStatement(filter, tokenHash.has_value())));
+  filter.bind(select);
+  filter.bind(select).bind(query.limit).bind(offset);
+  if (tokenHash) select.bind(workspaceId).bind(*tokenHash);
+  auto rows = select.rows();
+  constexpr uint32_t kPart = 1, kFirstJobColumn = 2;
+  const uint32_t total = kFirstJobColumn + static_cast<uint32_t>(jobColumnLabels().size());
+  while (rows->next()) {
+    if (static_cast<ListPart>(rows->getInt64(kPart)) == ListPart::Caller) {
+      found.caller = readLiveToken(*rows, total + 1, *tokenHash, workspaceId);
+      continue;
+    }
+    page.total = rows->getInt64(total);
+    page.jobs.push_back(readJob(*rows, kFirstJobColumn));
+  }
+  // The server does not promise a union's order: newest first again.
+  if (tokenHash) {
+    std::sort(page.jobs.begin(), page.jobs.end(), [](const Job& a, const Job& b) {
+      return std::tie(a.createdAt, a.id) > std::tie(b.createdAt, b.id);
+    });
+  }
+  // An empty first page means no jobs at all; a page past the end has no row to carry the
+  // total, so it is counted apart.
+  if (page.jobs.empty() && offset > 0) {
+    Query count(connection, "SELECT COUNT(*) AS total FROM runner_jobs" + filter.where());
+    auto counted = filter.bind(count).rows();
+    counted->next();
+    page.total = counted->getInt64(1);
+  }
+  return found;
+}
+}  // namespace
+
+JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query) {
   return withRetry([&](Connection& connection) {
-    JobPage page;
-    page.page = query.page;
-    page.limit = query.limit;
-    // Every row of the page carries the total: an uncorrelated subquery, run once, on the same
-    // index as a COUNT of its own would be, without that statement's round trip.
-    // Causal on a cluster: the list shows what the user just did through another front end.
-    Query select(connection,
-                 causalRead(connection, std::string("SELECT ") + kJobSummaryColumns +
-                                            ", (SELECT COUNT(*) FROM runner_jobs" + where +
-                                            ") AS total FROM runner_jobs" + where +
-                                            " ORDER BY created_at DESC, id DESC"
-                                            " LIMIT ? OFFSET ?"));
-    bindFilters(select);
-    auto rows = bindFilters(select).bind(query.limit).bind(offset).rows();
-    while (rows->next()) {
-      page.total = rows->getInt64("total");
-      page.jobs.push_back(readJob(*rows));
-    }
-    // An empty first page means no jobs at all; a page past the end has no row to carry the
-    // total, so it is counted apart.
-    if (page.jobs.empty() && offset > 0) {
-      Query count(connection, "SELECT COUNT(*) AS total FROM runner_jobs" + where);
-      auto total = bindFilters(count).rows();
-      total->next();
-      page.total = total->getInt64("total");
-    }
-    return page;
+    return readPage(connection, workspaceId, query, std::nullopt).page;
   });
+}
+
+CallerAndJobPage JobStore::listWithCaller(const std::string& tokenHash,
+                                          const std::string& workspaceId,
+                                          const JobListQuery& query) {
+  return withRetry(
+      [&](Connection& connection) { return readPage(connection, workspaceId, query, tokenHash); });
 }
 
 JobDetail JobStore::get(const std::string& workspaceId, const std::string& jobId) {

@@ -16,9 +16,19 @@ struct CreatedJob {
   bool created = true;  // false: an earlier request with the same Idempotency-Key made it
 };
 
+// A page of the list with the caller's token read in the same statement.
+struct CallerAndJobPage {
+  std::optional<LiveToken> caller;  // nullopt: no live token has the hash
+  JobPage page;
+};
+
 class JobStore {
  public:
   JobPage list(const std::string& workspaceId, const JobListQuery& query);
+  // The same page with the caller's token lookup in its statement (guard and list in one round
+  // trip; a page past the end still counts its total apart).
+  CallerAndJobPage listWithCaller(const std::string& tokenHash, const std::string& workspaceId,
+                                  const JobListQuery& query);
   // 404 when the job does not exist in this workspace.
   JobDetail get(const std::string& workspaceId, const std::string& jobId);
   // The same read with the caller's token lookup in its statement (readCallerAndJobDetail): the

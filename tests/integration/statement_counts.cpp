@@ -12,6 +12,7 @@
 #include "errors/errors.h"
 #include "events/event_store.h"
 #include "jobs/job_store.h"
+#include "jobs/list_query.h"
 #include "support/fake_channel.h"
 #include "support/outcome.h"
 #include "support/test_database.h"
@@ -148,23 +149,27 @@ TEST_F(StatementCounts, CreateIsFiveStatements) {
   EXPECT_EQ(statementsOf([&] { store.create(workspaceId, limited, std::nullopt); }), 6);
 }
 
-// GET /api/runner-jobs/:id as its handler serves it: the guarded read, the ordinary path behind.
-class GetByIdRequests : public StatementCounts {
+// GET /api/runner-jobs/:id and GET /api/runner-jobs as their handlers serve them: the guarded
+// read, the ordinary path behind it.
+class GuardedReadRequests : public StatementCounts {
  protected:
   struct Answered {
     int64_t statements = 0;
     int status = 0;
     std::string body;
   };
-  Answered get(const std::string& token, const std::string& workspace, const std::string& jobId,
-               bool guarded = true) {
-    EndpointHandler ordinary = [](Request& req, Context& ctx) {
-      return json(ctx.jobs().get(ctx.workspaceId(), req.uuidParam("id")));
+  Answered request(const char* routeName, const std::string& uri, const std::string& token,
+                   const std::string& workspace, bool guarded) {
+    bool get = std::string(routeName) == "jobs_get";
+    EndpointHandler ordinary = [get](Request& req, Context& ctx) {
+      if (get) return json(ctx.jobs().get(ctx.workspaceId(), req.uuidParam("id")));
+      return json(ctx.jobs().list(ctx.workspaceId(), parseJobListQuery(req.query)));
     };
-    RequestHandler handle = endpointHandler(*findApiRoute("jobs_get"), ordinary,
-                                            guarded ? jobDetailWithCaller() : nullptr);
+    GuardedReader reader = get ? jobDetailWithCaller() : jobPageWithCaller();
+    RequestHandler handle =
+        endpointHandler(*findApiRoute(routeName), ordinary, guarded ? reader : nullptr);
     test::FakeChannel channel(
-        "GET", "/api/runner-jobs/" + jobId,
+        "GET", uri,
         {{"HTTP_AUTHORIZATION", "Bearer " + token}, {"HTTP_X_WORKSPACE_ID", workspace}});
     Answered answered;
     answered.statements = statementsOf([&] { answer(channel, handle); });
@@ -172,7 +177,24 @@ class GetByIdRequests : public StatementCounts {
     answered.body = channel.body();
     return answered;
   }
+  Answered get(const std::string& token, const std::string& workspace, const std::string& jobId,
+               bool guarded = true) {
+    return request("jobs_get", "/api/runner-jobs/" + jobId, token, workspace, guarded);
+  }
+  Answered list(const std::string& token, const std::string& workspace, const std::string& query,
+                bool guarded = true) {
+    return request("jobs_list", "/api/runner-jobs" + query, token, workspace, guarded);
+  }
+  std::string revokedToken() {
+    std::string token = createMember(workspaceId, Role::Member).token;
+    Query(connection(), "UPDATE api_tokens SET revoked_at = UTC_TIMESTAMP(3) WHERE token_hash = ?")
+        .bind(sha256Hex(token))
+        .execute();
+    return token;
+  }
 };
+using GetByIdRequests = GuardedReadRequests;
+using ListRequests = GuardedReadRequests;
 
 TEST_F(GetByIdRequests, AnAcceptedCallerIsOneStatementForGuardAndRead) {
   std::string id = createJobWithStepsAndEvents();
@@ -190,10 +212,7 @@ TEST_F(GetByIdRequests, RefusalsTakeTheOrdinaryPathAndSayTheSame) {
   std::string id = createJobWithStepsAndEvents();
   std::string other = createWorkspace("other");
   SeededUser stranger = createMember(other, Role::Owner);
-  std::string revoked = createMember(workspaceId, Role::Member).token;
-  Query(connection(), "UPDATE api_tokens SET revoked_at = UTC_TIMESTAMP(3) WHERE token_hash = ?")
-      .bind(sha256Hex(revoked))
-      .execute();
+  std::string revoked = revokedToken();
   struct Case {
     std::string token, workspace, jobId;
     int status;
@@ -217,6 +236,57 @@ TEST_F(GetByIdRequests, RefusalsTakeTheOrdinaryPathAndSayTheSame) {
     SCOPED_TRACE(c.token + " " + c.workspace + " " + c.jobId);
     Answered guarded = get(c.token, c.workspace, c.jobId, true);
     Answered ordinary = get(c.token, c.workspace, c.jobId, false);
+    EXPECT_EQ(guarded.status, c.status) << guarded.body;
+    EXPECT_EQ(guarded.statements, c.statements);
+    EXPECT_EQ(guarded.status, ordinary.status);
+    EXPECT_EQ(guarded.body, ordinary.body);
+  }
+}
+
+TEST_F(ListRequests, AnAcceptedCallerIsOneStatementForGuardAndPage) {
+  for (int i = 0; i < 7; ++i) createJob();
+  for (const SeededUser& caller : {owner, member, guest}) {
+    Answered answered = list(caller.token, workspaceId, "?limit=3");
+    EXPECT_EQ(answered.status, 200) << answered.body;
+    EXPECT_NE(answered.body.find(R"("total":7)"), std::string::npos) << answered.body;
+    EXPECT_EQ(answered.statements, 1);
+  }
+  EXPECT_EQ(list(member.token, createWorkspace("empty"), "").statements, 2);  // 403: not a member
+  // A page past the end has no row to carry the total: it is counted apart.
+  Answered past = list(member.token, workspaceId, "?limit=3&page=4");
+  EXPECT_EQ(past.status, 200);
+  EXPECT_NE(past.body.find(R"("total":7)"), std::string::npos) << past.body;
+  EXPECT_EQ(past.statements, 2);
+}
+
+TEST_F(ListRequests, RefusalsTakeTheOrdinaryPathAndEveryAnswerIsTheSame) {
+  // Jobs made within the same millisecond too: the order (newest first, then by id) must hold.
+  for (int i = 0; i < 12; ++i) createJob();
+  std::string other = createWorkspace("other");
+  std::string revoked = revokedToken();
+  struct Case {
+    std::string token, workspace, query;
+    int status;
+    int64_t statements;  // of the guarded path
+  };
+  const std::vector<Case> cases = {
+      {member.token, workspaceId, "", 200, 1},
+      {guest.token, workspaceId, "?limit=5&page=2", 200, 1},
+      {member.token, workspaceId, "?status=QUEUED,RUNNING&type=count.me", 200, 1},
+      {member.token, workspaceId, "?type=nothing.like.it", 200, 1},
+      {member.token, other, "", 403, 2},
+      {revoked, workspaceId, "", 401, 2},
+      {"rj_not_a_token", workspaceId, "", 401, 2},
+      // Decided by the guard's statement alone (a bad query only after the guards).
+      {member.token, workspaceId, "?limit=0", 400, 1},
+      {member.token, workspaceId, "?status=DONE", 400, 1},
+      {member.token, workspaceId, "?type=x%27%20OR%201%3D1%20--", 400, 1},
+      {member.token, "not-a-uuid", "", 400, 1},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.token + " " + c.workspace + " " + c.query);
+    Answered guarded = list(c.token, c.workspace, c.query, true);
+    Answered ordinary = list(c.token, c.workspace, c.query, false);
     EXPECT_EQ(guarded.status, c.status) << guarded.body;
     EXPECT_EQ(guarded.statements, c.statements);
     EXPECT_EQ(guarded.status, ordinary.status);
