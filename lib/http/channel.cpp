@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 extern char** environ;
 
@@ -17,12 +18,16 @@ size_t FcgiChannel::read(char* buffer, size_t size) {
 
 bool FcgiChannel::finishInput() {
   if (FCGX_HasSeenEOF(request_.in) == EOF) return true;
-  // Without CONTENT_LENGTH a body may still be coming: one byte tells.
   const char* length = env("CONTENT_LENGTH");
   if (length && *length) {
     char* end = nullptr;
     unsigned long long declared = std::strtoull(length, &end, 10);
     if (*end != '\0' || declared != bytesRead_) return false;
+  } else {
+    // Without a declared length, only a GET or HEAD is taken to have no body: another request's
+    // body may still be on its way (slowly: the read below would wait for it).
+    std::string_view method = env("REQUEST_METHOD") ? env("REQUEST_METHOD") : "";
+    if (method != "GET" && method != "HEAD") return false;
   }
   char byte = 0;
   if (FCGX_GetStr(&byte, 1, request_.in) != 0) return false;

@@ -71,7 +71,7 @@ CallerAndJobPage readPage(Connection& connection, const std::string& workspaceId
   page.limit = query.limit;
   // Causal on a cluster: the list shows what the user just did through another front end.
   Query select(connection, causalRead(connection, pageStatement(filter, tokenHash.has_value())));
-  filter.bind(select);
+  filter.bind(select);  // the total's subquery
   filter.bind(select).bind(query.limit).bind(offset);
   if (tokenHash) select.bind(workspaceId).bind(*tokenHash);
   auto rows = select.rows();

@@ -152,7 +152,7 @@ TEST_F(StatementCounts, CreateIsFiveStatements) {
 // GET /api/runner-jobs/:id and GET /api/runner-jobs as their handlers serve them: the guarded
 // read, the ordinary path behind it.
 class GuardedReadRequests : public StatementCounts {
- protected:
+ public:  // get and list are passed by member pointer from the tests
   struct Answered {
     int64_t statements = 0;
     int status = 0;
@@ -185,6 +185,27 @@ class GuardedReadRequests : public StatementCounts {
                 bool guarded = true) {
     return request("jobs_list", "/api/runner-jobs" + query, token, workspace, guarded);
   }
+  // A request of the endpoint, its expected status and the statements of its guarded path.
+  struct Case {
+    std::string token, workspace, target;  // target: the job id, or the list's query string
+    int status;
+    int64_t statements;
+  };
+  using Send = Answered (GuardedReadRequests::*)(const std::string&, const std::string&,
+                                                 const std::string&, bool);
+  // Each case through both paths: the guarded one sends the expected statements, and both give
+  // the same status and bytes.
+  void expectBothPathsAlike(Send send, const std::vector<Case>& cases) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(c.token + " " + c.workspace + " " + c.target);
+      Answered guarded = (this->*send)(c.token, c.workspace, c.target, true);
+      Answered ordinary = (this->*send)(c.token, c.workspace, c.target, false);
+      EXPECT_EQ(guarded.status, c.status) << guarded.body;
+      EXPECT_EQ(guarded.statements, c.statements);
+      EXPECT_EQ(guarded.status, ordinary.status);
+      EXPECT_EQ(guarded.body, ordinary.body);
+    }
+  }
   std::string revokedToken() {
     std::string token = createMember(workspaceId, Role::Member).token;
     Query(connection(), "UPDATE api_tokens SET revoked_at = UTC_TIMESTAMP(3) WHERE token_hash = ?")
@@ -213,11 +234,6 @@ TEST_F(GetByIdRequests, RefusalsTakeTheOrdinaryPathAndSayTheSame) {
   std::string other = createWorkspace("other");
   SeededUser stranger = createMember(other, Role::Owner);
   std::string revoked = revokedToken();
-  struct Case {
-    std::string token, workspace, jobId;
-    int status;
-    int64_t statements;  // of the guarded path
-  };
   const std::vector<Case> cases = {
       {member.token, workspaceId, id, 200, 1},
       {member.token, workspaceId, newUuid(), 404, 1},
@@ -232,15 +248,7 @@ TEST_F(GetByIdRequests, RefusalsTakeTheOrdinaryPathAndSayTheSame) {
       {member.token, workspaceId, "not-a-uuid", 400, 1},
       {member.token, workspaceId, "' OR 1=1 --", 400, 1},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.token + " " + c.workspace + " " + c.jobId);
-    Answered guarded = get(c.token, c.workspace, c.jobId, true);
-    Answered ordinary = get(c.token, c.workspace, c.jobId, false);
-    EXPECT_EQ(guarded.status, c.status) << guarded.body;
-    EXPECT_EQ(guarded.statements, c.statements);
-    EXPECT_EQ(guarded.status, ordinary.status);
-    EXPECT_EQ(guarded.body, ordinary.body);
-  }
+  expectBothPathsAlike(&GuardedReadRequests::get, cases);
 }
 
 TEST_F(ListRequests, AnAcceptedCallerIsOneStatementForGuardAndPage) {
@@ -264,11 +272,6 @@ TEST_F(ListRequests, RefusalsTakeTheOrdinaryPathAndEveryAnswerIsTheSame) {
   for (int i = 0; i < 12; ++i) createJob();
   std::string other = createWorkspace("other");
   std::string revoked = revokedToken();
-  struct Case {
-    std::string token, workspace, query;
-    int status;
-    int64_t statements;  // of the guarded path
-  };
   const std::vector<Case> cases = {
       {member.token, workspaceId, "", 200, 1},
       {guest.token, workspaceId, "?limit=5&page=2", 200, 1},
@@ -283,15 +286,7 @@ TEST_F(ListRequests, RefusalsTakeTheOrdinaryPathAndEveryAnswerIsTheSame) {
       {member.token, workspaceId, "?type=x%27%20OR%201%3D1%20--", 400, 1},
       {member.token, "not-a-uuid", "", 400, 1},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.token + " " + c.workspace + " " + c.query);
-    Answered guarded = list(c.token, c.workspace, c.query, true);
-    Answered ordinary = list(c.token, c.workspace, c.query, false);
-    EXPECT_EQ(guarded.status, c.status) << guarded.body;
-    EXPECT_EQ(guarded.statements, c.statements);
-    EXPECT_EQ(guarded.status, ordinary.status);
-    EXPECT_EQ(guarded.body, ordinary.body);
-  }
+  expectBothPathsAlike(&GuardedReadRequests::list, cases);
 }
 
 TEST_F(StatementCounts, WholeRequestsGuardAndServiceTogether) {
