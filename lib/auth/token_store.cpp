@@ -33,7 +33,11 @@ LiveToken readLiveToken(sql::ResultSet& row, uint32_t firstColumn, const std::st
 
 std::optional<LiveToken> TokenStore::findLive(const std::string& token,
                                               const std::optional<std::string>& workspaceId) const {
-  std::string hash = sha256Hex(token);
+  return findLiveByHash(sha256Hex(token), workspaceId);
+}
+
+std::optional<LiveToken> TokenStore::findLiveByHash(
+    const std::string& hash, const std::optional<std::string>& workspaceId) const {
   auto lookup = [&](Connection& connection, Freshness freshness) -> std::optional<LiveToken> {
     std::string text = std::string("SELECT ") + kLiveTokenColumns + " " + kLiveTokenSource;
     if (freshness == Freshness::Causal) text = causalRead(connection, text);

@@ -44,6 +44,9 @@ class TokenStore {
   // also reads the token's user's role in that workspace (LiveToken::membership).
   std::optional<LiveToken> findLive(
       const std::string& token, const std::optional<std::string>& workspaceId = std::nullopt) const;
+  // The same, given the token's SHA-256 hex.
+  std::optional<LiveToken> findLiveByHash(const std::string& tokenHash,
+                                          const std::optional<std::string>& workspaceId) const;
 };
 
 // Of these token hashes, the (hash, workspace id) pairs of live tokens whose user is a member of

@@ -1,7 +1,10 @@
 // Database statements per request, as the server counts them (the session's Questions counter),
 // so that a change cannot quietly add a round trip to the guards or the jobs endpoints. Prepared
 // statements count when executed; preparing one is not a question. A failing count here means a
-// statement was added or removed: update the number only together with the reason.
+// statement was added or removed: update the number only together with the reason. The guards
+// answer from the process's token cache within its bound (auth/token_cache.h): the counts of a
+// caller the cache does not know ("cold") are taken after emptying it, and a known caller's
+// ("warm") right after a request that filled it.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -9,6 +12,7 @@
 
 #include "app/guarded_reads.h"
 #include "app/serve.h"
+#include "auth/token_cache.h"
 #include "errors/errors.h"
 #include "events/event_store.h"
 #include "jobs/job_store.h"
@@ -37,6 +41,7 @@ class StatementCounts : public DatabaseTest {
     work();
     return questions() - before - 1;
   }
+  static void forgetTokens() { TokenCache::process().clear(); }
 
   Request request(const std::string& token, const std::string& workspace) const {
     Request request;
@@ -87,6 +92,12 @@ TEST_F(StatementCounts, GuardOfAWorkspaceEndpointIsOneStatement) {
   using Counted = std::pair<int64_t, std::string>;  // statements sent, error code answered
   auto guarded = [](Permission permission, const Request& request) {
     std::string code;
+    forgetTokens();
+    int64_t statements = statementsOf([&] { code = codeOf([&] { guard(permission, request); }); });
+    return Counted{statements, code};
+  };
+  auto warm = [](Permission permission, const Request& request) {
+    std::string code;
     int64_t statements = statementsOf([&] { code = codeOf([&] { guard(permission, request); }); });
     return Counted{statements, code};
   };
@@ -104,6 +115,16 @@ TEST_F(StatementCounts, GuardOfAWorkspaceEndpointIsOneStatement) {
             Counted(1, "INVALID_WORKSPACE_ID"));
   EXPECT_EQ(guarded(Permission::Authenticated, request(member.token, workspaceId)),
             Counted(1, "none"));
+  // Within the cache's bound an accepted caller costs nothing; a refusal was not remembered.
+  EXPECT_EQ(warm(Permission::Authenticated, request(member.token, workspaceId)),
+            Counted(0, "none"));
+  EXPECT_EQ(warm(Permission::WorkspaceAny, request(member.token, workspaceId)), Counted(0, "none"));
+  EXPECT_EQ(warm(Permission::WorkspaceAdmin, request(member.token, workspaceId)),
+            Counted(0, "ROLE_FORBIDDEN"));
+  EXPECT_EQ(guarded(Permission::WorkspaceAny, request(member.token, other)),
+            Counted(1, "NOT_A_MEMBER"));
+  EXPECT_EQ(warm(Permission::WorkspaceAny, request(member.token, other)),
+            Counted(1, "NOT_A_MEMBER"));
 }
 
 TEST_F(StatementCounts, GetByIdIsOneStatement) {
@@ -172,6 +193,7 @@ class GuardedReadRequests : public StatementCounts {
         "GET", uri,
         {{"HTTP_AUTHORIZATION", "Bearer " + token}, {"HTTP_X_WORKSPACE_ID", workspace}});
     Answered answered;
+    if (!keepTokenCache) forgetTokens();
     answered.statements = statementsOf([&] { answer(channel, handle); });
     answered.status = channel.status();
     answered.body = channel.body();
@@ -206,6 +228,7 @@ class GuardedReadRequests : public StatementCounts {
       EXPECT_EQ(guarded.body, ordinary.body);
     }
   }
+  bool keepTokenCache = false;  // false: every request is a cold one
   std::string revokedToken() {
     std::string token = createMember(workspaceId, Role::Member).token;
     Query(connection(), "UPDATE api_tokens SET revoked_at = UTC_TIMESTAMP(3) WHERE token_hash = ?")
@@ -227,6 +250,18 @@ TEST_F(GetByIdRequests, AnAcceptedCallerIsOneStatementForGuardAndRead) {
   Answered missing = get(member.token, workspaceId, newUuid());
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.statements, 1);
+}
+
+TEST_F(GetByIdRequests, ACallerTheTokenCacheKnowsIsOneStatementForTheReadAlone) {
+  std::string id = createJobWithStepsAndEvents();
+  keepTokenCache = true;
+  Answered first = get(member.token, workspaceId, id);
+  EXPECT_EQ(first.statements, 1);  // the guarded read, which fills the cache
+  Answered known = get(member.token, workspaceId, id);
+  EXPECT_EQ(known.status, 200);
+  EXPECT_EQ(known.statements, 1);  // the ordinary path: no guard statement, the job's read
+  EXPECT_EQ(known.body, first.body);
+  EXPECT_EQ(get(member.token, workspaceId, newUuid()).status, 404);
 }
 
 TEST_F(GetByIdRequests, RefusalsTakeTheOrdinaryPathAndSayTheSame) {
@@ -267,6 +302,17 @@ TEST_F(ListRequests, AnAcceptedCallerIsOneStatementForGuardAndPage) {
   EXPECT_EQ(past.statements, 2);
 }
 
+TEST_F(ListRequests, ACallerTheTokenCacheKnowsIsOneStatementForThePageAlone) {
+  for (int i = 0; i < 4; ++i) createJob();
+  keepTokenCache = true;
+  Answered first = list(member.token, workspaceId, "?limit=3");
+  EXPECT_EQ(first.statements, 1);
+  Answered known = list(member.token, workspaceId, "?limit=3");
+  EXPECT_EQ(known.status, 200);
+  EXPECT_EQ(known.statements, 1);
+  EXPECT_EQ(known.body, first.body);
+}
+
 TEST_F(ListRequests, RefusalsTakeTheOrdinaryPathAndEveryAnswerIsTheSame) {
   // Jobs made within the same millisecond too: the order (newest first, then by id) must hold.
   for (int i = 0; i < 12; ++i) createJob();
@@ -292,21 +338,35 @@ TEST_F(ListRequests, RefusalsTakeTheOrdinaryPathAndEveryAnswerIsTheSame) {
 TEST_F(StatementCounts, WholeRequestsGuardAndServiceTogether) {
   std::string id = createJobWithStepsAndEvents();
   auto asMember = request(member.token, workspaceId);
+  forgetTokens();
   EXPECT_EQ(statementsOf([&] {
               Context context = guard(Permission::WorkspaceAny, asMember);
               store.get(context.workspaceId(), id);
             }),
             2);
+  forgetTokens();
   EXPECT_EQ(statementsOf([&] {
               Context context = guard(Permission::WorkspaceAny, asMember);
               store.list(context.workspaceId(), listQuery(1, 50));
             }),
             2);
+  forgetTokens();
   EXPECT_EQ(statementsOf([&] {
               Context context = guard(Permission::WorkspaceMember, asMember);
               store.create(context.workspaceId(), newJob(), std::nullopt);
             }),
             6);
+  // The same caller again within the token cache's bound: the service's statements alone.
+  EXPECT_EQ(statementsOf([&] {
+              Context context = guard(Permission::WorkspaceMember, asMember);
+              store.create(context.workspaceId(), newJob(), std::nullopt);
+            }),
+            5);
+  EXPECT_EQ(statementsOf([&] {
+              Context context = guard(Permission::WorkspaceAny, asMember);
+              store.get(context.workspaceId(), id);
+            }),
+            1);
 }
 
 }  // namespace rj::test
