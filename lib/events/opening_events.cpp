@@ -6,9 +6,10 @@
 
 namespace rj {
 
-void insertOpeningEvents(Connection& connection, const std::string& jobId,
+void insertOpeningEvents(Connection& connection, const Job& job,
                          const std::vector<EventRecord>& events) {
   if (events.empty()) return;
+  const std::string& jobId = job.id;
   std::string text =
       "INSERT INTO job_events (job_id, seq, type, payload, payload_bytes, created_at, write_id)"
       " VALUES";
@@ -31,12 +32,27 @@ void insertOpeningEvents(Connection& connection, const std::string& jobId,
   noteStampedRow({jobId, seq});  // the last stands for all: they are one statement
   // Metrics counters, as appendEvent keeps them (no statement for the types they do not count).
   for (const auto& [type, payload] : events) countJobEvent(connection, jobId, type);
-  // The workspace stream's rows, as appendEvent writes them.
-  std::vector<std::pair<int64_t, EventType>> changes;
+  // The workspace stream's rows, as appendEvent writes them, from the row just inserted.
+  std::vector<WorkspaceChange> changes;
   for (const auto& [type, payload] : events) {
-    changes.emplace_back(static_cast<int64_t>(changes.size()) + 1, type);
+    WorkspaceChange change;
+    change.jobId = jobId;
+    change.seq = static_cast<int64_t>(changes.size()) + 1;
+    change.event = eventTypeName(type);
+    change.type = job.type;
+    change.status = statusName(job.status);
+    change.priority = job.priority;
+    change.progressPercent = job.progressPercent;
+    change.attempt = job.attempt;
+    change.maxAttempts = job.maxAttempts;
+    change.runAt = job.runAt;
+    change.createdAt = job.createdAt;
+    change.updatedAt = job.updatedAt;
+    change.startedAt = job.startedAt;
+    change.completedAt = job.completedAt;
+    changes.push_back(std::move(change));
   }
-  recordWorkspaceChanges(connection, jobId, changes);
+  recordWorkspaceChanges(connection, job.workspaceId, changes);
 }
 
 }  // namespace rj

@@ -6,6 +6,7 @@
 
 #include "db/connection.h"
 #include "events/event_type.h"
+#include "jobs/job.h"
 
 namespace rj {
 
@@ -16,7 +17,8 @@ using EventRecord = std::pair<EventType, std::string>;
 // in the same transaction with last_event_seq = n, so that appendEvent numbers later events on
 // from n (nothing else can append to the job before that transaction commits). Counted in
 // workspace_counters and recorded in the workspace change log as appendEvent does.
-void insertOpeningEvents(Connection& connection, const std::string& jobId,
+// `job` is the row as that INSERT returned it: its summary goes into the change log as is.
+void insertOpeningEvents(Connection& connection, const Job& job,
                          const std::vector<EventRecord>& events);
 
 }  // namespace rj

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "db/padded_list.h"
 #include "db/transaction.h"
 #include "util/time.h"
 
@@ -54,6 +55,39 @@ void recordWorkspaceChanges(Connection& connection, const std::vector<JobEventKe
   int64_t ordinal = 0;
   for (const JobEventKey* event : kept) {
     insert.bind(++ordinal).bind(event->jobId).bind(event->seq).bind(eventTypeName(event->type));
+  }
+  insert.execute();
+}
+
+void recordWorkspaceChanges(Connection& connection, const std::string& workspaceId,
+                            const std::vector<WorkspaceChange>& changes) {
+  std::vector<const WorkspaceChange*> kept;
+  for (const auto& change : changes) {
+    auto type = parseEventType(change.event);
+    if (type && isWorkspaceChangeType(*type)) kept.push_back(&change);
+  }
+  if (kept.empty()) return;
+  Query insert(connection,
+               "INSERT INTO workspace_changes (workspace_id, job_id, job_seq, event_type, type,"
+               " status, priority, progress_percent, attempt, max_attempts, run_at, created_at,"
+               " updated_at, started_at, completed_at) VALUES " +
+                   placeholderList(kept.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  for (const WorkspaceChange* change : kept) {
+    insert.bind(workspaceId)
+        .bind(change->jobId)
+        .bind(change->seq)
+        .bind(change->event)
+        .bind(change->type)
+        .bind(change->status)
+        .bind(change->priority)
+        .bind(change->progressPercent)
+        .bind(change->attempt)
+        .bind(change->maxAttempts)
+        .bind(toDatabaseTime(change->runAt))
+        .bind(toDatabaseTime(change->createdAt))
+        .bind(toDatabaseTime(change->updatedAt))
+        .bind(toDatabaseTime(change->startedAt))
+        .bind(toDatabaseTime(change->completedAt));
   }
   insert.execute();
 }

@@ -10,7 +10,7 @@ namespace rj {
 
 Job insertQueuedJob(Connection& connection, const std::string& workspaceId, const NewJob& request,
                     const JobOrigin& origin) {
-  std::string id = newUuid();
+  std::string id = newTimeOrderedUuid();
   JsonWriter created;
   created.startObject().key("type").string(request.type).key("priority").integer(request.priority);
   if (origin.retryOfId) created.key("retryOfId").string(*origin.retryOfId);
@@ -71,7 +71,7 @@ Job insertQueuedJob(Connection& connection, const std::string& workspaceId, cons
         .bind(*request.concurrencyKey)
         .execute();
   }
-  insertOpeningEvents(connection, id, events);
+  insertOpeningEvents(connection, job, events);
   return job;
 }
 

@@ -1,6 +1,8 @@
 #include "util/uuid.h"
 
 #include <cctype>
+#include <chrono>
+#include <utility>
 
 #include "util/crypto.h"
 
@@ -21,13 +23,34 @@ std::string normalizeUuid(std::string_view uuid) {
   return lower;
 }
 
-std::string newUuid() {
-  std::string bytes = randomBytes(16);
-  bytes[6] = static_cast<char>((bytes[6] & 0x0F) | 0x40);
+namespace {
+// 16 bytes with the version and the RFC 9562 variant set, in 8-4-4-4-12 lower-case hex.
+std::string formatUuid(std::string bytes, int version) {
+  bytes[6] = static_cast<char>((bytes[6] & 0x0F) | (version << 4));
   bytes[8] = static_cast<char>((bytes[8] & 0x3F) | 0x80);
   std::string hex = toHex(bytes);
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
          hex.substr(16, 4) + "-" + hex.substr(20, 12);
+}
+}  // namespace
+
+std::string newUuid() {
+  return formatUuid(randomBytes(16), 4);
+}
+
+std::string newTimeOrderedUuid(int64_t unixMilliseconds) {
+  std::string bytes = randomBytes(16);
+  // Big-endian, so that the text sorts as the time does.
+  for (int i = 0; i < 6; ++i) {
+    bytes[static_cast<size_t>(i)] =
+        static_cast<char>((static_cast<uint64_t>(unixMilliseconds) >> (8 * (5 - i))) & 0xFF);
+  }
+  return formatUuid(std::move(bytes), 7);
+}
+
+std::string newTimeOrderedUuid() {
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  return newTimeOrderedUuid(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
 }
 
 }  // namespace rj

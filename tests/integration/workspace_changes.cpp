@@ -65,6 +65,43 @@ TEST_F(WorkspaceChangesTest, JobEventsAreChangesWithTheSummaryTheyLeft) {
   EXPECT_TRUE(changesAfter(start, createWorkspace("other")).empty());
 }
 
+TEST_F(WorkspaceChangesTest, ACreatedJobsChangesCarryItsRowAsInserted) {
+  // A create writes its two changes from the row its INSERT returned, not by reading it back:
+  // every field must still be the stored row's, a scheduled job's run_at too.
+  int64_t start = lastPosition();
+  NewJob scheduled = makeNewJob("changes.scheduled", 7, "{}");
+  scheduled.delaySeconds = 3600;
+  scheduled.maxAttempts = 5;
+  std::string later = JobStore().create(workspaceId, scheduled, std::nullopt).job.id;
+  std::string now = createJob();
+  EXPECT_GE(sequenceWorkspaceChanges(connection()), 4);
+  auto changes = changesAfter(start, workspaceId);
+  ASSERT_EQ(changes.size(), 4u);
+  for (const auto& change : changes) {
+    SCOPED_TRACE(change.jobId + " " + change.event);
+    Job stored = JobStore().get(workspaceId, change.jobId).job;
+    EXPECT_EQ(change.type, stored.type);
+    EXPECT_EQ(change.status, statusName(stored.status));
+    EXPECT_EQ(change.priority, stored.priority);
+    EXPECT_EQ(change.progressPercent, stored.progressPercent);
+    EXPECT_EQ(change.attempt, stored.attempt);
+    EXPECT_EQ(change.maxAttempts, stored.maxAttempts);
+    EXPECT_EQ(change.runAt, stored.runAt);
+    EXPECT_EQ(change.createdAt, stored.createdAt);
+    EXPECT_EQ(change.updatedAt, stored.updatedAt);
+    EXPECT_EQ(change.startedAt, stored.startedAt);
+    EXPECT_EQ(change.completedAt, stored.completedAt);
+  }
+  EXPECT_EQ(changes[0].jobId, later);
+  EXPECT_EQ(changes[0].event, "job.created");
+  EXPECT_EQ(changes[1].event, "job.queued");
+  EXPECT_EQ(changes[1].seq, 2);
+  EXPECT_EQ(changes[0].maxAttempts, 5);
+  EXPECT_GT(changes[0].runAt, changes[0].createdAt);  // an hour ahead
+  EXPECT_EQ(changes[2].jobId, now);
+  EXPECT_EQ(changes[2].runAt, changes[2].createdAt);
+}
+
 TEST_F(WorkspaceChangesTest, AChangeRollsBackWithItsEvent) {
   std::string job = createJob();
   sequenceWorkspaceChanges(connection());

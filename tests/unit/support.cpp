@@ -29,6 +29,23 @@ TEST(Uuid, NewUuidsAreVersion4AndDistinct) {
   EXPECT_NE(first, newUuid());
 }
 
+TEST(Uuid, TimeOrderedUuidsCarryTheTimeFirstAndVersion7) {
+  // 2026-12-03T04:00:00.000Z is 1796270400000 ms, 0x01a23a0f2200: the first 48 bits.
+  std::string id = newTimeOrderedUuid(1796270400000);
+  EXPECT_TRUE(isUuid(id));
+  EXPECT_EQ(id.substr(0, 13), "01a23a0f-2200");
+  EXPECT_EQ(id[14], '7');
+  EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;  // RFC 9562 variant
+  EXPECT_NE(id, newTimeOrderedUuid(1796270400000));                      // 74 random bits
+  // As text they sort as their times do, which is what the indexes keyed by them see.
+  EXPECT_LT(newTimeOrderedUuid(1796270400000), newTimeOrderedUuid(1796270400001));
+  EXPECT_LT(newTimeOrderedUuid(1796270400999), newTimeOrderedUuid(1796270401000));
+  EXPECT_LT(newTimeOrderedUuid(0), newTimeOrderedUuid(1));
+  std::string now = newTimeOrderedUuid();
+  EXPECT_EQ(now[14], '7');
+  EXPECT_LT(id, now);
+}
+
 TEST(Crypto, Sha256MatchesTheKnownVector) {
   EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
@@ -43,6 +60,14 @@ TEST(Timestamps, DatabaseTimeBecomesIsoWithMilliseconds) {
   EXPECT_EQ(toIsoTimestamp(std::string("2026-11-24 12:00:00.123")), "2026-11-24T12:00:00.123Z");
   EXPECT_EQ(toIsoTimestamp(std::string("2026-11-24 12:00:00")), "2026-11-24T12:00:00.000Z");
   EXPECT_EQ(toIsoTimestamp(std::string("2026-11-24 12:00:00.123456")), "2026-11-24T12:00:00.123Z");
+}
+
+TEST(Timestamps, IsoTimeBecomesDatabaseTimeAgain) {
+  EXPECT_EQ(toDatabaseTime(std::string("2026-11-24T12:00:00.123Z")), "2026-11-24 12:00:00.123");
+  for (const char* stored : {"2026-11-24 12:00:00.123", "1999-01-01 00:00:00.000"}) {
+    EXPECT_EQ(toDatabaseTime(toIsoTimestamp(std::string(stored))), stored);
+  }
+  EXPECT_EQ(toDatabaseTime(std::optional<std::string>()), std::nullopt);
 }
 
 TEST(ConfigFile, ReadsAssignmentsAndSkipsComments) {
