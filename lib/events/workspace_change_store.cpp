@@ -92,6 +92,10 @@ void recordWorkspaceChanges(Connection& connection, const std::string& workspace
   insert.execute();
 }
 
+const char* const kUnnumberedChangesSelect =
+    "SELECT id FROM workspace_changes WHERE position IS NULL ORDER BY id LIMIT ?"
+    " FOR UPDATE SKIP LOCKED";
+
 int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit) {
   // READ COMMITTED and SKIP LOCKED: the sequencer takes no gap locks (writers inserting new rows
   // never wait for it) and never waits for a writer either. A row it skips is not committed yet;
@@ -104,11 +108,7 @@ int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit) {
                   .rows();
   if (!last->next()) throw std::runtime_error("workspace_change_sequencer has no row");
   int64_t position = last->getInt64("last_position");
-  auto rows = Query(connection,
-                    "SELECT id FROM workspace_changes WHERE position IS NULL ORDER BY id LIMIT ?"
-                    " FOR UPDATE SKIP LOCKED")
-                  .bind(limit)
-                  .rows();
+  auto rows = Query(connection, kUnnumberedChangesSelect).bind(limit).rows();
   std::vector<int64_t> ids;
   while (rows->next()) ids.push_back(rows->getInt64("id"));
   if (ids.empty()) {

@@ -42,7 +42,12 @@ void recordWorkspaceChanges(Connection& connection, const std::string& workspace
 // Numbers up to `limit` committed, unnumbered rows in id order after the last position, in one
 // transaction holding the sequencer row; returns how many. Any number of processes may call it:
 // they take turns on that row.
-int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit = 5000);
+constexpr int64_t kChangesNumberedPerCall = 5000;
+int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit = kChangesNumberedPerCall);
+// The sequencer's read of the unnumbered rows (one parameter: the limit). It must walk the
+// position index in id order and stop at the limit, never sort or lock the whole backlog
+// (sql/015); tests/integration/workspace_changes.cpp checks the server's plan for it.
+extern const char* const kUnnumberedChangesSelect;
 
 // Where the log stands: its last position, and whether rows wait for a number.
 struct ChangeLogMark {

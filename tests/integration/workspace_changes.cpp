@@ -102,6 +102,34 @@ TEST_F(WorkspaceChangesTest, ACreatedJobsChangesCarryItsRowAsInserted) {
   EXPECT_EQ(changes[2].runAt, changes[2].createdAt);
 }
 
+TEST_F(WorkspaceChangesTest, TheSequencerReadsOnlyWhatItNumbersInIndexOrder) {
+  // A backlog of unnumbered rows behind numbered ones, as job creation leaves it between passes.
+  for (int i = 0; i < 20; ++i) createJob();
+  sequenceWorkspaceChanges(connection());
+  for (int i = 0; i < 40; ++i) createJob();
+  auto plan = Query(connection(), std::string("EXPLAIN ") + kUnnumberedChangesSelect)
+                  .bind(int64_t{10})
+                  .rows();
+  ASSERT_TRUE(plan->next());
+  std::string key = optionalString(*plan, "key").value_or("");
+  std::string extra = optionalString(*plan, "Extra").value_or("");
+  EXPECT_EQ(key, "workspace_changes_position");
+  // A sort would read and lock every unnumbered row before the first ten (sql/015).
+  EXPECT_EQ(extra.find("filesort"), std::string::npos) << extra;
+  // And the numbering itself still goes in id order, ten at a time.
+  EXPECT_EQ(sequenceWorkspaceChanges(connection(), 10), 10);
+  auto rows = Query(connection(),
+                    "SELECT id, position FROM workspace_changes WHERE position IS NOT NULL"
+                    " ORDER BY position")
+                  .rows();
+  int64_t lastId = 0;
+  while (rows->next()) {
+    EXPECT_GT(rows->getInt64("id"), lastId);
+    lastId = rows->getInt64("id");
+  }
+  EXPECT_EQ(sequenceWorkspaceChanges(connection()), 70);
+}
+
 TEST_F(WorkspaceChangesTest, AChangeRollsBackWithItsEvent) {
   std::string job = createJob();
   sequenceWorkspaceChanges(connection());
