@@ -18,6 +18,7 @@
 #include "jobs/job_store.h"
 #include "jobs/list_query.h"
 #include "support/fake_channel.h"
+#include "support/guard_request.h"
 #include "support/outcome.h"
 #include "support/test_database.h"
 #include "util/crypto.h"
@@ -44,12 +45,7 @@ class StatementCounts : public DatabaseTest {
   static void forgetTokens() { TokenCache::process().clear(); }
 
   Request request(const std::string& token, const std::string& workspace) const {
-    Request request;
-    request.method = "GET";
-    request.path = "/api/runner-jobs";
-    request.headers["HTTP_AUTHORIZATION"] = "Bearer " + token;
-    if (!workspace.empty()) request.headers["HTTP_X_WORKSPACE_ID"] = workspace;
-    return request;
+    return workspaceRequest(token, workspace);
   }
 
   NewJob newJob() const {
@@ -90,16 +86,19 @@ TEST_F(StatementCounts, TheCounterSeesNothingBetweenTwoReadings) {
 
 TEST_F(StatementCounts, GuardOfAWorkspaceEndpointIsOneStatement) {
   using Counted = std::pair<int64_t, std::string>;  // statements sent, error code answered
-  auto guarded = [](Permission permission, const Request& request) {
+  // The guard's statements and answer; `warm` keeps what the token cache holds, else it is
+  // emptied first.
+  auto counted = [](Permission permission, const Request& request, bool warm) {
+    if (!warm) forgetTokens();
     std::string code;
-    forgetTokens();
     int64_t statements = statementsOf([&] { code = codeOf([&] { guard(permission, request); }); });
     return Counted{statements, code};
   };
-  auto warm = [](Permission permission, const Request& request) {
-    std::string code;
-    int64_t statements = statementsOf([&] { code = codeOf([&] { guard(permission, request); }); });
-    return Counted{statements, code};
+  auto guarded = [&](Permission permission, const Request& request) {
+    return counted(permission, request, false);
+  };
+  auto warm = [&](Permission permission, const Request& request) {
+    return counted(permission, request, true);
   };
   std::string other = createWorkspace("other");
   EXPECT_EQ(guarded(Permission::WorkspaceAny, request(member.token, workspaceId)),

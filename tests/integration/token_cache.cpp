@@ -11,6 +11,7 @@
 
 #include "app/serve.h"
 #include "auth/guards.h"
+#include "support/guard_request.h"
 #include "support/outcome.h"
 #include "support/test_database.h"
 #include "util/crypto.h"
@@ -20,15 +21,6 @@ namespace rj::test {
 namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-Request requestOf(const std::string& token, const std::string& workspace) {
-  Request request;
-  request.method = "GET";
-  request.path = "/api/runner-jobs";
-  request.headers["HTTP_AUTHORIZATION"] = "Bearer " + token;
-  request.headers["HTTP_X_WORKSPACE_ID"] = workspace;
-  return request;
-}
 
 // How long after `changedAt` the guard first refused the request, asking every 20 ms (at most
 // twice the bound); nullopt when it never did.
@@ -57,7 +49,7 @@ class TokenCacheGuards : public DatabaseTest {
 };
 
 TEST_F(TokenCacheGuards, AGuardWithinTheBoundSendsNoStatement) {
-  auto request = requestOf(member.token, workspaceId);
+  auto request = workspaceRequest(member.token, workspaceId);
   EXPECT_EQ(guard(Permission::WorkspaceMember, request).role(), Role::Member);
   // The questions statement itself counts one.
   int64_t before = questions();
@@ -69,7 +61,7 @@ TEST_F(TokenCacheGuards, AGuardWithinTheBoundSendsNoStatement) {
 }
 
 TEST_F(TokenCacheGuards, RevokedTokenIsRefusedWithinTheBound) {
-  auto request = requestOf(member.token, workspaceId);
+  auto request = workspaceRequest(member.token, workspaceId);
   guard(Permission::WorkspaceAny, request);
   auto changedAt = Clock::now();
   Query(connection(), "UPDATE api_tokens SET revoked_at = UTC_TIMESTAMP(3) WHERE token_hash = ?")
@@ -79,11 +71,11 @@ TEST_F(TokenCacheGuards, RevokedTokenIsRefusedWithinTheBound) {
   ASSERT_TRUE(refused.has_value()) << "a revoked token still worked after twice the bound";
   EXPECT_LE(*refused, kRefusedBy);
   EXPECT_EQ(statusOf([&] { guard(Permission::WorkspaceAny, request); }), 401);
-  EXPECT_EQ(statusOf([&] { authenticateUser(requestOf(member.token, "")); }), 401);
+  EXPECT_EQ(statusOf([&] { authenticateUser(workspaceRequest(member.token, "")); }), 401);
 }
 
 TEST_F(TokenCacheGuards, ExpiredTokenIsRefusedWithinTheBound) {
-  auto request = requestOf(member.token, workspaceId);
+  auto request = workspaceRequest(member.token, workspaceId);
   guard(Permission::WorkspaceAny, request);
   auto changedAt = Clock::now();
   Query(connection(),
@@ -97,7 +89,7 @@ TEST_F(TokenCacheGuards, ExpiredTokenIsRefusedWithinTheBound) {
 }
 
 TEST_F(TokenCacheGuards, RemovedMemberIsRefusedWithinTheBound) {
-  auto request = requestOf(member.token, workspaceId);
+  auto request = workspaceRequest(member.token, workspaceId);
   guard(Permission::WorkspaceAny, request);
   auto changedAt = Clock::now();
   Query(connection(), "DELETE FROM workspace_members WHERE user_id = ? AND workspace_id = ?")
@@ -111,7 +103,7 @@ TEST_F(TokenCacheGuards, RemovedMemberIsRefusedWithinTheBound) {
 }
 
 TEST_F(TokenCacheGuards, LoweredRoleIsRefusedWithinTheBound) {
-  auto request = requestOf(member.token, workspaceId);
+  auto request = workspaceRequest(member.token, workspaceId);
   guard(Permission::WorkspaceMember, request);
   auto changedAt = Clock::now();
   Query(connection(),
@@ -129,7 +121,7 @@ TEST_F(TokenCacheGuards, LoweredRoleIsRefusedWithinTheBound) {
 TEST_F(TokenCacheGuards, AMemberAddedIsLetInAtOnce) {
   // A refusal is never remembered: the next request after the membership exists is let in.
   std::string other = createWorkspace("other");
-  auto request = requestOf(member.token, other);
+  auto request = workspaceRequest(member.token, other);
   EXPECT_EQ(codeOf([&] { guard(Permission::WorkspaceAny, request); }), "NOT_A_MEMBER");
   Query(connection(),
         "INSERT INTO workspace_members (workspace_id, user_id, role) VALUES (?, ?, 'MEMBER')")
@@ -147,11 +139,13 @@ TEST_F(TokenCacheGuards, TheCachedRoleIsTheOneOfTheRequestsWorkspace) {
       .bind(member.userId)
       .execute();
   for (int round = 0; round < 2; ++round) {  // the second round answers from the cache
-    EXPECT_EQ(guard(Permission::WorkspaceAny, requestOf(member.token, workspaceId)).role(),
+    EXPECT_EQ(guard(Permission::WorkspaceAny, workspaceRequest(member.token, workspaceId)).role(),
               Role::Member);
-    EXPECT_EQ(guard(Permission::WorkspaceAny, requestOf(member.token, other)).role(), Role::Guest);
-    EXPECT_EQ(codeOf([&] { guard(Permission::WorkspaceMember, requestOf(member.token, other)); }),
-              "ROLE_FORBIDDEN");
+    EXPECT_EQ(guard(Permission::WorkspaceAny, workspaceRequest(member.token, other)).role(),
+              Role::Guest);
+    EXPECT_EQ(
+        codeOf([&] { guard(Permission::WorkspaceMember, workspaceRequest(member.token, other)); }),
+        "ROLE_FORBIDDEN");
   }
 }
 
@@ -164,7 +158,8 @@ TEST_F(TokenCacheGuards, ThreadsGuardingAtOnceAgree) {
       useSuiteSchema();
       for (int i = 0; i < 300; ++i) {
         const SeededUser& user = users[static_cast<size_t>(t + i) % users.size()];
-        Context context = guard(Permission::WorkspaceAny, requestOf(user.token, workspaceId));
+        Context context =
+            guard(Permission::WorkspaceAny, workspaceRequest(user.token, workspaceId));
         if (context.userId() != user.userId) ++wrong;
         if (i % 100 == 0) TokenCache::process().clear();
       }

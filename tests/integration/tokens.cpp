@@ -6,6 +6,7 @@
 #include "auth/guards.h"
 #include "auth/token_cache.h"
 #include "auth/token_store.h"
+#include "support/guard_request.h"
 #include "support/outcome.h"
 #include "support/test_database.h"
 #include "util/crypto.h"
@@ -76,40 +77,33 @@ TEST_F(Tokens, LookupWithAWorkspaceReadsTheUsersRoleThere) {
   EXPECT_FALSE(TokenStore().findLive("rj_no_such_token", workspaceId).has_value());
 }
 
-namespace {
-Request requestOf(const std::string& token, const std::string& workspace) {
-  Request request;
-  request.method = "GET";
-  request.path = "/api/runner-jobs";
-  request.headers["HTTP_AUTHORIZATION"] = "Bearer " + token;
-  request.headers["HTTP_X_WORKSPACE_ID"] = workspace;
-  return request;
-}
-}  // namespace
-
 TEST_F(Tokens, GuardsAnswerInTheirOrderFromTheOneLookup) {
   std::string other = createWorkspace("other");
-  EXPECT_EQ(guard(Permission::WorkspaceAny, requestOf(member.token, workspaceId)).role(),
+  EXPECT_EQ(guard(Permission::WorkspaceAny, workspaceRequest(member.token, workspaceId)).role(),
             Role::Member);
   // 401 before 400 before 403, whatever else is wrong.
-  EXPECT_EQ(codeOf([&] { guard(Permission::WorkspaceAny, requestOf("rj_nope", "not-a-uuid")); }),
-            "UNAUTHORIZED");
-  EXPECT_EQ(codeOf([&] { guard(Permission::WorkspaceAny, requestOf(member.token, "not-a-uuid")); }),
-            "INVALID_WORKSPACE_ID");
-  EXPECT_EQ(codeOf([&] { guard(Permission::WorkspaceAny, requestOf(member.token, other)); }),
-            "NOT_A_MEMBER");
   EXPECT_EQ(
-      codeOf([&] { guard(Permission::WorkspaceAdmin, requestOf(member.token, workspaceId)); }),
-      "ROLE_FORBIDDEN");
+      codeOf([&] { guard(Permission::WorkspaceAny, workspaceRequest("rj_nope", "not-a-uuid")); }),
+      "UNAUTHORIZED");
+  EXPECT_EQ(codeOf([&] {
+              guard(Permission::WorkspaceAny, workspaceRequest(member.token, "not-a-uuid"));
+            }),
+            "INVALID_WORKSPACE_ID");
+  EXPECT_EQ(codeOf([&] { guard(Permission::WorkspaceAny, workspaceRequest(member.token, other)); }),
+            "NOT_A_MEMBER");
+  EXPECT_EQ(codeOf([&] {
+              guard(Permission::WorkspaceAdmin, workspaceRequest(member.token, workspaceId));
+            }),
+            "ROLE_FORBIDDEN");
   // An upper-case workspace id names the same workspace.
   std::string upper = workspaceId;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  EXPECT_EQ(guard(Permission::WorkspaceAny, requestOf(member.token, upper)).workspaceId(),
+  EXPECT_EQ(guard(Permission::WorkspaceAny, workspaceRequest(member.token, upper)).workspaceId(),
             workspaceId);
 }
 
 TEST_F(Tokens, RemovedMemberAndRevokedTokenAreRefusedAtTheirNextLookup) {
-  auto request = requestOf(member.token, workspaceId);
+  auto request = workspaceRequest(member.token, workspaceId);
   guard(Permission::WorkspaceAny, request);
   // A session endpoint's request reads the membership with the token and does not check it; the
   // next request's check reads it again.
@@ -126,16 +120,18 @@ TEST_F(Tokens, RemovedMemberAndRevokedTokenAreRefusedAtTheirNextLookup) {
   Query(connection(), "UPDATE api_tokens SET revoked_at = UTC_TIMESTAMP(3) WHERE token_hash = ?")
       .bind(sha256Hex(owner.token))
       .execute();
-  EXPECT_EQ(statusOf([&] { guard(Permission::WorkspaceAny, requestOf(owner.token, workspaceId)); }),
+  EXPECT_EQ(statusOf([&] {
+              guard(Permission::WorkspaceAny, workspaceRequest(owner.token, workspaceId));
+            }),
             401);
 }
 
 TEST_F(Tokens, MembershipCheckOfAnotherWorkspaceQueriesItself) {
   std::string other = createWorkspace("other");
   // The role read with the token is the one in the request's workspace, not in `other`.
-  authenticateUser(requestOf(owner.token, workspaceId));
+  authenticateUser(workspaceRequest(owner.token, workspaceId));
   EXPECT_EQ(codeOf([&] { requireMembership(owner.userId, other); }), "NOT_A_MEMBER");
-  authenticateUser(requestOf(owner.token, other));
+  authenticateUser(workspaceRequest(owner.token, other));
   EXPECT_EQ(requireMembership(owner.userId, workspaceId), Role::Owner);
 }
 
