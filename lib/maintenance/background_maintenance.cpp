@@ -17,10 +17,6 @@ namespace rj {
 namespace {
 // How long a stopping process waits for a pass in progress before leaving the thread behind.
 constexpr auto kStopWait = std::chrono::seconds(5);
-// While job changes keep coming, the change log is numbered this many times an interval: in
-// small transactions, where one a pass was a burst of tens of milliseconds of the server's CPU
-// that the creates of that moment waited behind (docs/DESIGN.md). An idle log costs nothing more.
-constexpr int kNumberingStepsPerInterval = 10;
 }  // namespace
 
 struct BackgroundMaintenance::State {
@@ -51,14 +47,9 @@ struct BackgroundMaintenance::State {
           bool elected = lock.acquireOrConfirm();
           holding = elected;
           if (elected) {
-            bool numbering = runMaintenancePass().workspaceChangesNumbered > 0;
+            runMaintenancePass();
             ++passes;
             wait = settings.interval;
-            for (int step = 1; numbering && step < kNumberingStepsPerInterval; ++step) {
-              if (!sleepUntil(started + settings.interval * step / kNumberingStepsPerInterval))
-                break;
-              numbering = numberWorkspaceChanges() > 0;
-            }
           }
           if (!lastError.empty()) std::fprintf(stderr, "runner-jobs: maintenance resumed\n");
           lastError.clear();

@@ -36,22 +36,17 @@ MaintenanceReport runMaintenancePass() {
           [&] { report.jobsTimedOut = ClaimService().endTimedOutJobs(); });
   runTask("promote due scheduled jobs", report,
           [&] { report.scheduledJobsPromoted = ClaimService().promoteDueJobs(); });
-  runTask("number workspace changes", report,
-          [&] { report.workspaceChangesNumbered = static_cast<int>(numberWorkspaceChanges()); });
+  runTask("number workspace changes", report, [&] {
+    // Until the backlog is numbered (a busy second of creates leaves more than one call's worth),
+    // within a bound so that the pass still ends.
+    for (int call = 0; call < kNumberingCallsPerPass; ++call) {
+      int64_t numbered =
+          withRetry([](Connection& connection) { return sequenceWorkspaceChanges(connection); });
+      report.workspaceChangesNumbered += static_cast<int>(numbered);
+      if (numbered < kChangesNumberedPerCall) break;
+    }
+  });
   return report;
-}
-
-int64_t numberWorkspaceChanges() {
-  // Until the backlog is numbered (a busy second of creates leaves more than one call's worth),
-  // within a bound so that the pass still ends.
-  int64_t total = 0;
-  for (int call = 0; call < kNumberingCallsPerPass; ++call) {
-    int64_t numbered =
-        withRetry([](Connection& connection) { return sequenceWorkspaceChanges(connection); });
-    total += numbered;
-    if (numbered < kChangesNumberedPerCall) break;
-  }
-  return total;
 }
 
 }  // namespace rj

@@ -3,8 +3,6 @@
 // processes at once (row locks and unique keys decide, never the election that usually keeps
 // the others idle), so a pass may run anywhere: the background thread of a handler process or
 // `rjadmin maintain` from cron.
-#include <cstdint>
-
 namespace rj {
 
 struct MaintenanceReport {
@@ -22,9 +20,5 @@ struct MaintenanceReport {
 // log (workspace streams do it too; the pass keeps the backlog small while none is open). A failing
 // task is logged to stderr and does not stop the next one.
 MaintenanceReport runMaintenancePass();
-
-// Task (5) alone: numbers the change log's backlog (at most 8 calls of 5,000 rows); returns the
-// rows numbered. Throws when the database is unavailable.
-int64_t numberWorkspaceChanges();
 
 }  // namespace rj

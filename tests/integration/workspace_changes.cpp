@@ -4,9 +4,7 @@
 // its cursor under concurrent writers, and retention raises the workspace's horizon.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <map>
 #include <thread>
 
@@ -14,7 +12,6 @@
 #include "events/event_store.h"
 #include "events/workspace_change_store.h"
 #include "jobs/job_store.h"
-#include "maintenance/background_maintenance.h"
 #include "sse/workspace_poller.h"
 #include "support/test_database.h"
 
@@ -131,44 +128,6 @@ TEST_F(WorkspaceChangesTest, TheSequencerReadsOnlyWhatItNumbersInIndexOrder) {
     lastId = rows->getInt64("id");
   }
   EXPECT_EQ(sequenceWorkspaceChanges(connection()), 70);
-}
-
-TEST_F(WorkspaceChangesTest, BackgroundMaintenanceNumbersAStreamOfChangesBetweenItsPasses) {
-  // One pass every 5 s; while changes keep coming, the log is numbered every 0.5 s between
-  // passes, so that no pass meets a second's backlog in one burst.
-  sequenceWorkspaceChanges(connection());
-  MaintenanceSettings settings;
-  settings.interval = std::chrono::milliseconds(5000);
-  createJob();  // the first pass numbers something, so the steps start
-  BackgroundMaintenance maintenance(settings);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (maintenance.passesRun() < 1 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(10ms);
-  }
-  ASSERT_EQ(maintenance.passesRun(), 1);
-  auto firstPassAt = std::chrono::steady_clock::now();
-  // Jobs created for 3.5 s after the first pass: each must be numbered within 1.5 s, long before
-  // the second pass (at 5 s) could have done it.
-  std::chrono::milliseconds slowest{0};
-  while (std::chrono::steady_clock::now() - firstPassAt < 3500ms) {
-    std::string job = createJob();
-    auto createdAt = std::chrono::steady_clock::now();
-    for (;;) {
-      auto rows = Query(connection(),
-                        "SELECT COUNT(*) AS unnumbered FROM workspace_changes"
-                        " WHERE job_id = ? AND position IS NULL")
-                      .bind(job)
-                      .rows();
-      rows->next();
-      if (rows->getInt64("unnumbered") == 0) break;
-      ASSERT_LT(std::chrono::steady_clock::now() - createdAt, 1500ms) << "still unnumbered";
-      std::this_thread::sleep_for(20ms);
-    }
-    slowest = std::max(slowest, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::steady_clock::now() - createdAt));
-  }
-  EXPECT_EQ(maintenance.passesRun(), 1) << "a second pass came early: the test proves nothing";
-  EXPECT_LT(slowest, 1500ms);
 }
 
 TEST_F(WorkspaceChangesTest, AChangeRollsBackWithItsEvent) {
