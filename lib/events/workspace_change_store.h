@@ -34,8 +34,8 @@ void recordWorkspaceChanges(Connection& connection, const std::vector<JobEventKe
 
 // The same rows from the job's summary the caller already holds (a job it inserted in this
 // transaction), one for each change that is of a job.* type, in one INSERT ... VALUES: it reads
-// nothing back, where the statements above join the job's row (a third of a create's CPU on the
-// server went to that join). `position` of the changes is not used.
+// nothing back, where the statements above join the job's row back (in the server's slow log,
+// that statement was a third of a create's statement time). `position` of the changes is unused.
 void recordWorkspaceChanges(Connection& connection, const std::string& workspaceId,
                             const std::vector<WorkspaceChange>& changes);
 
