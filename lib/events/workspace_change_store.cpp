@@ -5,6 +5,7 @@
 
 #include "db/padded_list.h"
 #include "db/transaction.h"
+#include "util/civil_time.h"
 #include "util/time.h"
 
 namespace rj {
@@ -12,6 +13,12 @@ namespace rj {
 namespace {
 // Rows one UPDATE of the sequencer numbers.
 constexpr size_t kNumberedPerStatement = 256;
+
+// A summary's time, ISO as readJob gives it, as the DATETIME(3) text its column takes.
+std::optional<std::string> storedTime(const std::optional<std::string>& isoTimestamp) {
+  if (!isoTimestamp) return std::nullopt;
+  return toDatabaseTime(parseIsoUtcMilliseconds(*isoTimestamp).value());
+}
 }  // namespace
 
 bool isWorkspaceChangeType(EventType type) {
@@ -83,11 +90,11 @@ void recordWorkspaceChanges(Connection& connection, const std::string& workspace
         .bind(change->progressPercent)
         .bind(change->attempt)
         .bind(change->maxAttempts)
-        .bind(toDatabaseTime(change->runAt))
-        .bind(toDatabaseTime(change->createdAt))
-        .bind(toDatabaseTime(change->updatedAt))
-        .bind(toDatabaseTime(change->startedAt))
-        .bind(toDatabaseTime(change->completedAt));
+        .bind(storedTime(change->runAt))
+        .bind(storedTime(change->createdAt))
+        .bind(storedTime(change->updatedAt))
+        .bind(storedTime(change->startedAt))
+        .bind(storedTime(change->completedAt));
   }
   insert.execute();
 }

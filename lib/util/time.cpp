@@ -20,18 +20,6 @@ std::optional<std::string> toIsoTimestamp(const std::optional<std::string>& data
   return toIsoTimestamp(*databaseTime);
 }
 
-std::string toDatabaseTime(const std::string& isoTimestamp) {
-  std::string time = isoTimestamp;
-  if (time.size() > 10 && time[10] == 'T') time[10] = ' ';
-  if (!time.empty() && time.back() == 'Z') time.pop_back();
-  return time;
-}
-
-std::optional<std::string> toDatabaseTime(const std::optional<std::string>& isoTimestamp) {
-  if (!isoTimestamp) return std::nullopt;
-  return toDatabaseTime(*isoTimestamp);
-}
-
 namespace {
 
 bool isDigit(char c) {

@@ -9,10 +9,6 @@ namespace rj {
 // "2026-11-24 12:00:00.123" (a DATETIME(3) in UTC) -> "2026-11-24T12:00:00.123Z".
 std::string toIsoTimestamp(const std::string& databaseTime);
 std::optional<std::string> toIsoTimestamp(const std::optional<std::string>& databaseTime);
-// The other way: "2026-11-24T12:00:00.123Z" (as toIsoTimestamp writes it) -> "2026-11-24
-// 12:00:00.123", which a DATETIME(3) column takes.
-std::string toDatabaseTime(const std::string& isoTimestamp);
-std::optional<std::string> toDatabaseTime(const std::optional<std::string>& isoTimestamp);
 
 // Milliseconds since 1970-01-01T00:00:00Z of an ISO-8601 UTC timestamp
 // "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00)" (a lower-case t or z, or a space for the T, pass too);

@@ -62,14 +62,6 @@ TEST(Timestamps, DatabaseTimeBecomesIsoWithMilliseconds) {
   EXPECT_EQ(toIsoTimestamp(std::string("2026-11-24 12:00:00.123456")), "2026-11-24T12:00:00.123Z");
 }
 
-TEST(Timestamps, IsoTimeBecomesDatabaseTimeAgain) {
-  EXPECT_EQ(toDatabaseTime(std::string("2026-11-24T12:00:00.123Z")), "2026-11-24 12:00:00.123");
-  for (const char* stored : {"2026-11-24 12:00:00.123", "1999-01-01 00:00:00.000"}) {
-    EXPECT_EQ(toDatabaseTime(toIsoTimestamp(std::string(stored))), stored);
-  }
-  EXPECT_EQ(toDatabaseTime(std::optional<std::string>()), std::nullopt);
-}
-
 TEST(ConfigFile, ReadsAssignmentsAndSkipsComments) {
   auto values = parseConfigFile("# comment\nRJ_DB_USER = app\r\nRJ_DB_PASSWORD='p=w'\n\nnoise\n");
   EXPECT_EQ(values["RJ_DB_USER"], "app");
