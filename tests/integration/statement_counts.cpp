@@ -30,18 +30,6 @@ class StatementCounts : public DatabaseTest {
  protected:
   JobStore store;
 
-  static int64_t questions() {
-    auto rows = Query(connection(), "SHOW SESSION STATUS LIKE 'Questions'").rows();
-    rows->next();
-    return std::stoll(std::string(rows->getString(2)));
-  }
-  // The statements `work` sends on this thread's connection; the counter counts its own reading
-  // too, which is left out.
-  static int64_t statementsOf(const std::function<void()>& work) {
-    int64_t before = questions();
-    work();
-    return questions() - before - 1;
-  }
   static void forgetTokens() { TokenCache::process().clear(); }
 
   Request request(const std::string& token, const std::string& workspace) const {

@@ -51,6 +51,20 @@ void DatabaseTest::TearDownTestSuite() {
   discardThreadConnection();
 }
 
+namespace {
+int64_t sessionQuestions() {
+  auto rows = Query(threadConnection(), "SHOW SESSION STATUS LIKE 'Questions'").rows();
+  rows->next();
+  return rows->getInt64(2);
+}
+}  // namespace
+
+int64_t DatabaseTest::statementsOf(const std::function<void()>& work) {
+  int64_t before = sessionQuestions();
+  work();
+  return sessionQuestions() - before - 1;
+}
+
 void DatabaseTest::SetUp() {
   workspaceId = createWorkspace();
   owner = createMember(workspaceId, Role::Owner);

@@ -3,6 +3,8 @@
 // from sql/, and helpers to seed workspaces, users and tokens.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -31,6 +33,9 @@ class DatabaseTest : public ::testing::Test {
   SeededUser createMember(const std::string& workspaceId, Role role);
   // Points this thread's connection at the suite's schema (call at the start of other threads).
   static void useSuiteSchema();
+  // The statements `work` sends on this thread's connection, as the server counts them (the
+  // session's Questions; its own reading of the counter is left out).
+  static int64_t statementsOf(const std::function<void()>& work);
 
   std::string workspaceId;  // a workspace made for each test
   SeededUser owner;
