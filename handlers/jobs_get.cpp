@@ -5,7 +5,7 @@
 
 int main() {
   auto read = [](rj::Request& req, rj::Context& ctx) {
-    return rj::json(ctx.jobs().get(ctx.workspaceId(), req.uuidParam("id")));
+    return rj::jsonText(ctx.jobs().getJson(ctx.workspaceId(), req.uuidParam("id")));
   };
   // Guard and read in one statement; a refusal takes the ordinary path, `read` behind guard().
   return rj::serve("jobs_get", read, rj::jobDetailWithCaller());

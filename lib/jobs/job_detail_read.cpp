@@ -118,6 +118,23 @@ std::optional<JobDetail> readJobDetail(Connection& connection, const std::string
   return assembled(read);
 }
 
+std::optional<JobVersion> readJobVersion(Connection& connection, const std::string& workspaceId,
+                                         const std::string& jobId) {
+  static const std::string text =
+      "SELECT updated_at, last_event_seq, last_write_id FROM runner_jobs"
+      " WHERE id = ? AND workspace_id = ?";
+  // Causal on a cluster, as the full read: a write through another front end moves it.
+  auto rows = Query(connection, causalRead(connection, text)).bind(jobId).bind(workspaceId).rows();
+  if (!rows->next()) return std::nullopt;
+  // Converted as readJob converts them, so that the two compare.
+  return JobVersion{toIsoTimestamp(std::string(rows->getString(1))), rows->getInt64(2),
+                    optionalString(*rows, 3)};
+}
+
+JobVersion versionOf(const Job& job) {
+  return JobVersion{job.updatedAt, job.lastEventSeq, job.lastWriteId};
+}
+
 CallerAndJobDetail readCallerAndJobDetail(Connection& connection, const std::string& tokenHash,
                                           const std::string& workspaceId,
                                           const std::string& jobId) {

@@ -7,6 +7,7 @@
 #include "auth/token_store.h"
 #include "db/connection.h"
 #include "jobs/job.h"
+#include "jobs/job_detail_cache.h"
 
 namespace rj {
 
@@ -17,6 +18,14 @@ constexpr int64_t kMaxDetailEvents = 100000;
 // statement and so from one snapshot; nullopt when the workspace has no such job.
 std::optional<JobDetail> readJobDetail(Connection& connection, const std::string& workspaceId,
                                        const std::string& jobId);
+
+// The version of the job in this workspace (one primary-key read of three columns), to tell
+// whether an answer kept in JobDetailCache is still the job's; nullopt when the workspace has
+// no such job.
+std::optional<JobVersion> readJobVersion(Connection& connection, const std::string& workspaceId,
+                                         const std::string& jobId);
+// The version a job row read in full has.
+JobVersion versionOf(const Job& job);
 
 // The caller's token and the job, read in one statement: the guard's lookup (TokenStore::findLive
 // with this workspace) and readJobDetail's read, for GET /api/runner-jobs/:id in one round trip.

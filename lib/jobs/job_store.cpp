@@ -124,6 +124,24 @@ JobDetail JobStore::get(const std::string& workspaceId, const std::string& jobId
   });
 }
 
+std::string JobStore::getJson(const std::string& workspaceId, const std::string& jobId) {
+  JobDetailCache& cache = JobDetailCache::process();
+  const auto readAt = JobDetailCache::Clock::now();
+  if (auto known = cache.find(workspaceId, jobId, readAt)) {
+    auto version = withRetry(
+        [&](Connection& connection) { return readJobVersion(connection, workspaceId, jobId); });
+    if (!version) {
+      cache.forget(workspaceId, jobId);
+      throw jobNotFound(jobId);
+    }
+    if (*version == known->version) return std::move(known->answer);
+  }
+  JobDetail detail = get(workspaceId, jobId);
+  std::string answer = toJson(detail);
+  cache.remember(workspaceId, jobId, versionOf(detail.job), answer, readAt);
+  return answer;
+}
+
 CallerAndJobDetail JobStore::getWithCaller(const std::string& tokenHash,
                                            const std::string& workspaceId,
                                            const std::string& jobId) {

@@ -31,6 +31,10 @@ class JobStore {
                                   const JobListQuery& query);
   // 404 when the job does not exist in this workspace.
   JobDetail get(const std::string& workspaceId, const std::string& jobId);
+  // The same job as get() answers it (its JSON), through this process's JobDetailCache: a job
+  // read here less than kJobDetailCacheMaxAge ago costs a read of its version only, and its kept
+  // answer is sent when the version is unchanged.
+  std::string getJson(const std::string& workspaceId, const std::string& jobId);
   // The same read with the caller's token lookup in its statement (readCallerAndJobDetail): the
   // guard's answer comes back with the job, which is nullopt when the workspace has none.
   CallerAndJobDetail getWithCaller(const std::string& tokenHash, const std::string& workspaceId,

@@ -15,6 +15,7 @@
 #include "auth/token_cache.h"
 #include "errors/errors.h"
 #include "events/event_store.h"
+#include "jobs/job_detail_cache.h"
 #include "jobs/job_store.h"
 #include "jobs/list_query.h"
 #include "support/fake_channel.h"
@@ -127,6 +128,18 @@ TEST_F(StatementCounts, GetByIdIsOneStatement) {
       1);
 }
 
+// The handler's read, through the job detail cache: the full read, then the version alone while
+// the job is unchanged, and both once after a change.
+TEST_F(StatementCounts, GetByIdAsAnsweredIsOneStatementAndTwoAfterAChange) {
+  std::string id = createJobWithStepsAndEvents();
+  JobDetailCache::process().clear();
+  EXPECT_EQ(statementsOf([&] { store.getJson(workspaceId, id); }), 1);
+  EXPECT_EQ(statementsOf([&] { store.getJson(workspaceId, id); }), 1);
+  appendEvent(connection(), id, EventType::StepOutput, "{}");
+  EXPECT_EQ(statementsOf([&] { store.getJson(workspaceId, id); }), 2);
+  EXPECT_EQ(statementsOf([&] { store.getJson(workspaceId, id); }), 1);
+}
+
 TEST_F(StatementCounts, ListIsOneStatementUnlessThePageIsPastTheEnd) {
   for (int i = 0; i < 3; ++i) createJob();
   // The page's rows carry the total, full page or not.
@@ -170,7 +183,7 @@ class GuardedReadRequests : public StatementCounts {
                    const std::string& workspace, bool guarded) {
     bool get = std::string(routeName) == "jobs_get";
     EndpointHandler ordinary = [get](Request& req, Context& ctx) {
-      if (get) return json(ctx.jobs().get(ctx.workspaceId(), req.uuidParam("id")));
+      if (get) return jsonText(ctx.jobs().getJson(ctx.workspaceId(), req.uuidParam("id")));
       return json(ctx.jobs().list(ctx.workspaceId(), parseJobListQuery(req.query)));
     };
     GuardedReader reader = get ? jobDetailWithCaller() : jobPageWithCaller();
@@ -248,6 +261,9 @@ TEST_F(GetByIdRequests, ACallerTheTokenCacheKnowsIsOneStatementForTheReadAlone) 
   EXPECT_EQ(known.status, 200);
   EXPECT_EQ(known.statements, 1);  // the ordinary path: no guard statement, the job's read
   EXPECT_EQ(known.body, first.body);
+  Answered kept = get(member.token, workspaceId, id);
+  EXPECT_EQ(kept.statements, 1);  // the job's version alone: the answer is the one kept
+  EXPECT_EQ(kept.body, first.body);
   EXPECT_EQ(get(member.token, workspaceId, newUuid()).status, 404);
 }
 
