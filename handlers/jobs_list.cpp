@@ -5,7 +5,7 @@
 
 int main() {
   auto list = [](rj::Request& req, rj::Context& ctx) {
-    return rj::json(ctx.jobs().list(ctx.workspaceId(), rj::parseJobListQuery(req.query)));
+    return rj::jsonText(ctx.jobs().listJson(ctx.workspaceId(), rj::parseJobListQuery(req.query)));
   };
   // Guard and page in one statement; a refusal takes the ordinary path, `list` behind guard().
   return rj::serve("jobs_list", list, rj::jobPageWithCaller());

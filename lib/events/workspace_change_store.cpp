@@ -148,6 +148,22 @@ int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit) {
   return static_cast<int64_t>(ids.size());
 }
 
+const char* const kWorkspaceChangesVersionColumns =
+    "(SELECT COALESCE(MAX(position), 0) FROM workspace_changes WHERE workspace_id = ?)"
+    " AS changes_position,"
+    " (SELECT COUNT(*) FROM workspace_changes WHERE workspace_id = ? AND position IS NULL)"
+    " AS changes_unnumbered";
+
+WorkspaceChangesVersion readWorkspaceChangesVersion(Connection& connection,
+                                                    const std::string& workspaceId) {
+  static const std::string text = std::string("SELECT ") + kWorkspaceChangesVersionColumns;
+  // Causal on a cluster, as the page's read: a change through another front end moves it.
+  auto rows =
+      Query(connection, causalRead(connection, text)).bind(workspaceId).bind(workspaceId).rows();
+  rows->next();
+  return WorkspaceChangesVersion{rows->getInt64(1), rows->getInt64(2)};
+}
+
 ChangeLogMark readChangeLogMark(Connection& connection) {
   auto rows = Query(connection,
                     "SELECT last_position, EXISTS (SELECT 1 FROM workspace_changes"

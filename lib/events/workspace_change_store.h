@@ -56,6 +56,27 @@ struct ChangeLogMark {
 };
 ChangeLogMark readChangeLogMark(Connection& connection);
 
+// What every row a workspace's change log gains moves. Rows are numbered after they commit
+// (position NULL until then), so a row that commits late, after a row with a higher id, still
+// shows: it adds to the unnumbered rows, and numbering raises the last position. Neither count
+// ever comes back to an earlier pair: unnumbered rows are only numbered, never deleted, and
+// positions only grow.
+struct WorkspaceChangesVersion {
+  int64_t lastPosition = 0;
+  int64_t unnumbered = 0;
+
+  bool operator==(const WorkspaceChangesVersion& other) const {
+    return lastPosition == other.lastPosition && unnumbered == other.unnumbered;
+  }
+  bool operator!=(const WorkspaceChangesVersion& other) const { return !(*this == other); }
+};
+// The version of a workspace's change log as two columns of a SELECT (changes_position,
+// changes_unnumbered): uncorrelated subqueries, run once a statement, each bound with the
+// workspace id. A statement that reads an answer with them reads its version in the same snapshot.
+extern const char* const kWorkspaceChangesVersionColumns;
+WorkspaceChangesVersion readWorkspaceChangesVersion(Connection& connection,
+                                                    const std::string& workspaceId);
+
 // Where a workspace's stream starts: the log's last position and the highest position of the
 // workspace that retention deleted. nullopt when the workspace does not exist.
 struct WorkspaceLogStart {

@@ -6,8 +6,8 @@
 
 #include "auth/token_store.h"
 #include "db/connection.h"
+#include "jobs/answer_caches.h"
 #include "jobs/job.h"
-#include "jobs/job_detail_cache.h"
 
 namespace rj {
 
@@ -20,7 +20,7 @@ std::optional<JobDetail> readJobDetail(Connection& connection, const std::string
                                        const std::string& jobId);
 
 // The version of the job in this workspace (one primary-key read of three columns), to tell
-// whether an answer kept in JobDetailCache is still the job's; nullopt when the workspace has
+// whether an answer kept in jobDetailCache() is still the job's; nullopt when the workspace has
 // no such job.
 std::optional<JobVersion> readJobVersion(Connection& connection, const std::string& workspaceId,
                                          const std::string& jobId);

@@ -5,6 +5,8 @@
 
 #include "db/select_list.h"
 #include "events/event_confirmation.h"
+#include "events/workspace_change_store.h"
+#include "jobs/answer_caches.h"
 #include "jobs/job_change.h"
 #include "jobs/job_detail_read.h"
 #include "jobs/job_insert.h"
@@ -48,21 +50,27 @@ enum class ListPart : int64_t { Job = 0, Caller = 1 };
 // The page, each row carrying the total: an uncorrelated subquery, run once, on the same index as
 // a COUNT of its own would be, without that statement's round trip. With a token hash, the
 // caller's token lookup follows in a second part of a UNION ALL (guard and list in one round
-// trip). Columns: the part, kJobSummaryColumns, total, then kLiveTokenColumns.
+// trip). Columns: the part, kJobSummaryColumns, total, then kLiveTokenColumns. Without one, the
+// rows carry the workspace's change log version last (kWorkspaceChangesVersionColumns), read in
+// the page's snapshot, for jobPageCache().
 std::string pageStatement(const ListFilter& filter, bool withCaller) {
   std::string page = std::string("SELECT 0 AS part, ") + kJobSummaryColumns +
                      ", (SELECT COUNT(*) FROM runner_jobs" + filter.where() +
-                     ") AS total, NULL AS seconds_left, NULL AS user_id, NULL AS role"
-                     " FROM runner_jobs" +
-                     filter.where() + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+                     ") AS total, NULL AS seconds_left, NULL AS user_id, NULL AS role" +
+                     (withCaller ? "" : std::string(", ") + kWorkspaceChangesVersionColumns) +
+                     " FROM runner_jobs" + filter.where() +
+                     " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
   if (!withCaller) return page;
   return "(" + page + ") UNION ALL SELECT 1, " +
          nullColumns(selectListLength(kJobSummaryColumns) + 1) + ", " + kLiveTokenColumns + " " +
          kLiveTokenSource;
 }
 
+// `version`, without a token hash: the change log's version as the page's rows carried it;
+// nullopt when the page has no rows.
 CallerAndJobPage readPage(Connection& connection, const std::string& workspaceId,
-                          const JobListQuery& query, const std::optional<std::string>& tokenHash) {
+                          const JobListQuery& query, const std::optional<std::string>& tokenHash,
+                          std::optional<WorkspaceChangesVersion>* version = nullptr) {
   ListFilter filter(workspaceId, query);
   int64_t offset = (query.page - 1) * query.limit;
   CallerAndJobPage found;
@@ -71,7 +79,8 @@ CallerAndJobPage readPage(Connection& connection, const std::string& workspaceId
   page.limit = query.limit;
   // Causal on a cluster: the list shows what the user just did through another front end.
   Query select(connection, causalRead(connection, pageStatement(filter, tokenHash.has_value())));
-  filter.bind(select);  // the total's subquery
+  filter.bind(select);                                         // the total's subquery
+  if (!tokenHash) select.bind(workspaceId).bind(workspaceId);  // the version's subqueries
   filter.bind(select).bind(query.limit).bind(offset);
   if (tokenHash) select.bind(workspaceId).bind(*tokenHash);
   auto rows = select.rows();
@@ -84,6 +93,8 @@ CallerAndJobPage readPage(Connection& connection, const std::string& workspaceId
     }
     page.total = rows->getInt64(total);
     page.jobs.push_back(readJob(*rows, kFirstJobColumn));
+    if (version)
+      *version = WorkspaceChangesVersion{rows->getInt64(total + 4), rows->getInt64(total + 5)};
   }
   // The server does not promise a union's order: newest first again.
   if (tokenHash) {
@@ -109,6 +120,32 @@ JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query
   });
 }
 
+std::string JobStore::listJson(const std::string& workspaceId, const JobListQuery& query) {
+  JobPageCache& cache = jobPageCache();
+  const std::string key = jobPageKey(workspaceId, query);
+  const auto readAt = JobPageCache::Clock::now();
+  auto known = cache.find(key, readAt);
+  if (known && !known->changing) {
+    auto version = withRetry([&](Connection& connection) {
+      return readWorkspaceChangesVersion(connection, workspaceId);
+    });
+    if (version == known->version) return std::move(known->answer);
+  }
+  std::optional<WorkspaceChangesVersion> version;
+  JobPage page = withRetry([&](Connection& connection) {
+    version.reset();
+    return readPage(connection, workspaceId, query, std::nullopt, &version).page;
+  });
+  std::string answer = toJson(page);
+  if (!version) {
+    cache.forget(key);  // no rows: nothing carried the version
+    return answer;
+  }
+  bool changing = known && known->version != *version;
+  cache.remember(key, {*version, answer, changing}, readAt);
+  return answer;
+}
+
 CallerAndJobPage JobStore::listWithCaller(const std::string& tokenHash,
                                           const std::string& workspaceId,
                                           const JobListQuery& query) {
@@ -125,20 +162,24 @@ JobDetail JobStore::get(const std::string& workspaceId, const std::string& jobId
 }
 
 std::string JobStore::getJson(const std::string& workspaceId, const std::string& jobId) {
-  JobDetailCache& cache = JobDetailCache::process();
+  JobDetailCache& cache = jobDetailCache();
+  const std::string key = jobDetailKey(workspaceId, jobId);
   const auto readAt = JobDetailCache::Clock::now();
-  if (auto known = cache.find(workspaceId, jobId, readAt)) {
+  auto known = cache.find(key, readAt);
+  if (known && !known->changing) {
     auto version = withRetry(
         [&](Connection& connection) { return readJobVersion(connection, workspaceId, jobId); });
     if (!version) {
-      cache.forget(workspaceId, jobId);
+      cache.forget(key);
       throw jobNotFound(jobId);
     }
     if (*version == known->version) return std::move(known->answer);
   }
   JobDetail detail = get(workspaceId, jobId);
+  JobVersion version = versionOf(detail.job);
   std::string answer = toJson(detail);
-  cache.remember(workspaceId, jobId, versionOf(detail.job), answer, readAt);
+  bool changing = known && known->version != version;
+  cache.remember(key, {std::move(version), answer, changing}, readAt);
   return answer;
 }
 

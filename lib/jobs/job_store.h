@@ -25,15 +25,19 @@ struct CallerAndJobPage {
 class JobStore {
  public:
   JobPage list(const std::string& workspaceId, const JobListQuery& query);
+  // The same page as list() answers it (its JSON), through this process's jobPageCache(): a page
+  // read here less than kAnswerCacheMaxAge ago costs a read of the workspace's change log
+  // version only, and the kept answer is sent while it is unchanged (jobs/answer_caches.h).
+  std::string listJson(const std::string& workspaceId, const JobListQuery& query);
   // The same page with the caller's token lookup in its statement (guard and list in one round
   // trip; a page past the end still counts its total apart).
   CallerAndJobPage listWithCaller(const std::string& tokenHash, const std::string& workspaceId,
                                   const JobListQuery& query);
   // 404 when the job does not exist in this workspace.
   JobDetail get(const std::string& workspaceId, const std::string& jobId);
-  // The same job as get() answers it (its JSON), through this process's JobDetailCache: a job
-  // read here less than kJobDetailCacheMaxAge ago costs a read of its version only, and its kept
-  // answer is sent when the version is unchanged.
+  // The same job as get() answers it (its JSON), through this process's jobDetailCache(): a
+  // job read here less than kAnswerCacheMaxAge ago costs a read of its version only, and the
+  // kept answer is sent while the version is unchanged (jobs/answer_caches.h).
   std::string getJson(const std::string& workspaceId, const std::string& jobId);
   // The same read with the caller's token lookup in its statement (readCallerAndJobDetail): the
   // guard's answer comes back with the job, which is nullopt when the workspace has none.

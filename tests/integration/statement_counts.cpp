@@ -15,7 +15,7 @@
 #include "auth/token_cache.h"
 #include "errors/errors.h"
 #include "events/event_store.h"
-#include "jobs/job_detail_cache.h"
+#include "jobs/answer_caches.h"
 #include "jobs/job_store.h"
 #include "jobs/list_query.h"
 #include "support/fake_channel.h"
@@ -132,12 +132,26 @@ TEST_F(StatementCounts, GetByIdIsOneStatement) {
 // the job is unchanged, and both once after a change.
 TEST_F(StatementCounts, GetByIdAsAnsweredIsOneStatementAndTwoAfterAChange) {
   std::string id = createJobWithStepsAndEvents();
-  JobDetailCache::process().clear();
+  jobDetailCache().clear();
   EXPECT_EQ(statementsOf([&] { store.getJson(workspaceId, id); }), 1);
   EXPECT_EQ(statementsOf([&] { store.getJson(workspaceId, id); }), 1);
   appendEvent(connection(), id, EventType::StepOutput, "{}");
   EXPECT_EQ(statementsOf([&] { store.getJson(workspaceId, id); }), 2);
-  EXPECT_EQ(statementsOf([&] { store.getJson(workspaceId, id); }), 1);
+  EXPECT_EQ(statementsOf([&] { store.getJson(workspaceId, id); }), 1);  // a full read
+  EXPECT_EQ(statementsOf([&] { store.getJson(workspaceId, id); }), 1);  // the version
+}
+
+// The same for the list, by the workspace's change log.
+TEST_F(StatementCounts, ListAsAnsweredIsOneStatementAndTwoAfterAChange) {
+  createJob();
+  jobPageCache().clear();
+  JobListQuery query = listQuery(1, 10);
+  EXPECT_EQ(statementsOf([&] { store.listJson(workspaceId, query); }), 1);
+  EXPECT_EQ(statementsOf([&] { store.listJson(workspaceId, query); }), 1);
+  createJob();
+  EXPECT_EQ(statementsOf([&] { store.listJson(workspaceId, query); }), 2);
+  EXPECT_EQ(statementsOf([&] { store.listJson(workspaceId, query); }), 1);  // a full read
+  EXPECT_EQ(statementsOf([&] { store.listJson(workspaceId, query); }), 1);  // the version
 }
 
 TEST_F(StatementCounts, ListIsOneStatementUnlessThePageIsPastTheEnd) {
@@ -184,7 +198,7 @@ class GuardedReadRequests : public StatementCounts {
     bool get = std::string(routeName) == "jobs_get";
     EndpointHandler ordinary = [get](Request& req, Context& ctx) {
       if (get) return jsonText(ctx.jobs().getJson(ctx.workspaceId(), req.uuidParam("id")));
-      return json(ctx.jobs().list(ctx.workspaceId(), parseJobListQuery(req.query)));
+      return jsonText(ctx.jobs().listJson(ctx.workspaceId(), parseJobListQuery(req.query)));
     };
     GuardedReader reader = get ? jobDetailWithCaller() : jobPageWithCaller();
     RequestHandler handle =

@@ -1,0 +1,123 @@
+#pragma once
+// Answers a handler process last sent, each kept with the version of what it was read from, for
+// at most a given age. A read that finds one asks the database only for the version, and sends
+// the kept bytes again while it is unchanged (jobs/answer_caches.h: GET by id and the list).
+// A change that moves the version shows at the next read; one that does not shows once the
+// kept answer is too old.
+#include <chrono>
+#include <cstddef>
+#include <iterator>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace rj {
+
+template <typename Version>
+class AnswerCache {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  struct Known {
+    Version version;
+    std::string answer;
+    // The read that kept it found the version moved since the answer before: what changes now
+    // is likely to change again, so the next read goes straight to a full read (one statement,
+    // not the version's and then the full read's).
+    bool changing = false;
+  };
+
+  AnswerCache(std::chrono::milliseconds maxAge, size_t capacity, size_t capacityBytes,
+              size_t largestAnswer)
+      : maxAge_(maxAge),
+        capacity_(capacity),
+        capacityBytes_(capacityBytes),
+        largestAnswer_(largestAnswer) {}
+
+  // The answer kept for this key, read at most maxAge before `now`.
+  std::optional<Known> find(const std::string& key, Clock::time_point now) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto found = entries_.find(key);
+    if (found == entries_.end()) return std::nullopt;
+    const Entry& entry = found->second;
+    if (now < entry.readAt || now - entry.readAt >= maxAge_) return std::nullopt;
+    return entry.known;
+  }
+
+  // Keeps the answer as read at `readAt` (the time before the read began), in place of what was
+  // kept for the key. Too large an answer is not kept. A full cache drops what is too old, then
+  // everything, rather than grow.
+  void remember(const std::string& key, Known known, Clock::time_point readAt) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto kept = entries_.find(key);
+    if (kept != entries_.end()) erase(kept);
+    const size_t size = known.answer.size();
+    if (size > largestAnswer_) return;
+    if (entries_.size() >= capacity_ || bytes_ + size > capacityBytes_) {
+      dropOlderThan(readAt - maxAge_);
+      if (entries_.size() >= capacity_ || bytes_ + size > capacityBytes_) {
+        entries_.clear();
+        bytes_ = 0;
+      }
+    }
+    bytes_ += size;
+    entries_.emplace(key, Entry{std::move(known), readAt});
+  }
+
+  void forget(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto kept = entries_.find(key);
+    if (kept != entries_.end()) erase(kept);
+  }
+
+  void clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    entries_.clear();
+    bytes_ = 0;
+  }
+
+  size_t size() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return entries_.size();
+  }
+
+  size_t bytes() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return bytes_;
+  }
+
+ private:
+  struct Entry {
+    Known known;
+    Clock::time_point readAt;
+  };
+  using Entries = std::unordered_map<std::string, Entry>;
+
+  void erase(typename Entries::iterator entry) {
+    bytes_ -= entry->second.known.answer.size();
+    entries_.erase(entry);
+  }
+
+  void dropOlderThan(Clock::time_point cutoff) {
+    for (auto entry = entries_.begin(); entry != entries_.end();) {
+      if (entry->second.readAt <= cutoff) {
+        bytes_ -= entry->second.known.answer.size();
+        entry = entries_.erase(entry);
+      } else {
+        entry = std::next(entry);
+      }
+    }
+  }
+
+  std::chrono::milliseconds maxAge_;
+  size_t capacity_;
+  size_t capacityBytes_;
+  size_t largestAnswer_;
+  mutable std::mutex mutex_;
+  Entries entries_;
+  size_t bytes_ = 0;
+};
+
+}  // namespace rj

@@ -1,0 +1,302 @@
+// GET by id and the list through the process's answer caches against the harness's MariaDB:
+// a kept answer is the full read's bytes, every change through the services shows at once, and
+// a change by SQL that leaves the version alone shows within the bound.
+#include "jobs/answer_caches.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "db/transaction.h"
+#include "jobs/job_store.h"
+#include "runners/claim_service.h"
+#include "runners/lease_store.h"
+#include "support/eventually.h"
+#include "support/outcome.h"
+#include "support/runner_test.h"
+#include "util/uuid.h"
+
+namespace rj::test {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+}  // namespace
+
+class AnswerCacheReads : public RunnerTest {
+ protected:
+  void SetUp() override {
+    RunnerTest::SetUp();
+    jobDetailCache().clear();
+    jobPageCache().clear();
+  }
+  // The answer and the statements it took.
+  struct Read {
+    std::string answer;
+    int64_t statements = 0;
+  };
+  Read read(const std::string& jobId) {
+    Read done;
+    done.statements = statementsOf([&] { done.answer = jobs.getJson(workspaceId, jobId); });
+    return done;
+  }
+  // What a read without the cache answers now.
+  std::string fullRead(const std::string& jobId) { return toJson(jobs.get(workspaceId, jobId)); }
+  Read listed(const JobListQuery& query = {}) {
+    Read done;
+    done.statements = statementsOf([&] { done.answer = jobs.listJson(workspaceId, query); });
+    return done;
+  }
+  std::string fullList(const JobListQuery& query = {}) {
+    return toJson(jobs.list(workspaceId, query));
+  }
+  static bool shows(const std::string& answer, const std::string& text) {
+    return answer.find(text) != std::string::npos;
+  }
+  // A job claimed by a runner of its own, with a step and output recorded.
+  Job runningJob(RunnerIdentity& runner) {
+    std::string type = uniqueType("detail");
+    Job job = createJob(type);
+    runner = runnerFor(type);
+    EXPECT_TRUE(ClaimService().claim(runner, {}).has_value());
+    LeaseStore leases;
+    leases.recordEvent(runner, job.id, event("step.started", R"({"ordinal":1,"name":"build"})"));
+    leases.recordEvent(runner, job.id,
+                       event("step.output", R"({"ordinal":1,"stream":"stdout","lines":["a"]})"));
+    return job;
+  }
+};
+
+TEST_F(AnswerCacheReads, AKeptAnswerIsTheFullReadsBytesForOneStatement) {
+  RunnerIdentity runner;
+  Job job = runningJob(runner);
+  Read cold = read(job.id);
+  EXPECT_EQ(cold.statements, 1);  // the detail's read
+  EXPECT_EQ(cold.answer, fullRead(job.id));
+  EXPECT_NE(cold.answer.find(R"("name":"build")"), std::string::npos) << cold.answer;
+  Read warm = read(job.id);
+  EXPECT_EQ(warm.statements, 1);  // the version's read alone
+  EXPECT_EQ(warm.answer, cold.answer);
+  EXPECT_EQ(jobDetailCache().size(), 1u);
+}
+
+TEST_F(AnswerCacheReads, EveryChangeThroughTheServicesShowsAtOnce) {
+  RunnerIdentity runner;
+  Job job = runningJob(runner);
+  LeaseStore leases;
+  read(job.id);
+  // Each change, then the next read: the version's read finds it moved, and the detail is read
+  // again in the same request.
+  auto expectFresh = [&](const char* change) {
+    SCOPED_TRACE(change);
+    Read next = read(job.id);
+    EXPECT_EQ(next.statements, 2);
+    EXPECT_EQ(next.answer, fullRead(job.id));
+    // Found changed: the next read is a full one (one statement), which finds it settled; the
+    // one after that reads the version alone.
+    auto kept = jobDetailCache().find(jobDetailKey(workspaceId, job.id), Clock::now());
+    ASSERT_TRUE(kept.has_value());
+    EXPECT_TRUE(kept->changing);
+    EXPECT_EQ(read(job.id).statements, 1);
+    kept = jobDetailCache().find(jobDetailKey(workspaceId, job.id), Clock::now());
+    ASSERT_TRUE(kept.has_value());
+    EXPECT_FALSE(kept->changing);
+    EXPECT_EQ(read(job.id).statements, 1);
+  };
+  leases.recordEvent(runner, job.id,
+                     event("job.progress", R"({"progressPercent":40,"message":"m"})"));
+  expectFresh("progress");
+  EXPECT_NE(read(job.id).answer.find(R"("progressPercent":40)"), std::string::npos);
+  leases.recordEvent(runner, job.id, event("step.completed", R"({"ordinal":1})"));
+  expectFresh("step completed");
+  leases.heartbeat(runner, job.id);
+  expectFresh("heartbeat");
+  leases.complete(runner, job.id, std::string(R"({"ok":true})"));
+  expectFresh("completed");
+  EXPECT_NE(read(job.id).answer.find(R"("status":"COMPLETED")"), std::string::npos);
+}
+
+TEST_F(AnswerCacheReads, ACancelShowsAtOnce) {
+  Job job = createJob(uniqueType("cancel"));
+  read(job.id);
+  jobs.cancel(workspaceId, job.id);
+  Read next = read(job.id);
+  EXPECT_NE(next.answer.find(R"("status":"CANCELLED")"), std::string::npos) << next.answer;
+  EXPECT_EQ(next.answer, fullRead(job.id));
+}
+
+TEST_F(AnswerCacheReads, AWriteWithinTheSameMillisecondIsToldApartByItsWriteId) {
+  Job job = createJob(uniqueType("write-id"));
+  read(job.id);
+  // updated_at and last_event_seq as they were: only the write's own id moves.
+  Query(connection(),
+        "UPDATE runner_jobs SET priority = 9, last_write_id = 'another-write' WHERE id = ?")
+      .bind(job.id)
+      .execute();
+  Read next = read(job.id);
+  EXPECT_EQ(next.statements, 2);
+  EXPECT_NE(next.answer.find(R"("priority":9)"), std::string::npos) << next.answer;
+}
+
+TEST_F(AnswerCacheReads, AnSqlChangeThatLeavesTheVersionAloneShowsWithinTheBound) {
+  Job job = createJob(uniqueType("sql"));
+  read(job.id);
+  auto changedAt = Clock::now();
+  Query(connection(), "UPDATE runner_jobs SET priority = 9 WHERE id = ?").bind(job.id).execute();
+  auto shown = timeUntilStatus(
+      changedAt,
+      [&]() -> long { return read(job.id).answer.find(R"("priority":9)") != std::string::npos; }, 1,
+      2 * kAnswerCacheMaxAge);
+  ASSERT_TRUE(shown.has_value()) << "the change did not show within twice the bound";
+  EXPECT_LE(*shown, kAnswerCacheMaxAge + milliseconds(500));
+  EXPECT_EQ(read(job.id).answer, fullRead(job.id));
+}
+
+TEST_F(AnswerCacheReads, ADeletedJobIsNotFoundAtOnce) {
+  Job job = createJob(uniqueType("deleted"));
+  read(job.id);
+  Query(connection(), "DELETE FROM runner_jobs WHERE id = ?").bind(job.id).execute();
+  int64_t statements =
+      statementsOf([&] { EXPECT_EQ(statusOf([&] { jobs.getJson(workspaceId, job.id); }), 404); });
+  EXPECT_EQ(statements, 1);
+  EXPECT_EQ(jobDetailCache().size(), 0u);
+}
+
+TEST_F(AnswerCacheReads, AnotherWorkspaceNeverGetsAKeptAnswer) {
+  Job job = createJob(uniqueType("workspace"));
+  read(job.id);
+  std::string other = createWorkspace("other");
+  EXPECT_EQ(statusOf([&] { jobs.getJson(other, job.id); }), 404);
+  EXPECT_EQ(statusOf([&] { jobs.getJson(workspaceId, newUuid()); }), 404);
+  EXPECT_EQ(read(job.id).answer, fullRead(job.id));
+}
+
+// The list.
+
+TEST_F(AnswerCacheReads, AKeptPageIsTheFullReadsBytesForOneStatement) {
+  createJob(uniqueType("page"));
+  Read cold = listed();
+  EXPECT_EQ(cold.statements, 1);  // the page with the change log's version
+  EXPECT_EQ(cold.answer, fullList());
+  Read warm = listed();
+  EXPECT_EQ(warm.statements, 1);  // the version alone
+  EXPECT_EQ(warm.answer, cold.answer);
+  EXPECT_EQ(jobPageCache().size(), 1u);
+}
+
+TEST_F(AnswerCacheReads, EveryChangeWithAnEventShowsInTheListAtOnce) {
+  Job first = createJob(uniqueType("page"));
+  listed();
+  Job second = createJob(uniqueType("page"));
+  Read created = listed();
+  EXPECT_EQ(created.statements, 2);
+  EXPECT_TRUE(shows(created.answer, second.id)) << created.answer;
+  EXPECT_EQ(created.answer, fullList());
+  EXPECT_EQ(listed().statements, 1);  // found changed: a full read
+  EXPECT_EQ(listed().statements, 1);  // settled: the version alone
+
+  JobListQuery queued;
+  queued.statuses = {JobStatus::Queued};
+  EXPECT_TRUE(shows(listed(queued).answer, first.id));
+  jobs.cancel(workspaceId, first.id);
+  Read afterCancel = listed(queued);
+  EXPECT_FALSE(shows(afterCancel.answer, first.id)) << afterCancel.answer;
+  EXPECT_EQ(afterCancel.answer, fullList(queued));
+  EXPECT_TRUE(shows(listed().answer, R"("status":"CANCELLED")"));
+
+  RunnerIdentity runner = runnerFor(second.type);
+  ASSERT_TRUE(ClaimService().claim(runner, {}).has_value());
+  EXPECT_TRUE(shows(listed().answer, R"("status":"RUNNING")"));
+  LeaseStore().recordEvent(runner, second.id,
+                           event("job.progress", R"({"progressPercent":40,"message":"m"})"));
+  Read progressed = listed();
+  EXPECT_TRUE(shows(progressed.answer, R"("progressPercent":40)")) << progressed.answer;
+}
+
+// A change that commits after a later one was read still shows: it adds an unnumbered row to
+// the change log, whatever its id.
+TEST_F(AnswerCacheReads, AChangeThatCommitsLateStillShowsAtOnce) {
+  createJob(uniqueType("page"));
+  std::string lateId = newUuid();
+  std::promise<void> inserted, read;
+  std::thread late([&] {
+    DatabaseThread database;
+    useSuiteSchema();
+    Transaction transaction(connection());
+    Query(connection(),
+          "INSERT INTO runner_jobs (id, workspace_id, type, status) VALUES (?, ?, 'late.commit',"
+          " 'QUEUED')")
+        .bind(lateId)
+        .bind(workspaceId)
+        .execute();
+    // Its change row takes an id now, before the create below takes a higher one.
+    Query(connection(),
+          "INSERT INTO workspace_changes (workspace_id, job_id, job_seq, event_type, type, status,"
+          " priority, progress_percent, attempt, max_attempts, run_at, created_at, updated_at)"
+          " SELECT workspace_id, id, 1, 'job.created', type, status, priority, progress_percent,"
+          " attempt, max_attempts, run_at, created_at, updated_at FROM runner_jobs WHERE id = ?")
+        .bind(lateId)
+        .execute();
+    inserted.set_value();
+    read.get_future().wait();
+    transaction.commit();
+  });
+  inserted.get_future().wait();
+  Job later = createJob(uniqueType("page"));
+  Read before = listed();
+  EXPECT_TRUE(shows(before.answer, later.id));
+  EXPECT_FALSE(shows(before.answer, lateId));
+  read.set_value();
+  late.join();
+  Read after = listed();
+  EXPECT_TRUE(shows(after.answer, lateId)) << after.answer;
+  EXPECT_EQ(after.answer, fullList());
+}
+
+TEST_F(AnswerCacheReads, AnSqlChangeWithoutAnEventShowsInTheListWithinTheBound) {
+  Job job = createJob(uniqueType("page"));
+  listed();
+  auto changedAt = Clock::now();
+  Query(connection(), "UPDATE runner_jobs SET priority = 9 WHERE id = ?").bind(job.id).execute();
+  auto shown = timeUntilStatus(
+      changedAt, [&]() -> long { return shows(listed().answer, R"("priority":9)"); }, 1,
+      2 * kAnswerCacheMaxAge);
+  ASSERT_TRUE(shown.has_value()) << "the change did not show within twice the bound";
+  EXPECT_LE(*shown, kAnswerCacheMaxAge + milliseconds(500));
+  EXPECT_EQ(listed().answer, fullList());
+}
+
+TEST_F(AnswerCacheReads, EachQueryAndWorkspaceHasItsOwnPage) {
+  Job queuedJob = createJob(uniqueType("page"));
+  Job cancelledJob = createJob(uniqueType("page"));
+  jobs.cancel(workspaceId, cancelledJob.id);
+  JobListQuery queued, cancelled, secondPage;
+  queued.statuses = {JobStatus::Queued};
+  cancelled.statuses = {JobStatus::Cancelled};
+  secondPage.limit = 1;
+  secondPage.page = 2;
+  for (int round = 0; round < 2; ++round) {  // cold, then from the cache
+    EXPECT_EQ(listed(queued).answer, fullList(queued));
+    EXPECT_EQ(listed(cancelled).answer, fullList(cancelled));
+    EXPECT_EQ(listed(secondPage).answer, fullList(secondPage));
+  }
+  EXPECT_FALSE(shows(listed(queued).answer, cancelledJob.id));
+  EXPECT_FALSE(shows(listed(cancelled).answer, queuedJob.id));
+  std::string other = createWorkspace("other");
+  std::string otherPage = jobs.listJson(other, {});
+  EXPECT_FALSE(shows(otherPage, queuedJob.id)) << otherPage;
+  EXPECT_TRUE(shows(otherPage, R"("total":0)")) << otherPage;
+}
+
+TEST_F(AnswerCacheReads, AnEmptyPageIsNotKept) {
+  JobListQuery past;
+  past.page = 50;
+  EXPECT_TRUE(shows(listed().answer, R"("total":0)"));
+  createJob(uniqueType("page"));
+  EXPECT_TRUE(shows(listed(past).answer, R"("total":1)"));
+  EXPECT_EQ(jobPageCache().size(), 0u);  // neither page had a row to carry the version
+}
+
+}  // namespace rj::test

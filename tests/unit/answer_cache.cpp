@@ -1,0 +1,153 @@
+#include "util/answer_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "jobs/answer_caches.h"
+
+namespace rj {
+namespace {
+
+using std::chrono::milliseconds;
+using Cache = AnswerCache<int>;
+
+const std::string kKey =
+    "0f8e3c1a-3a52-4f0e-9d7b-2b8c6a1f4e10 01a23ab7-3c9a-7ac5-8d64-cc4d69c18aef";
+
+Cache cache(size_t capacity = 16, size_t bytes = 1 << 20, size_t largest = 1 << 10) {
+  return Cache(milliseconds(2000), capacity, bytes, largest);
+}
+
+std::string keyNumber(int i) {
+  char key[32];
+  std::snprintf(key, sizeof key, "key-%d", i);
+  return key;
+}
+
+TEST(AnswerCache, AnswersWithinMaxAgeAndNotAtIt) {
+  Cache kept = cache();
+  auto readAt = Cache::Clock::now();
+  kept.remember(kKey, {3, "{\"id\":1}", false}, readAt);
+  auto found = kept.find(kKey, readAt + milliseconds(1999));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->answer, "{\"id\":1}");
+  EXPECT_EQ(found->version, 3);
+  EXPECT_FALSE(found->changing);
+  EXPECT_FALSE(kept.find(kKey, readAt + milliseconds(2000)).has_value());
+}
+
+TEST(AnswerCache, AClockThatWentBackFindsNothing) {
+  Cache kept = cache();
+  auto readAt = Cache::Clock::now();
+  kept.remember(kKey, {3, "{}", false}, readAt);
+  EXPECT_FALSE(kept.find(kKey, readAt - milliseconds(1)).has_value());
+}
+
+TEST(AnswerCache, ANewerReadReplacesTheKeptOneAndForgetDropsIt) {
+  Cache kept = cache();
+  auto readAt = Cache::Clock::now();
+  kept.remember(kKey, {3, "three", false}, readAt);
+  kept.remember(kKey, {4, "four!", true}, readAt + milliseconds(10));
+  auto found = kept.find(kKey, readAt + milliseconds(10));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(found->version, 4);
+  EXPECT_EQ(found->answer, "four!");
+  EXPECT_TRUE(found->changing);
+  EXPECT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept.bytes(), 5u);
+  kept.forget(kKey);
+  EXPECT_FALSE(kept.find(kKey, readAt + milliseconds(10)).has_value());
+  EXPECT_EQ(kept.size(), 0u);
+  EXPECT_EQ(kept.bytes(), 0u);
+}
+
+TEST(AnswerCache, TooLargeAnAnswerIsNotKeptAndDropsTheOlderOne) {
+  Cache kept = cache(16, 1024, 100);
+  auto readAt = Cache::Clock::now();
+  kept.remember(kKey, {3, std::string(100, 'x'), false}, readAt);
+  EXPECT_TRUE(kept.find(kKey, readAt).has_value());
+  kept.remember(kKey, {4, std::string(101, 'x'), false}, readAt);
+  EXPECT_FALSE(kept.find(kKey, readAt).has_value());
+  EXPECT_EQ(kept.bytes(), 0u);
+}
+
+TEST(AnswerCache, StaysWithinItsEntriesAndBytes) {
+  Cache kept = cache(8, 1000, 200);
+  auto readAt = Cache::Clock::now();
+  for (int i = 0; i < 100; ++i) {
+    kept.remember(keyNumber(i), {i, std::string(150, 'x'), false}, readAt);
+    EXPECT_LE(kept.size(), 8u);
+    EXPECT_LE(kept.bytes(), 1000u);
+  }
+  EXPECT_TRUE(kept.find(keyNumber(99), readAt).has_value());  // the last one is always kept
+}
+
+TEST(AnswerCache, AFullCacheDropsWhatIsTooOldFirst) {
+  Cache kept = cache(4);
+  auto start = Cache::Clock::now();
+  kept.remember(keyNumber(0), {0, "old", false}, start);
+  kept.remember(keyNumber(1), {1, "old", false}, start);
+  auto later = start + milliseconds(2500);
+  for (int i = 2; i <= 4; ++i) kept.remember(keyNumber(i), {i, "new", false}, later);
+  EXPECT_EQ(kept.size(), 3u);  // full at the fifth: the two old ones went, not the new
+  for (int i = 2; i <= 4; ++i) EXPECT_TRUE(kept.find(keyNumber(i), later).has_value());
+}
+
+TEST(AnswerCache, ThreadsShareItSafely) {
+  Cache kept = cache(64, 1 << 16, 1 << 10);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&kept, t] {
+      for (int i = 0; i < 2000; ++i) {
+        auto now = Cache::Clock::now();
+        std::string key = keyNumber(i % 100);
+        kept.remember(key, {i, std::string(10 + t, 'x'), false}, now);
+        auto found = kept.find(key, now);
+        if (found) {
+          EXPECT_GE(found->answer.size(), 10u);
+        }
+        if (i % 50 == 0) kept.forget(key);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_LE(kept.size(), 64u);
+  EXPECT_LE(kept.bytes(), size_t{1 << 16});
+}
+
+TEST(AnswerCaches, EachPartOfAJobVersionTellsVersionsApart) {
+  JobVersion base{"2026-12-03T07:03:40.156Z", 3, std::string("w1")};
+  EXPECT_EQ(base, (JobVersion{"2026-12-03T07:03:40.156Z", 3, std::string("w1")}));
+  EXPECT_NE(base, (JobVersion{"2026-12-03T07:03:40.157Z", 3, std::string("w1")}));
+  EXPECT_NE(base, (JobVersion{"2026-12-03T07:03:40.156Z", 4, std::string("w1")}));
+  EXPECT_NE(base, (JobVersion{"2026-12-03T07:03:40.156Z", 3, std::string("w2")}));
+  EXPECT_NE(base, (JobVersion{"2026-12-03T07:03:40.156Z", 3, std::nullopt}));
+  WorkspaceChangesVersion changes{10, 2};
+  EXPECT_EQ(changes, (WorkspaceChangesVersion{10, 2}));
+  EXPECT_NE(changes, (WorkspaceChangesVersion{11, 2}));
+  EXPECT_NE(changes, (WorkspaceChangesVersion{10, 3}));
+}
+
+TEST(AnswerCaches, NoTwoListQueriesShareAKey) {
+  const std::string workspace = "0f8e3c1a-3a52-4f0e-9d7b-2b8c6a1f4e10";
+  std::vector<JobListQuery> queries(8);
+  queries[1].statuses = {JobStatus::Queued};
+  queries[2].statuses = {JobStatus::Queued, JobStatus::Running};
+  queries[3].type = "a";
+  queries[4].agentTaskId = "a";  // the same text as a type: still another query
+  queries[5].type = "a t1:b";    // a type that looks like the key's own separators
+  queries[6].page = 2;
+  queries[7].limit = 10;
+  std::set<std::string> keys;
+  for (const auto& query : queries) keys.insert(jobPageKey(workspace, query));
+  keys.insert(jobPageKey("11111111-2222-3333-4444-555555555555", queries[0]));
+  EXPECT_EQ(keys.size(), queries.size() + 1);
+  EXPECT_EQ(jobPageKey(workspace, queries[2]), jobPageKey(workspace, queries[2]));
+}
+
+}  // namespace
+}  // namespace rj
