@@ -100,14 +100,16 @@ void recordWorkspaceChanges(Connection& connection, const std::string& workspace
 }
 
 const char* const kUnnumberedChangesSelect =
-    "SELECT id FROM workspace_changes WHERE position IS NULL ORDER BY id LIMIT ?"
-    " FOR UPDATE SKIP LOCKED";
+    "SELECT id FROM workspace_changes WHERE position IS NULL ORDER BY id LIMIT ?";
 
 int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit) {
-  // READ COMMITTED and SKIP LOCKED: the sequencer takes no gap locks (writers inserting new rows
-  // never wait for it) and never waits for a writer either. A row it skips is not committed yet;
-  // it gets a number after every row numbered now, and a job's changes still get theirs in seq
-  // order (a job's next event is inserted only after its previous one committed).
+  // READ COMMITTED, and a plain (consistent) read of the unnumbered rows: it sees committed rows
+  // only, so the sequencer takes no gap locks (writers inserting new rows never wait for it), no
+  // lock on a row before its UPDATE, and never waits for a writer either. A row it does not see
+  // is not committed yet; it gets a number after every row numbered now, and a job's changes
+  // still get theirs in seq order (a job's next event is inserted only after its previous one
+  // committed). Only the sequencer sets a position, and sequencers take turns on the sequencer
+  // row, so a row read here is still unnumbered when its UPDATE comes.
   connection.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
   Transaction transaction(connection);
   auto last = Query(connection,

@@ -45,7 +45,7 @@ void recordWorkspaceChanges(Connection& connection, const std::string& workspace
 constexpr int64_t kChangesNumberedPerCall = 5000;
 int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit = kChangesNumberedPerCall);
 // The sequencer's read of the unnumbered rows (one parameter: the limit). It must walk the
-// position index in id order and stop at the limit, never sort or lock the whole backlog
+// position index in id order and stop at the limit, never sort the whole backlog
 // (sql/015); tests/integration/workspace_changes.cpp checks the server's plan for it.
 extern const char* const kUnnumberedChangesSelect;
 
