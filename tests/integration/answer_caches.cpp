@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
@@ -171,6 +172,45 @@ TEST_F(AnswerCacheReads, AnotherWorkspaceNeverGetsAKeptAnswer) {
   EXPECT_EQ(statusOf([&] { jobs.getJson(other, job.id); }), 404);
   EXPECT_EQ(statusOf([&] { jobs.getJson(workspaceId, newUuid()); }), 404);
   EXPECT_EQ(read(job.id).answer, fullRead(job.id));
+}
+
+// Readers on four threads share the process's caches while a runner changes the job: each
+// answer is one the job had (its progress only grows), and once the writes stop every thread
+// reads the last one (this suite also runs under ThreadSanitizer).
+TEST_F(AnswerCacheReads, ThreadsShareTheCachesWhileTheJobChanges) {
+  RunnerIdentity runner;
+  Job job = runningJob(runner);
+  std::atomic<bool> writing{true};
+  std::atomic<int> failures{0};
+  std::thread writer([&] {
+    DatabaseThread database;
+    useSuiteSchema();
+    LeaseStore leases;
+    for (int percent = 1; percent <= 30; ++percent) {
+      leases.recordEvent(
+          runner, job.id,
+          event("job.progress", R"({"progressPercent":)" + std::to_string(percent) + "}"));
+    }
+    writing = false;
+  });
+  onThreads(4, [&](int) {
+    JobStore store;
+    while (writing) {
+      std::string detail = store.getJson(workspaceId, job.id);
+      std::string page = store.listJson(workspaceId, {});
+      if (!shows(detail, job.id) || !shows(page, job.id)) ++failures;
+    }
+  });
+  writer.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::string last = fullRead(job.id);
+  EXPECT_TRUE(shows(last, R"("progressPercent":30)")) << last;
+  onThreads(4, [&](int) {
+    JobStore store;
+    if (store.getJson(workspaceId, job.id) != last) ++failures;
+    if (store.listJson(workspaceId, {}) != toJson(JobStore().list(workspaceId, {}))) ++failures;
+  });
+  EXPECT_EQ(failures.load(), 0);
 }
 
 // The list.
