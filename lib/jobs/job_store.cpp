@@ -121,29 +121,20 @@ JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query
 }
 
 std::string JobStore::listJson(const std::string& workspaceId, const JobListQuery& query) {
-  JobPageCache& cache = jobPageCache();
-  const std::string key = jobPageKey(workspaceId, query);
-  const auto readAt = JobPageCache::Clock::now();
-  auto known = cache.find(key, readAt);
-  if (known && !known->changing) {
-    auto version = withRetry([&](Connection& connection) {
+  auto readVersion = [&] {
+    return withRetry([&](Connection& connection) {
       return readWorkspaceChangesVersion(connection, workspaceId);
     });
-    if (version == known->version) return std::move(known->answer);
-  }
-  std::optional<WorkspaceChangesVersion> version;
-  JobPage page = withRetry([&](Connection& connection) {
-    version.reset();
-    return readPage(connection, workspaceId, query, std::nullopt, &version).page;
-  });
-  std::string answer = toJson(page);
-  if (!version) {
-    cache.forget(key);  // no rows: nothing carried the version
-    return answer;
-  }
-  bool changing = known && known->version != *version;
-  cache.remember(key, {*version, answer, changing}, readAt);
-  return answer;
+  };
+  auto readAnswer = [&] {
+    std::optional<WorkspaceChangesVersion> version;  // nullopt: no rows carried it
+    JobPage page = withRetry([&](Connection& connection) {
+      version.reset();
+      return readPage(connection, workspaceId, query, std::nullopt, &version).page;
+    });
+    return std::make_pair(version, toJson(page));
+  };
+  return jobPageCache().answer(jobPageKey(workspaceId, query), readVersion, readAnswer);
 }
 
 CallerAndJobPage JobStore::listWithCaller(const std::string& tokenHash,
@@ -162,25 +153,21 @@ JobDetail JobStore::get(const std::string& workspaceId, const std::string& jobId
 }
 
 std::string JobStore::getJson(const std::string& workspaceId, const std::string& jobId) {
-  JobDetailCache& cache = jobDetailCache();
   const std::string key = jobDetailKey(workspaceId, jobId);
-  const auto readAt = JobDetailCache::Clock::now();
-  auto known = cache.find(key, readAt);
-  if (known && !known->changing) {
+  auto readVersion = [&] {
     auto version = withRetry(
         [&](Connection& connection) { return readJobVersion(connection, workspaceId, jobId); });
     if (!version) {
-      cache.forget(key);
+      jobDetailCache().forget(key);
       throw jobNotFound(jobId);
     }
-    if (*version == known->version) return std::move(known->answer);
-  }
-  JobDetail detail = get(workspaceId, jobId);
-  JobVersion version = versionOf(detail.job);
-  std::string answer = toJson(detail);
-  bool changing = known && known->version != version;
-  cache.remember(key, {std::move(version), answer, changing}, readAt);
-  return answer;
+    return *version;
+  };
+  auto readAnswer = [&] {
+    JobDetail detail = get(workspaceId, jobId);
+    return std::make_pair(std::optional<JobVersion>(versionOf(detail.job)), toJson(detail));
+  };
+  return jobDetailCache().answer(key, readVersion, readAnswer);
 }
 
 CallerAndJobDetail JobStore::getWithCaller(const std::string& tokenHash,

@@ -36,6 +36,27 @@ class AnswerCache {
         capacityBytes_(capacityBytes),
         largestAnswer_(largestAnswer) {}
 
+  // The answer for `key`. A kept one that is not `changing` costs readVersion() (a Version), and
+  // goes out while that is its version. Otherwise readAnswer() reads in full and gives
+  // {version, answer}; the answer is kept with it, marked `changing` when an answer was kept with
+  // another version, or not kept when the version is nullopt (nothing carried one).
+  template <typename ReadVersion, typename ReadAnswer>
+  std::string answer(const std::string& key, ReadVersion readVersion, ReadAnswer readAnswer) {
+    const auto readAt = Clock::now();
+    auto known = find(key, readAt);
+    if (known && !known->changing && readVersion() == known->version) {
+      return std::move(known->answer);
+    }
+    auto [version, answer] = readAnswer();
+    if (!version) {
+      forget(key);
+      return answer;
+    }
+    bool changing = known && known->version != *version;
+    remember(key, {std::move(*version), answer, changing}, readAt);
+    return answer;
+  }
+
   // The answer kept for this key, read at most maxAge before `now`.
   std::optional<Known> find(const std::string& key, Clock::time_point now) const {
     std::lock_guard<std::mutex> lock(mutex_);

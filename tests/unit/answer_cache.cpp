@@ -119,6 +119,44 @@ TEST(AnswerCache, ThreadsShareItSafely) {
   EXPECT_LE(kept.bytes(), size_t{1 << 16});
 }
 
+// answer(): which reads a request makes, with the stored version standing in for the database.
+TEST(AnswerCache, AnswerReadsTheVersionAloneWhileItHoldsAndInFullOnceAfterAChange) {
+  Cache kept = cache();
+  int stored = 1, versionReads = 0, fullReads = 0;
+  auto readVersion = [&] {
+    ++versionReads;
+    return stored;
+  };
+  auto readAnswer = [&] {
+    ++fullReads;
+    return std::make_pair(std::optional<int>(stored), "v" + std::to_string(stored));
+  };
+  auto ask = [&] { return kept.answer(kKey, readVersion, readAnswer); };
+  EXPECT_EQ(ask(), "v1");  // nothing kept: in full
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(0, 1));
+  EXPECT_EQ(ask(), "v1");  // kept: the version alone
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(1, 1));
+  stored = 2;
+  EXPECT_EQ(ask(), "v2");  // moved: the version, then in full, kept as changing
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(2, 2));
+  EXPECT_TRUE(kept.find(kKey, Cache::Clock::now())->changing);
+  EXPECT_EQ(ask(), "v2");  // changing: straight to a full read, which finds it settled
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(2, 3));
+  EXPECT_FALSE(kept.find(kKey, Cache::Clock::now())->changing);
+  EXPECT_EQ(ask(), "v2");  // settled: the version alone again
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(3, 3));
+}
+
+TEST(AnswerCache, AnAnswerWithoutAVersionIsNotKeptAndDropsTheKeptOne) {
+  Cache kept = cache();
+  kept.remember(kKey, {1, "old", true}, Cache::Clock::now());
+  std::string answer = kept.answer(
+      kKey, [] { return 1; },
+      [] { return std::make_pair(std::optional<int>(), std::string("new")); });
+  EXPECT_EQ(answer, "new");
+  EXPECT_EQ(kept.size(), 0u);
+}
+
 TEST(AnswerCaches, EachPartOfAJobVersionTellsVersionsApart) {
   JobVersion base{"2026-12-03T07:03:40.156Z", 3, std::string("w1")};
   EXPECT_EQ(base, (JobVersion{"2026-12-03T07:03:40.156Z", 3, std::string("w1")}));
