@@ -9,6 +9,7 @@
 #include "operations/runner_listing.h"
 #include "operations/workspace_metrics.h"
 #include "runners/lease_store.h"
+#include "support/guard_request.h"
 #include "support/outcome.h"
 #include "support/runner_test.h"
 
@@ -227,12 +228,7 @@ TEST(PrometheusText, EscapesLabelValues) {
 
 namespace {
 Request bearer(const std::string& token, const std::string& workspace = "") {
-  Request request;
-  request.method = "GET";
-  request.path = "/api/metrics";
-  request.headers["HTTP_AUTHORIZATION"] = "Bearer " + token;
-  if (!workspace.empty()) request.headers["HTTP_X_WORKSPACE_ID"] = workspace;
-  return request;
+  return workspaceRequest(token, workspace, "/api/metrics");
 }
 }  // namespace
 

@@ -6,12 +6,13 @@
 
 namespace rj::test {
 
-// GET /api/runner-jobs with `Authorization: Bearer <token>` and, unless `workspace` is empty,
+// GET `path` with `Authorization: Bearer <token>` and, unless `workspace` is empty,
 // `X-Workspace-Id: <workspace>`.
-inline Request workspaceRequest(const std::string& token, const std::string& workspace) {
+inline Request workspaceRequest(const std::string& token, const std::string& workspace,
+                                const std::string& path = "/api/runner-jobs") {
   Request request;
   request.method = "GET";
-  request.path = "/api/runner-jobs";
+  request.path = path;
   request.headers["HTTP_AUTHORIZATION"] = "Bearer " + token;
   if (!workspace.empty()) request.headers["HTTP_X_WORKSPACE_ID"] = workspace;
   return request;
