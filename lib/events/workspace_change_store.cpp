@@ -52,9 +52,9 @@ void recordWorkspaceChanges(Connection& connection, const std::vector<JobEventKe
   }
   if (kept.empty()) return;
   Query insert(connection,
-               "INSERT INTO workspace_changes (workspace_id, job_id, job_seq, event_type, type,"
-               " status, priority, progress_percent, attempt, max_attempts, run_at, created_at,"
-               " updated_at, started_at, completed_at)"
+               "INSERT INTO workspace_change_inbox (workspace_id, job_id, job_seq, event_type,"
+               " type, status, priority, progress_percent, attempt, max_attempts, run_at,"
+               " created_at, updated_at, started_at, completed_at)"
                " SELECT j.workspace_id, j.id, e.seq, e.event_type, j.type, j.status, j.priority,"
                " j.progress_percent, j.attempt, j.max_attempts, j.run_at, j.created_at,"
                " j.updated_at, j.started_at, j.completed_at FROM (" +
@@ -75,9 +75,9 @@ void recordWorkspaceChanges(Connection& connection, const std::string& workspace
   }
   if (kept.empty()) return;
   Query insert(connection,
-               "INSERT INTO workspace_changes (workspace_id, job_id, job_seq, event_type, type,"
-               " status, priority, progress_percent, attempt, max_attempts, run_at, created_at,"
-               " updated_at, started_at, completed_at) VALUES " +
+               "INSERT INTO workspace_change_inbox (workspace_id, job_id, job_seq, event_type,"
+               " type, status, priority, progress_percent, attempt, max_attempts, run_at,"
+               " created_at, updated_at, started_at, completed_at) VALUES " +
                    placeholderList(kept.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   for (const WorkspaceChange* change : kept) {
     insert.bind(workspaceId)
@@ -100,16 +100,62 @@ void recordWorkspaceChanges(Connection& connection, const std::string& workspace
 }
 
 const char* const kUnnumberedChangesSelect =
+    "SELECT id FROM workspace_change_inbox ORDER BY id LIMIT ?";
+
+namespace {
+// Rows a handler older than sql/016 left unnumbered in workspace_changes itself (position NULL),
+// between that migration and its restart. Found through the position index, where NULLs come
+// first: one index dive when there are none.
+const char* const kLegacyUnnumberedSelect =
     "SELECT id FROM workspace_changes WHERE position IS NULL ORDER BY id LIMIT ?";
 
+const char* const kChangeColumns =
+    "workspace_id, job_id, job_seq, event_type, type, status, priority, progress_percent,"
+    " attempt, max_attempts, run_at, created_at, updated_at, started_at, completed_at";
+
+std::vector<int64_t> readIds(Connection& connection, const char* select, int64_t limit) {
+  auto rows = Query(connection, select).bind(limit).rows();
+  std::vector<int64_t> ids;
+  while (rows->next()) ids.push_back(rows->getInt64("id"));
+  return ids;
+}
+
+// Appends the rows `ids` of `source` to workspace_changes at positions after `position`, in id
+// order, and deletes them from `source`; returns the last position given. Both statements name
+// the rows by id: the DELETE removes exactly what was copied.
+int64_t moveNumbered(Connection& connection, const std::string& source,
+                     const std::vector<int64_t>& ids, int64_t position) {
+  for (size_t start = 0; start < ids.size(); start += kNumberedPerStatement) {
+    size_t count = std::min(kNumberedPerStatement, ids.size() - start);
+    std::vector<int64_t> chunk(ids.begin() + static_cast<std::ptrdiff_t>(start),
+                               ids.begin() + static_cast<std::ptrdiff_t>(start + count));
+    // Padded (a repeated id changes nothing in IN): a handful of statement shapes, each
+    // prepared once per connection.
+    size_t slots = paddedSlots(count, 8);
+    std::string idList = "(" + placeholderList(slots) + ")";
+    Query copy(connection, std::string("INSERT INTO workspace_changes (position, ") +
+                               kChangeColumns + ") SELECT ? + ROW_NUMBER() OVER (ORDER BY id), " +
+                               kChangeColumns + " FROM " + source + " WHERE id IN " + idList);
+    copy.bind(position);
+    for (size_t slot = 0; slot < slots; ++slot) copy.bind(paddedValue(chunk, slot));
+    copy.execute();
+    Query remove(connection, "DELETE FROM " + source + " WHERE id IN " + idList);
+    for (size_t slot = 0; slot < slots; ++slot) remove.bind(paddedValue(chunk, slot));
+    remove.execute();
+    position += static_cast<int64_t>(count);
+  }
+  return position;
+}
+}  // namespace
+
 int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit) {
-  // READ COMMITTED, and a plain (consistent) read of the unnumbered rows: it sees committed rows
-  // only, so the sequencer takes no gap locks (writers inserting new rows never wait for it), no
-  // lock on a row before its UPDATE, and never waits for a writer either. A row it does not see
-  // is not committed yet; it gets a number after every row numbered now, and a job's changes
-  // still get theirs in seq order (a job's next event is inserted only after its previous one
-  // committed). Only the sequencer sets a position, and sequencers take turns on the sequencer
-  // row, so a row read here is still unnumbered when its UPDATE comes.
+  // READ COMMITTED, and plain (consistent) reads of the rows to number: they see committed rows
+  // only, so the sequencer takes no gap locks (writers appending to the inbox never wait for
+  // it), no lock on a row before it moves it, and never waits for a writer either. A row it does
+  // not see is not committed yet; it gets a number after every row numbered now, and a job's
+  // changes still get theirs in seq order (a job's next event is inserted only after its
+  // previous one committed). Only the sequencer moves rows out of the inbox, and sequencers take
+  // turns on the sequencer row, so a row read here is still there when it is moved.
   connection.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
   Transaction transaction(connection);
   auto last = Query(connection,
@@ -117,43 +163,26 @@ int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit) {
                   .rows();
   if (!last->next()) throw std::runtime_error("workspace_change_sequencer has no row");
   int64_t position = last->getInt64("last_position");
-  auto rows = Query(connection, kUnnumberedChangesSelect).bind(limit).rows();
-  std::vector<int64_t> ids;
-  while (rows->next()) ids.push_back(rows->getInt64("id"));
-  if (ids.empty()) {
-    transaction.commit();
-    return 0;
+  // Legacy rows first: they were written before any row now in the inbox of the same job.
+  std::vector<int64_t> legacy = readIds(connection, kLegacyUnnumberedSelect, limit);
+  position = moveNumbered(connection, "workspace_changes", legacy, position);
+  std::vector<int64_t> ids =
+      readIds(connection, kUnnumberedChangesSelect, limit - static_cast<int64_t>(legacy.size()));
+  position = moveNumbered(connection, "workspace_change_inbox", ids, position);
+  int64_t numbered = static_cast<int64_t>(legacy.size() + ids.size());
+  if (numbered > 0) {
+    Query(connection, "UPDATE workspace_change_sequencer SET last_position = ? WHERE id = 1")
+        .bind(position)
+        .execute();
   }
-  for (size_t start = 0; start < ids.size(); start += kNumberedPerStatement) {
-    size_t count = std::min(kNumberedPerStatement, ids.size() - start);
-    // Padded to a power of two (repeating the last id, whose first WHEN wins): a handful of
-    // statement shapes, each prepared once per connection.
-    size_t slots = 8;
-    while (slots < count) slots *= 2;
-    std::string text = "UPDATE workspace_changes SET position = ? + CASE id";
-    for (size_t i = 0; i < slots; ++i) text += " WHEN ? THEN " + std::to_string(i + 1);
-    text += " END WHERE id IN (?";
-    for (size_t i = 1; i < slots; ++i) text += ", ?";
-    text += ")";
-    Query update(connection, text);
-    update.bind(position);
-    for (int pass = 0; pass < 2; ++pass) {
-      for (size_t i = 0; i < slots; ++i) update.bind(ids[start + std::min(i, count - 1)]);
-    }
-    update.execute();
-    position += static_cast<int64_t>(count);
-  }
-  Query(connection, "UPDATE workspace_change_sequencer SET last_position = ? WHERE id = 1")
-      .bind(position)
-      .execute();
   transaction.commit();
-  return static_cast<int64_t>(ids.size());
+  return numbered;
 }
 
 const char* const kWorkspaceChangesVersionColumns =
     "(SELECT COALESCE(MAX(position), 0) FROM workspace_changes WHERE workspace_id = ?)"
     " AS changes_position,"
-    " (SELECT COUNT(*) FROM workspace_changes WHERE workspace_id = ? AND position IS NULL)"
+    " (SELECT COUNT(*) FROM workspace_change_inbox WHERE workspace_id = ?)"
     " AS changes_unnumbered";
 
 WorkspaceChangesVersion readWorkspaceChangesVersion(Connection& connection,
@@ -168,9 +197,9 @@ WorkspaceChangesVersion readWorkspaceChangesVersion(Connection& connection,
 
 ChangeLogMark readChangeLogMark(Connection& connection) {
   auto rows = Query(connection,
-                    "SELECT last_position, EXISTS (SELECT 1 FROM workspace_changes"
-                    " WHERE position IS NULL) AS unsequenced FROM workspace_change_sequencer"
-                    " WHERE id = 1")
+                    "SELECT last_position, EXISTS (SELECT 1 FROM workspace_change_inbox)"
+                    " OR EXISTS (SELECT 1 FROM workspace_changes WHERE position IS NULL)"
+                    " AS unsequenced FROM workspace_change_sequencer WHERE id = 1")
                   .rows();
   ChangeLogMark mark;
   if (!rows->next()) return mark;
@@ -252,7 +281,8 @@ std::set<std::string> workspacesChangedBetween(Connection& connection, int64_t a
 
 int64_t pruneWorkspaceChanges(Connection& connection, const std::string& cut, int64_t batchSize) {
   // Only numbered rows are deleted (as a prefix of positions): number what has committed first,
-  // so that no old row is left behind to be numbered, and sent, after the horizon moved past it.
+  // so that no old row is left behind in the inbox to be numbered, and sent, after the horizon
+  // moved past it.
   while (sequenceWorkspaceChanges(connection) > 0) {
   }
   int64_t deleted = 0;

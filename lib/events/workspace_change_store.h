@@ -1,6 +1,7 @@
 #pragma once
-// The workspace change log (sql/010): written beside each job.* event, numbered by the
-// sequencer, read by workspace streams, trimmed by retention.
+// The workspace change log (sql/010, sql/016): written beside each job.* event into an inbox,
+// moved into the log with its position by the sequencer, read by workspace streams, trimmed by
+// retention.
 #include <cstdint>
 #include <set>
 #include <string>
@@ -39,14 +40,14 @@ void recordWorkspaceChanges(Connection& connection, const std::vector<JobEventKe
 void recordWorkspaceChanges(Connection& connection, const std::string& workspaceId,
                             const std::vector<WorkspaceChange>& changes);
 
-// Numbers up to `limit` committed, unnumbered rows in id order after the last position, in one
-// transaction holding the sequencer row; returns how many. Any number of processes may call it:
-// they take turns on that row.
+// Numbers up to `limit` committed inbox rows in id order after the last position (moving them
+// into workspace_changes), in one transaction holding the sequencer row; returns how many. Any
+// number of processes may call it: they take turns on that row.
 constexpr int64_t kChangesNumberedPerCall = 5000;
 int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit = kChangesNumberedPerCall);
-// The sequencer's read of the unnumbered rows (one parameter: the limit). It must walk the
-// position index in id order and stop at the limit, never sort the whole backlog
-// (sql/015); tests/integration/workspace_changes.cpp checks the server's plan for it.
+// The sequencer's read of the inbox (one parameter: the limit). It must walk the primary key in
+// id order and stop at the limit, never sort the whole backlog (sql/015);
+// tests/integration/workspace_changes.cpp checks the server's plan for it.
 extern const char* const kUnnumberedChangesSelect;
 
 // Where the log stands: its last position, and whether rows wait for a number.
@@ -57,10 +58,9 @@ struct ChangeLogMark {
 ChangeLogMark readChangeLogMark(Connection& connection);
 
 // What every row a workspace's change log gains moves. Rows are numbered after they commit
-// (position NULL until then), so a row that commits late, after a row with a higher id, still
-// shows: it adds to the unnumbered rows, and numbering raises the last position. Neither count
-// ever comes back to an earlier pair: unnumbered rows are only numbered, never deleted, and
-// positions only grow.
+// (in the inbox until then), so a row that commits late, after a row with a higher id, still
+// shows: it adds to the inbox, and numbering raises the last position. The pair never comes back
+// to an earlier one: rows leave the inbox only by being numbered, and positions only grow.
 struct WorkspaceChangesVersion {
   int64_t lastPosition = 0;
   int64_t unnumbered = 0;

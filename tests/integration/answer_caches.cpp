@@ -255,8 +255,8 @@ TEST_F(AnswerCacheReads, EveryChangeWithAnEventShowsInTheListAtOnce) {
   EXPECT_TRUE(shows(progressed.answer, R"("progressPercent":40)")) << progressed.answer;
 }
 
-// A change that commits after a later one was read still shows: it adds an unnumbered row to
-// the change log, whatever its id.
+// A change that commits after a later one was read still shows: it adds a row to the change
+// log's inbox, whatever its id.
 TEST_F(AnswerCacheReads, AChangeThatCommitsLateStillShowsAtOnce) {
   createJob(uniqueType("page"));
   std::string lateId = newUuid();
@@ -273,8 +273,9 @@ TEST_F(AnswerCacheReads, AChangeThatCommitsLateStillShowsAtOnce) {
         .execute();
     // Its change row takes an id now, before the create below takes a higher one.
     Query(connection(),
-          "INSERT INTO workspace_changes (workspace_id, job_id, job_seq, event_type, type, status,"
-          " priority, progress_percent, attempt, max_attempts, run_at, created_at, updated_at)"
+          "INSERT INTO workspace_change_inbox (workspace_id, job_id, job_seq, event_type, type,"
+          " status, priority, progress_percent, attempt, max_attempts, run_at, created_at,"
+          " updated_at)"
           " SELECT workspace_id, id, 1, 'job.created', type, status, priority, progress_percent,"
           " attempt, max_attempts, run_at, created_at, updated_at FROM runner_jobs WHERE id = ?")
         .bind(lateId)

@@ -92,7 +92,7 @@ TEST_F(BatchClaims, EachJobOfABatchCountsOneClaimAndOneWorkspaceChangeWithItsTim
   ASSERT_EQ(batch.jobs.size(), 5u);
   EXPECT_EQ(readWorkspaceCounters(connection(), workspaceId).claims, claimsBefore + 5);
   for (const auto& job : batch.jobs) {
-    EXPECT_EQ(count("SELECT COUNT(*) AS n FROM workspace_changes WHERE job_id = ?"
+    EXPECT_EQ(count("SELECT COUNT(*) AS n FROM workspace_change_inbox WHERE job_id = ?"
                     " AND event_type = 'job.started' AND status = 'RUNNING' AND job_seq = 3",
                     job.id),
               1)

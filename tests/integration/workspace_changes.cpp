@@ -23,6 +23,12 @@ using namespace std::chrono_literals;
 int64_t lastPosition() {
   return readChangeLogMark(threadConnection()).lastPosition;
 }
+
+int64_t inboxRows() {
+  auto rows = Query(threadConnection(), "SELECT COUNT(*) AS n FROM workspace_change_inbox").rows();
+  rows->next();
+  return rows->getInt64("n");
+}
 }  // namespace
 
 class WorkspaceChangesTest : public DatabaseTest {
@@ -103,7 +109,7 @@ TEST_F(WorkspaceChangesTest, ACreatedJobsChangesCarryItsRowAsInserted) {
 }
 
 TEST_F(WorkspaceChangesTest, TheSequencerReadsOnlyWhatItNumbersInIndexOrder) {
-  // A backlog of unnumbered rows behind numbered ones, as job creation leaves it between passes.
+  // A backlog in the inbox behind numbered rows, as job creation leaves it between passes.
   for (int i = 0; i < 20; ++i) createJob();
   sequenceWorkspaceChanges(connection());
   for (int i = 0; i < 40; ++i) createJob();
@@ -113,21 +119,69 @@ TEST_F(WorkspaceChangesTest, TheSequencerReadsOnlyWhatItNumbersInIndexOrder) {
   ASSERT_TRUE(plan->next());
   std::string key = optionalString(*plan, "key").value_or("");
   std::string extra = optionalString(*plan, "Extra").value_or("");
-  EXPECT_EQ(key, "workspace_changes_position");
-  // A sort would read and lock every unnumbered row before the first ten (sql/015).
+  EXPECT_EQ(key, "PRIMARY");
+  // A sort would read every row of the backlog before the first ten (sql/015).
   EXPECT_EQ(extra.find("filesort"), std::string::npos) << extra;
-  // And the numbering itself still goes in id order, ten at a time.
-  EXPECT_EQ(sequenceWorkspaceChanges(connection(), 10), 10);
-  auto rows = Query(connection(),
-                    "SELECT id, position FROM workspace_changes WHERE position IS NOT NULL"
-                    " ORDER BY position")
-                  .rows();
-  int64_t lastId = 0;
-  while (rows->next()) {
-    EXPECT_GT(rows->getInt64("id"), lastId);
-    lastId = rows->getInt64("id");
+  // The numbering goes in inbox order, ten at a time, and takes the rows out of the inbox.
+  std::vector<std::string> inboxOrder;
+  auto inbox =
+      Query(connection(), "SELECT job_id, job_seq FROM workspace_change_inbox ORDER BY id LIMIT 10")
+          .rows();
+  while (inbox->next()) {
+    inboxOrder.push_back(inbox->getString("job_id") + "/" + inbox->getString("job_seq"));
   }
+  ASSERT_EQ(inboxOrder.size(), 10u);
+  int64_t before = readChangeLogMark(connection()).lastPosition;
+  EXPECT_EQ(sequenceWorkspaceChanges(connection(), 10), 10);
+  auto numbered = Query(connection(),
+                        "SELECT job_id, job_seq, position FROM workspace_changes"
+                        " WHERE position > ? ORDER BY position")
+                      .bind(before)
+                      .rows();
+  std::vector<std::string> positionOrder;
+  int64_t expected = before;
+  while (numbered->next()) {
+    EXPECT_EQ(numbered->getInt64("position"), ++expected);
+    positionOrder.push_back(numbered->getString("job_id") + "/" + numbered->getString("job_seq"));
+  }
+  EXPECT_EQ(positionOrder, inboxOrder);
+  EXPECT_EQ(inboxRows(), 70);
   EXPECT_EQ(sequenceWorkspaceChanges(connection()), 70);
+  EXPECT_EQ(inboxRows(), 0);
+  EXPECT_FALSE(readChangeLogMark(connection()).unsequenced);
+}
+
+TEST_F(WorkspaceChangesTest, RowsAnOlderHandlerLeftUnnumberedAreNumberedFirst) {
+  std::string job = createJob();
+  sequenceWorkspaceChanges(connection());
+  int64_t start = lastPosition();
+  // A handler from before sql/016, still running between the migration and its restart, inserts
+  // its change into the log itself, unnumbered.
+  Query(connection(),
+        "INSERT INTO workspace_changes (workspace_id, job_id, job_seq, event_type, type, status,"
+        " priority, progress_percent, attempt, max_attempts, run_at, created_at, updated_at)"
+        " SELECT workspace_id, id, 3, 'job.progress', type, status, priority, progress_percent,"
+        " attempt, max_attempts, run_at, created_at, updated_at FROM runner_jobs WHERE id = ?")
+      .bind(job)
+      .execute();
+  std::string later = createJob();  // into the inbox, after it
+  EXPECT_TRUE(readChangeLogMark(connection()).unsequenced);
+  EXPECT_EQ(sequenceWorkspaceChanges(connection()), 3);
+  EXPECT_FALSE(readChangeLogMark(connection()).unsequenced);
+  auto changes = changesAfter(start, workspaceId);
+  ASSERT_EQ(changes.size(), 3u);
+  EXPECT_EQ(changes[0].jobId, job);
+  EXPECT_EQ(changes[0].event, "job.progress");
+  EXPECT_EQ(changes[0].position, start + 1);
+  EXPECT_EQ(changes[1].jobId, later);
+  EXPECT_EQ(changes[2].jobId, later);
+  EXPECT_EQ(changes[2].position, start + 3);
+  EXPECT_EQ(lastPosition(), start + 3);
+  auto unnumbered =
+      Query(connection(), "SELECT COUNT(*) AS n FROM workspace_changes WHERE position IS NULL")
+          .rows();
+  unnumbered->next();
+  EXPECT_EQ(unnumbered->getInt64("n"), 0);
 }
 
 TEST_F(WorkspaceChangesTest, AChangeRollsBackWithItsEvent) {
