@@ -9,26 +9,12 @@
 --
 -- Every row of workspace_changes has a position from now on; the inbox holds what is not
 -- numbered yet, in id order (the order the sequencer numbers it in).
-CREATE TABLE workspace_change_inbox (
-  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  workspace_id CHAR(36) CHARACTER SET ascii NOT NULL,
-  job_id CHAR(36) CHARACTER SET ascii NOT NULL,
-  job_seq INT UNSIGNED NOT NULL,
-  event_type VARCHAR(40) CHARACTER SET ascii NOT NULL,
-  type VARCHAR(100) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-  status ENUM('PENDING', 'QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED') NOT NULL,
-  priority TINYINT UNSIGNED NOT NULL,
-  progress_percent TINYINT UNSIGNED NOT NULL,
-  attempt INT UNSIGNED NOT NULL,
-  max_attempts INT UNSIGNED NOT NULL,
-  run_at DATETIME(3) NOT NULL,
-  created_at DATETIME(3) NOT NULL,
-  updated_at DATETIME(3) NOT NULL,
-  started_at DATETIME(3) NULL,
-  completed_at DATETIME(3) NULL,
+-- The inbox has the log's columns but `position`.
+CREATE TABLE workspace_change_inbox LIKE workspace_changes;
+ALTER TABLE workspace_change_inbox DROP KEY workspace_changes_position,
+  DROP KEY workspace_changes_stream, DROP COLUMN position,
   -- A workspace's rows waiting for a number: part of the version of its job list.
-  KEY workspace_change_inbox_workspace (workspace_id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+  ADD KEY workspace_change_inbox_workspace (workspace_id);
 
 -- Rows still unnumbered move to the inbox, in their order.
 INSERT INTO workspace_change_inbox (workspace_id, job_id, job_seq, event_type, type, status,
