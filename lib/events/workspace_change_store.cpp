@@ -163,11 +163,12 @@ int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit) {
                   .rows();
   if (!last->next()) throw std::runtime_error("workspace_change_sequencer has no row");
   int64_t position = last->getInt64("last_position");
-  // Legacy rows first: they were written before any row now in the inbox of the same job.
+  // The inbox is read first and numbered last. A legacy row that an inbox row read here follows
+  // (the next event of its job) committed before that read, so the legacy read after it sees
+  // it too, and it is numbered first.
+  std::vector<int64_t> ids = readIds(connection, kUnnumberedChangesSelect, limit);
   std::vector<int64_t> legacy = readIds(connection, kLegacyUnnumberedSelect, limit);
   position = moveNumbered(connection, "workspace_changes", legacy, position);
-  std::vector<int64_t> ids =
-      readIds(connection, kUnnumberedChangesSelect, limit - static_cast<int64_t>(legacy.size()));
   position = moveNumbered(connection, "workspace_change_inbox", ids, position);
   int64_t numbered = static_cast<int64_t>(legacy.size() + ids.size());
   if (numbered > 0) {

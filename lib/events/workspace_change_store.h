@@ -41,7 +41,8 @@ void recordWorkspaceChanges(Connection& connection, const std::string& workspace
                             const std::vector<WorkspaceChange>& changes);
 
 // Numbers up to `limit` committed inbox rows in id order after the last position (moving them
-// into workspace_changes), in one transaction holding the sequencer row; returns how many. Any
+// into workspace_changes), and up to `limit` rows a handler older than sql/016 left unnumbered in
+// workspace_changes itself, in one transaction holding the sequencer row; returns how many. Any
 // number of processes may call it: they take turns on that row.
 constexpr int64_t kChangesNumberedPerCall = 5000;
 int64_t sequenceWorkspaceChanges(Connection& connection, int64_t limit = kChangesNumberedPerCall);
