@@ -11,8 +11,13 @@
 namespace rj {
 
 namespace {
-// Rows one UPDATE of the sequencer numbers.
+// Rows one statement of the sequencer moves.
 constexpr size_t kNumberedPerStatement = 256;
+
+// A change row's columns, in the inbox and in the log (which adds `position`).
+const char* const kChangeColumns =
+    "workspace_id, job_id, job_seq, event_type, type, status, priority, progress_percent,"
+    " attempt, max_attempts, run_at, created_at, updated_at, started_at, completed_at";
 
 // A summary's time, ISO as readJob gives it, as the DATETIME(3) text its column takes.
 std::optional<std::string> storedTime(const std::optional<std::string>& isoTimestamp) {
@@ -51,14 +56,13 @@ void recordWorkspaceChanges(Connection& connection, const std::vector<JobEventKe
     kept.push_back(&event);
   }
   if (kept.empty()) return;
-  Query insert(connection,
-               "INSERT INTO workspace_change_inbox (workspace_id, job_id, job_seq, event_type,"
-               " type, status, priority, progress_percent, attempt, max_attempts, run_at,"
-               " created_at, updated_at, started_at, completed_at)"
-               " SELECT j.workspace_id, j.id, e.seq, e.event_type, j.type, j.status, j.priority,"
-               " j.progress_percent, j.attempt, j.max_attempts, j.run_at, j.created_at,"
-               " j.updated_at, j.started_at, j.completed_at FROM (" +
-                   changes + ") e JOIN runner_jobs j ON j.id = e.job_id ORDER BY e.ordinal");
+  Query insert(
+      connection,
+      std::string("INSERT INTO workspace_change_inbox (") + kChangeColumns +
+          ") SELECT j.workspace_id, j.id, e.seq, e.event_type, j.type, j.status, j.priority,"
+          " j.progress_percent, j.attempt, j.max_attempts, j.run_at, j.created_at,"
+          " j.updated_at, j.started_at, j.completed_at FROM (" +
+          changes + ") e JOIN runner_jobs j ON j.id = e.job_id ORDER BY e.ordinal");
   int64_t ordinal = 0;
   for (const JobEventKey* event : kept) {
     insert.bind(++ordinal).bind(event->jobId).bind(event->seq).bind(eventTypeName(event->type));
@@ -75,9 +79,7 @@ void recordWorkspaceChanges(Connection& connection, const std::string& workspace
   }
   if (kept.empty()) return;
   Query insert(connection,
-               "INSERT INTO workspace_change_inbox (workspace_id, job_id, job_seq, event_type,"
-               " type, status, priority, progress_percent, attempt, max_attempts, run_at,"
-               " created_at, updated_at, started_at, completed_at) VALUES " +
+               std::string("INSERT INTO workspace_change_inbox (") + kChangeColumns + ") VALUES " +
                    placeholderList(kept.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   for (const WorkspaceChange* change : kept) {
     insert.bind(workspaceId)
@@ -108,10 +110,6 @@ namespace {
 // first: one index dive when there are none.
 const char* const kLegacyUnnumberedSelect =
     "SELECT id FROM workspace_changes WHERE position IS NULL ORDER BY id LIMIT ?";
-
-const char* const kChangeColumns =
-    "workspace_id, job_id, job_seq, event_type, type, status, priority, progress_percent,"
-    " attempt, max_attempts, run_at, created_at, updated_at, started_at, completed_at";
 
 std::vector<int64_t> readIds(Connection& connection, const char* select, int64_t limit) {
   auto rows = Query(connection, select).bind(limit).rows();
