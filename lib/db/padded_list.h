@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <string>
 
+#include "db/connection.h"
+
 namespace rj {
 
 // How many slots `count` values take: the smallest power of two at least `count` and `minimum`.
@@ -18,6 +20,13 @@ std::string placeholderList(size_t slots, const std::string& item = "?",
 template <typename Values>
 const auto& paddedValue(const Values& values, size_t slot) {
   return values[slot < values.size() ? slot : values.size() - 1];
+}
+
+// Binds `values` into `slots` parameters of `query`, padded with the last one.
+template <typename Values>
+Query& bindPadded(Query& query, const Values& values, size_t slots) {
+  for (size_t slot = 0; slot < slots; ++slot) query.bind(paddedValue(values, slot));
+  return query;
 }
 
 }  // namespace rj

@@ -134,12 +134,9 @@ int64_t moveNumbered(Connection& connection, const std::string& source,
     Query copy(connection, std::string("INSERT INTO workspace_changes (position, ") +
                                kChangeColumns + ") SELECT ? + ROW_NUMBER() OVER (ORDER BY id), " +
                                kChangeColumns + " FROM " + source + " WHERE id IN " + idList);
-    copy.bind(position);
-    for (size_t slot = 0; slot < slots; ++slot) copy.bind(paddedValue(chunk, slot));
-    copy.execute();
+    bindPadded(copy.bind(position), chunk, slots).execute();
     Query remove(connection, "DELETE FROM " + source + " WHERE id IN " + idList);
-    for (size_t slot = 0; slot < slots; ++slot) remove.bind(paddedValue(chunk, slot));
-    remove.execute();
+    bindPadded(remove, chunk, slots).execute();
     position += static_cast<int64_t>(count);
   }
   return position;

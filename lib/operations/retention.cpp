@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "db/padded_list.h"
 #include "events/workspace_change_store.h"
 
 namespace rj {
@@ -23,19 +24,6 @@ std::optional<int64_t> parseRetentionAge(const std::string& text) {
 namespace {
 
 const char* const kTerminalStatuses[] = {"COMPLETED", "FAILED", "CANCELLED"};
-
-// "?, ?, ..., ?" for `count` parameters.
-std::string placeholders(size_t count) {
-  std::string text = "?";
-  for (size_t i = 1; i < count; ++i) text += ", ?";
-  return text;
-}
-
-// Binds `ids` into `slots` parameters, repeating the last id: one statement shape per batch size.
-Query& bindPadded(Query& query, const std::vector<std::string>& ids, size_t slots) {
-  for (size_t i = 0; i < slots; ++i) query.bind(ids[std::min(i, ids.size() - 1)]);
-  return query;
-}
 
 std::string cutTime(Connection& connection, int64_t olderThanSeconds) {
   auto rows = Query(connection, "SELECT UTC_TIMESTAMP(3) - INTERVAL ? SECOND AS cut")
@@ -72,7 +60,7 @@ PruneReport pruneTerminalJobs(Connection& connection, const PruneOptions& option
   PruneReport report;
   std::string cut = cutTime(connection, options.olderThanSeconds);
   size_t slots = static_cast<size_t>(options.batchSize);
-  std::string idList = placeholders(slots);
+  std::string idList = placeholderList(slots);
   for (const char* status : kTerminalStatuses) {
     if (options.dryRun) {
       countOnly(connection, status, cut, report);
