@@ -139,6 +139,10 @@ async function main() {
     await letTheStreamBack(page);
     await page.waitForFunction((id) => document.querySelector(`#job-rows tr[data-job-id="${id}"]`), missed,
       { timeout: 20_000 });
+    // The replay's changes can reach the page a moment before its stream.ready, which makes the
+    // list live: wait for that, as after the reset below.
+    await page.waitForFunction(() => document.getElementById('list-stream-state').dataset.state === 'live',
+      null, { timeout: 10_000 }).catch(() => {});
     check(await listState(page) === 'live', `live again: ${await listState(page)}`);
     check(listRequests.length === requestsBefore, 'the missed job came from the stream, not a list request');
     const loadsBeforeReset = await listLoads(page);
