@@ -12,26 +12,7 @@ namespace rj {
 size_t FcgiChannel::read(char* buffer, size_t size) {
   int count = FCGX_GetStr(buffer, static_cast<int>(size), request_.in);
   if (count <= 0) return 0;
-  bytesRead_ += static_cast<size_t>(count);
   return static_cast<size_t>(count);
-}
-
-bool FcgiChannel::finishInput() {
-  if (FCGX_HasSeenEOF(request_.in) == EOF) return true;
-  const char* length = env("CONTENT_LENGTH");
-  if (length && *length) {
-    char* end = nullptr;
-    unsigned long long declared = std::strtoull(length, &end, 10);
-    if (*end != '\0' || declared != bytesRead_) return false;
-  } else {
-    // Without a declared length, only a GET or HEAD is taken to have no body: another request's
-    // body may still be on its way (slowly: the read below would wait for it).
-    std::string_view method = env("REQUEST_METHOD") ? env("REQUEST_METHOD") : "";
-    if (method != "GET" && method != "HEAD") return false;
-  }
-  char byte = 0;
-  if (FCGX_GetStr(&byte, 1, request_.in) != 0) return false;
-  return FCGX_HasSeenEOF(request_.in) == EOF;
 }
 
 bool FcgiChannel::write(std::string_view bytes) {

@@ -35,16 +35,9 @@ class FcgiChannel : public Channel {
   bool flush() override;
   bool bodyEndsAtEof() const override { return true; }
   int connectionFd() const override { return request_.ipcFd; }
-  // True when the web server's end-of-body record has been read: nothing more will arrive, and
-  // the connection may be closed without libfcgi's closing handshake. Reads that record when the
-  // declared body is all taken (at once: the server sends it right after the body), or for a GET
-  // or HEAD without a declared length; a body left unread (refused with 401, 413, ...) answers
-  // false.
-  bool finishInput();
 
  private:
   FCGX_Request& request_;
-  size_t bytesRead_ = 0;
 };
 
 class CgiChannel : public Channel {

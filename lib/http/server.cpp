@@ -60,12 +60,14 @@ void serveThread(ServingThreads& threads, const RequestHandler& handle,
     {
       FcgiChannel channel(request);
       answer(channel, handle);
-      // libfcgi closes with a handshake (shut down its side, wait for the server's, read what is
-      // left) so that unread input cannot turn the close into a reset that loses the answer. Once
-      // all input is read a plain close is as safe and saves the handshake's system calls.
-      if (channel.finishInput()) FCGX_Detach(&request);
     }
-    // Sends what the answer left in the buffer with the end-of-request record, in one write.
+    // Sends what the answer left in the buffer with the end-of-request record, in one write, then
+    // closes with libfcgi's handshake: shut down this side, wait for the web server to close its
+    // own. Unread input then cannot turn the close into a reset that loses the answer, and the
+    // wait keeps this thread from taking the next request before the web server has taken this
+    // answer: with two lighttpd workers, a worker the scheduler holds back then holds back the
+    // other's share of the handlers too, instead of falling behind alone (docs/DESIGN.md, "The
+    // closing handshake keeps the tails short").
     FCGX_Finish_r(&request);
     if (!threads.finishRequest()) return;
   }
