@@ -141,7 +141,8 @@ TEST(FastCgiClose, TheHandlerTakesItsNextRequestOnlyOnceTheWebServerClosedTheLas
   char byte;
   EXPECT_EQ(read(first, &byte, 1), 0);
 
-  // Its only thread now waits for this connection to close: a second request is not answered.
+  // Its only thread now waits for this connection to close (libfcgi gives up after 2 s): a second
+  // request is not answered meanwhile.
   int second = handler.connectToIt();
   ASSERT_TRUE(sendAll(second, getRequest("/api/also-missing")));
   EXPECT_FALSE(readableWithin(second, 500))
