@@ -1,5 +1,7 @@
 #include "jobs/answer_caches.h"
 
+#include "db/connection.h"
+
 namespace rj {
 
 namespace {
@@ -22,12 +24,29 @@ JobPageCache& jobPageCache() {
   return cache;
 }
 
+KeptTotals& listTotals() {
+  static KeptTotals totals(kListTotalKeptFrom, kListTotalFreshFor, kListTotalMaxAge,
+                           kAnswerCacheEntries);
+  return totals;
+}
+
+BackgroundTasks& listTotalCounting() {
+  // A few queries' totals at a time at most: one of each expired key is posted.
+  static BackgroundTasks counting(64, [] { return std::make_shared<DatabaseThread>(); });
+  return counting;
+}
+
 std::string jobDetailKey(const std::string& workspaceId, const std::string& jobId) {
   // Both are UUIDs: a space cannot occur in either.
   return workspaceId + " " + jobId;
 }
 
 std::string jobPageKey(const std::string& workspaceId, const JobListQuery& query) {
+  return jobFilterKey(workspaceId, query) + " p" + std::to_string(query.page) + " l" +
+         std::to_string(query.limit);
+}
+
+std::string jobFilterKey(const std::string& workspaceId, const JobListQuery& query) {
   std::string key = workspaceId;
   key += " s";
   for (JobStatus status : query.statuses) appendField(key, statusName(status));
@@ -35,7 +54,6 @@ std::string jobPageKey(const std::string& workspaceId, const JobListQuery& query
   if (query.type) appendField(key, *query.type);
   key += " a";
   if (query.agentTaskId) appendField(key, *query.agentTaskId);
-  key += " p" + std::to_string(query.page) + " l" + std::to_string(query.limit);
   return key;
 }
 

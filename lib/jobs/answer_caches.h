@@ -18,6 +18,8 @@
 #include "events/workspace_change_store.h"
 #include "jobs/list_query.h"
 #include "util/answer_cache.h"
+#include "util/background_tasks.h"
+#include "util/kept_totals.h"
 
 namespace rj {
 
@@ -43,16 +45,30 @@ struct JobVersion {
   bool operator!=(const JobVersion& other) const { return !(*this == other); }
 };
 
+// The list's meta.total when it is large (util/kept_totals.h): a count of at least
+// kListTotalKeptFrom jobs is answered again for a second, and for up to another while the
+// process's counting thread (listTotalCounting()) takes it again, so that it lags the jobs it
+// counts by at most kListTotalMaxAge. A page shorter than its limit always tells its total
+// exactly (the jobs before it and its own).
+constexpr int64_t kListTotalKeptFrom = 1000;
+constexpr std::chrono::milliseconds kListTotalFreshFor{1000};
+constexpr std::chrono::milliseconds kListTotalMaxAge{2000};
+
 using JobDetailCache = AnswerCache<JobVersion>;
 using JobPageCache = AnswerCache<WorkspaceChangesVersion>;
 
 // The caches this process's reads use.
 JobDetailCache& jobDetailCache();
 JobPageCache& jobPageCache();
+KeptTotals& listTotals();
+// The thread that counts the kept totals again, beside the requests.
+BackgroundTasks& listTotalCounting();
 
 std::string jobDetailKey(const std::string& workspaceId, const std::string& jobId);
 // Every field of the query that selects the page, each length-prefixed so that no two queries
 // share a key.
 std::string jobPageKey(const std::string& workspaceId, const JobListQuery& query);
+// The same without the page and limit: the jobs the page's total counts.
+std::string jobFilterKey(const std::string& workspaceId, const JobListQuery& query);
 
 }  // namespace rj

@@ -44,19 +44,42 @@ class ListFilter {
   std::string where_;
 };
 
+// The jobs the filter selects, all of them.
+int64_t countJobs(Connection& connection, const ListFilter& filter) {
+  Query count(connection, "SELECT COUNT(*) AS total FROM runner_jobs" + filter.where());
+  auto counted = filter.bind(count).rows();
+  counted->next();
+  return counted->getInt64(1);
+}
+
+// Has the kept total of this query counted again on the process's counting thread; the request
+// that asks goes on with the kept one.
+void countAgainAside(const std::string& workspaceId, const JobListQuery& query,
+                     const std::string& totalKey) {
+  listTotalCounting().post([workspaceId, query, totalKey] {
+    const auto countedAt = KeptTotals::Clock::now();
+    int64_t total = withRetry([&](Connection& connection) {
+      return countJobs(connection, ListFilter(workspaceId, query));
+    });
+    listTotals().counted(totalKey, total, countedAt);
+  });
+}
+
 // Which part of the list statement a row carries.
 enum class ListPart : int64_t { Job = 0, Caller = 1 };
 
 // The page, each row carrying the total: an uncorrelated subquery, run once, on the same index as
-// a COUNT of its own would be, without that statement's round trip. With a token hash, the
+// a COUNT of its own would be, without that statement's round trip (NULL when the process kept
+// the total: listTotals() in jobs/answer_caches.h). With a token hash, the
 // caller's token lookup follows in a second part of a UNION ALL (guard and list in one round
 // trip). Columns: the part, kJobSummaryColumns, total, then kLiveTokenColumns. Without one, the
 // rows carry the workspace's change log version last (kWorkspaceChangesVersionColumns), read in
 // the page's snapshot, for jobPageCache().
-std::string pageStatement(const ListFilter& filter, bool withCaller) {
-  std::string page = std::string("SELECT 0 AS part, ") + kJobSummaryColumns +
-                     ", (SELECT COUNT(*) FROM runner_jobs" + filter.where() +
-                     ") AS total, NULL AS seconds_left, NULL AS user_id, NULL AS role" +
+std::string pageStatement(const ListFilter& filter, bool withCaller, bool withTotal) {
+  std::string total =
+      withTotal ? "(SELECT COUNT(*) FROM runner_jobs" + filter.where() + ")" : std::string("NULL");
+  std::string page = std::string("SELECT 0 AS part, ") + kJobSummaryColumns + ", " + total +
+                     " AS total, NULL AS seconds_left, NULL AS user_id, NULL AS role" +
                      (withCaller ? "" : std::string(", ") + kWorkspaceChangesVersionColumns) +
                      " FROM runner_jobs" + filter.where() +
                      " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
@@ -67,19 +90,26 @@ std::string pageStatement(const ListFilter& filter, bool withCaller) {
 }
 
 // `version`, without a token hash: the change log's version as the page's rows carried it;
-// nullopt when the page has no rows.
+// nullopt when the page has no rows. `totalFreshUntil`: when a large total (listTotals()),
+// counted by this read or an earlier one, reaches its maximum age.
 CallerAndJobPage readPage(Connection& connection, const std::string& workspaceId,
                           const JobListQuery& query, const std::optional<std::string>& tokenHash,
-                          std::optional<WorkspaceChangesVersion>* version = nullptr) {
+                          std::optional<WorkspaceChangesVersion>* version = nullptr,
+                          std::optional<KeptTotals::Clock::time_point>* totalFreshUntil = nullptr) {
   ListFilter filter(workspaceId, query);
   int64_t offset = (query.page - 1) * query.limit;
   CallerAndJobPage found;
   JobPage& page = found.page;
   page.page = query.page;
   page.limit = query.limit;
+  const std::string totalKey = jobFilterKey(workspaceId, query);
+  const auto readAt = KeptTotals::Clock::now();
+  const std::optional<KeptTotals::Count> keptTotal = listTotals().kept(totalKey, readAt);
+  if (keptTotal && keptTotal->countAgain) countAgainAside(workspaceId, query, totalKey);
   // Causal on a cluster: the list shows what the user just did through another front end.
-  Query select(connection, causalRead(connection, pageStatement(filter, tokenHash.has_value())));
-  filter.bind(select);                                         // the total's subquery
+  Query select(connection, causalRead(connection, pageStatement(filter, tokenHash.has_value(),
+                                                                !keptTotal.has_value())));
+  if (!keptTotal) filter.bind(select);                         // the total's subquery
   if (!tokenHash) select.bind(workspaceId).bind(workspaceId);  // the version's subqueries
   filter.bind(select).bind(query.limit).bind(offset);
   if (tokenHash) select.bind(workspaceId).bind(*tokenHash);
@@ -91,7 +121,7 @@ CallerAndJobPage readPage(Connection& connection, const std::string& workspaceId
       found.caller = readLiveToken(*rows, total + 1, *tokenHash, workspaceId);
       continue;
     }
-    page.total = rows->getInt64(total);
+    if (!keptTotal) page.total = rows->getInt64(total);
     page.jobs.push_back(readJob(*rows, kFirstJobColumn));
     if (version)
       *version = WorkspaceChangesVersion{rows->getInt64(total + 4), rows->getInt64(total + 5)};
@@ -102,14 +132,27 @@ CallerAndJobPage readPage(Connection& connection, const std::string& workspaceId
       return std::tie(a.createdAt, a.id) > std::tie(b.createdAt, b.id);
     });
   }
-  // An empty first page means no jobs at all; a page past the end has no row to carry the
-  // total, so it is counted apart.
-  if (page.jobs.empty() && offset > 0) {
-    Query count(connection, "SELECT COUNT(*) AS total FROM runner_jobs" + filter.where());
-    auto counted = filter.bind(count).rows();
-    counted->next();
-    page.total = counted->getInt64(1);
+  // A page shorter than its limit (not past the end) tells the total itself: the jobs before it
+  // and its own, in one snapshot, as the count does. A kept total never contradicts the page:
+  // at least the jobs up to its last, at most the jobs before a page past the end.
+  const auto shown = static_cast<int64_t>(page.jobs.size());
+  const bool shortPage = shown < query.limit && (shown > 0 || offset == 0);
+  if (shortPage) {
+    page.total = offset + shown;
+  } else if (keptTotal) {
+    page.total =
+        shown > 0 ? std::max(keptTotal->total, offset + shown) : std::min(keptTotal->total, offset);
+  } else if (shown == 0) {
+    // A page past the end has no row to carry the total, so it is counted apart.
+    page.total = countJobs(connection, filter);
   }
+  std::optional<KeptTotals::Clock::time_point> largeTotalAt;
+  if (shortPage || !keptTotal) {
+    if (listTotals().counted(totalKey, page.total, readAt)) largeTotalAt = readAt;
+  } else {
+    largeTotalAt = keptTotal->countedAt;
+  }
+  if (totalFreshUntil && largeTotalAt) *totalFreshUntil = *largeTotalAt + kListTotalMaxAge;
   return found;
 }
 }  // namespace
@@ -121,6 +164,11 @@ JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query
 }
 
 std::string JobStore::listJson(const std::string& workspaceId, const JobListQuery& query) {
+  // A kept answer carries a kept total: the read that finds that total due has it counted again,
+  // also when it goes out with the kept answer.
+  const std::string totalKey = jobFilterKey(workspaceId, query);
+  auto keptTotal = listTotals().kept(totalKey, KeptTotals::Clock::now());
+  if (keptTotal && keptTotal->countAgain) countAgainAside(workspaceId, query, totalKey);
   auto readVersion = [&] {
     return withRetry([&](Connection& connection) {
       return readWorkspaceChangesVersion(connection, workspaceId);
@@ -128,11 +176,16 @@ std::string JobStore::listJson(const std::string& workspaceId, const JobListQuer
   };
   auto readAnswer = [&] {
     std::optional<WorkspaceChangesVersion> version;  // nullopt: no rows carried it
+    std::optional<KeptTotals::Clock::time_point> totalFreshUntil;
     JobPage page = withRetry([&](Connection& connection) {
       version.reset();
-      return readPage(connection, workspaceId, query, std::nullopt, &version).page;
+      totalFreshUntil.reset();
+      return readPage(connection, workspaceId, query, std::nullopt, &version, &totalFreshUntil)
+          .page;
     });
-    return std::make_pair(version, toJson(page));
+    // An answer with a large total is kept no longer than the total may be answered: past
+    // that, every read would count.
+    return JobPageCache::FullRead{version, toJson(page), totalFreshUntil};
   };
   return jobPageCache().answer(jobPageKey(workspaceId, query), readVersion, readAnswer);
 }

@@ -29,6 +29,15 @@ class AnswerCache {
     bool changing = false;
   };
 
+  // What readAnswer() gives: the version (nullopt when nothing carried one) and the answer, and
+  // when a part of the answer stays fresh for less than maxAge (a kept total), the time it
+  // stops: the answer is not kept past it.
+  struct FullRead {
+    std::optional<Version> version;
+    std::string answer;
+    std::optional<Clock::time_point> freshUntil;
+  };
+
   AnswerCache(std::chrono::milliseconds maxAge, size_t capacity, size_t capacityBytes,
               size_t largestAnswer)
       : maxAge_(maxAge),
@@ -37,9 +46,9 @@ class AnswerCache {
         largestAnswer_(largestAnswer) {}
 
   // The answer for `key`. A kept one that is not `changing` costs readVersion() (a Version), and
-  // goes out while that is its version. Otherwise readAnswer() reads in full and gives
-  // {version, answer}; the answer is kept with it, marked `changing` when an answer was kept with
-  // another version, or not kept when the version is nullopt (nothing carried one).
+  // goes out while that is its version. Otherwise readAnswer() reads in full and gives a FullRead
+  // (or the pair {version, answer}); the answer is kept with it, marked `changing` when an answer
+  // was kept with another version, or not kept when the version is nullopt.
   template <typename ReadVersion, typename ReadAnswer>
   std::string answer(const std::string& key, ReadVersion readVersion, ReadAnswer readAnswer) {
     const auto readAt = Clock::now();
@@ -47,14 +56,14 @@ class AnswerCache {
     if (known && !known->changing && readVersion() == known->version) {
       return std::move(known->answer);
     }
-    auto [version, answer] = readAnswer();
-    if (!version) {
+    FullRead read = asFullRead(readAnswer());
+    if (!read.version) {
       forget(key);
-      return answer;
+      return std::move(read.answer);
     }
-    bool changing = known && known->version != *version;
-    remember(key, {std::move(*version), answer, changing}, readAt);
-    return answer;
+    bool changing = known && known->version != *read.version;
+    remember(key, {std::move(*read.version), read.answer, changing}, readAt, read.freshUntil);
+    return std::move(read.answer);
   }
 
   // The answer kept for this key, read at most maxAge before `now`.
@@ -63,19 +72,21 @@ class AnswerCache {
     auto found = entries_.find(key);
     if (found == entries_.end()) return std::nullopt;
     const Entry& entry = found->second;
-    if (now < entry.readAt || now - entry.readAt >= maxAge_) return std::nullopt;
+    if (now < entry.readAt || now >= entry.freshUntil) return std::nullopt;
     return entry.known;
   }
 
   // Keeps the answer as read at `readAt` (the time before the read began), in place of what was
-  // kept for the key. Too large an answer is not kept. A full cache drops what is too old, then
+  // kept for the key, until maxAge after it or `freshUntil` if that comes first. Too large an
+  // answer is not kept, nor one no longer fresh. A full cache drops what is too old, then
   // everything, rather than grow.
-  void remember(const std::string& key, Known known, Clock::time_point readAt) {
+  void remember(const std::string& key, Known known, Clock::time_point readAt,
+                std::optional<Clock::time_point> freshUntil = std::nullopt) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto kept = entries_.find(key);
     if (kept != entries_.end()) erase(kept);
     const size_t size = known.answer.size();
-    if (size > largestAnswer_) return;
+    if (size > largestAnswer_ || (freshUntil && *freshUntil <= readAt)) return;
     if (entries_.size() >= capacity_ || bytes_ + size > capacityBytes_) {
       dropOlderThan(readAt - maxAge_);
       if (entries_.size() >= capacity_ || bytes_ + size > capacityBytes_) {
@@ -84,7 +95,9 @@ class AnswerCache {
       }
     }
     bytes_ += size;
-    entries_.emplace(key, Entry{std::move(known), readAt});
+    const auto until = readAt + maxAge_;
+    entries_.emplace(key, Entry{std::move(known), readAt,
+                                freshUntil && *freshUntil < until ? *freshUntil : until});
   }
 
   void forget(const std::string& key) {
@@ -113,8 +126,14 @@ class AnswerCache {
   struct Entry {
     Known known;
     Clock::time_point readAt;
+    Clock::time_point freshUntil;  // at most maxAge after readAt
   };
   using Entries = std::unordered_map<std::string, Entry>;
+
+  static FullRead asFullRead(FullRead read) { return read; }
+  static FullRead asFullRead(std::pair<std::optional<Version>, std::string> read) {
+    return {std::move(read.first), std::move(read.second), std::nullopt};
+  }
 
   void erase(typename Entries::iterator entry) {
     bytes_ -= entry->second.known.answer.size();

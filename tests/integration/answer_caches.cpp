@@ -32,6 +32,7 @@ class AnswerCacheReads : public RunnerTest {
     RunnerTest::SetUp();
     jobDetailCache().clear();
     jobPageCache().clear();
+    listTotals().clear();
   }
   // The answer and the statements it took.
   struct Read {
@@ -52,6 +53,16 @@ class AnswerCacheReads : public RunnerTest {
   }
   std::string fullList(const JobListQuery& query = {}) {
     return toJson(jobs.list(workspaceId, query));
+  }
+  // Jobs of the workspace written by SQL, an hour old: counted, but behind every newer job.
+  void addOldJobs(int count) {
+    Query(connection(),
+          "INSERT INTO runner_jobs (id, workspace_id, type, status, created_at, updated_at)"
+          " SELECT UUID(), ?, 'old.job', 'QUEUED', UTC_TIMESTAMP(3) - INTERVAL 1 HOUR,"
+          " UTC_TIMESTAMP(3) - INTERVAL 1 HOUR FROM seq_1_to_" +
+              std::to_string(count))
+        .bind(workspaceId)
+        .execute();
   }
   static bool shows(const std::string& answer, const std::string& text) {
     return answer.find(text) != std::string::npos;
@@ -338,6 +349,83 @@ TEST_F(AnswerCacheReads, AnEmptyPageIsNotKept) {
   createJob(uniqueType("page"));
   EXPECT_TRUE(shows(listed(past).answer, R"("total":1)"));
   EXPECT_EQ(jobPageCache().size(), 0u);  // neither page had a row to carry the version
+}
+
+// Large totals.
+
+TEST_F(AnswerCacheReads, ALargeTotalLagsTheJobsItCountsWithinTheBound) {
+  addOldJobs(static_cast<int>(kListTotalKeptFrom));
+  JobListQuery query;
+  query.limit = 10;
+  const std::string counted = R"("total":)" + std::to_string(kListTotalKeptFrom);
+  const std::string recounted = R"("total":)" + std::to_string(kListTotalKeptFrom + 1);
+  EXPECT_TRUE(shows(listed(query).answer, counted));
+  auto createdAt = Clock::now();
+  Job created = createJob(uniqueType("page"));
+  // The page shows the new job at once, whatever its total says.
+  Read page = listed(query);
+  EXPECT_TRUE(shows(page.answer, created.id)) << page.answer;
+  EXPECT_TRUE(shows(page.answer, counted) || shows(page.answer, recounted)) << page.answer;
+  auto shown = timeUntilStatus(
+      createdAt, [&]() -> long { return shows(listed(query).answer, recounted); }, 1,
+      2 * kListTotalMaxAge);
+  ASSERT_TRUE(shown.has_value()) << "the total did not count the new job within twice the bound";
+  EXPECT_LE(*shown, kListTotalMaxAge + milliseconds(500));
+}
+
+TEST_F(AnswerCacheReads, AnExpiredLargeTotalIsCountedAgainBesideTheRequest) {
+  addOldJobs(static_cast<int>(kListTotalKeptFrom));
+  JobListQuery query;
+  query.limit = 10;
+  const std::string key = jobFilterKey(workspaceId, query);
+  // Kept, past its freshness, within its maximum age.
+  listTotals().counted(key, 5000, Clock::now() - (kListTotalFreshFor + kListTotalMaxAge) / 2);
+  EXPECT_EQ(jobs.list(workspaceId, query).total, 5000);  // answered at once with the kept one
+  auto recounted = timeUntilStatus(
+      Clock::now(),
+      [&]() -> long {
+        auto kept = listTotals().kept(key, Clock::now());
+        return kept && kept->total == kListTotalKeptFrom;
+      },
+      1, 5 * kListTotalMaxAge);
+  EXPECT_TRUE(recounted.has_value()) << "the counting thread did not count it again";
+  EXPECT_EQ(jobs.list(workspaceId, query).total, kListTotalKeptFrom);
+}
+
+TEST_F(AnswerCacheReads, ASmallTotalIsCountedEveryRead) {
+  addOldJobs(static_cast<int>(kListTotalKeptFrom) - 2);
+  JobListQuery query;
+  query.limit = 10;
+  EXPECT_EQ(jobs.list(workspaceId, query).total, kListTotalKeptFrom - 2);
+  createJob(uniqueType("page"));
+  EXPECT_EQ(jobs.list(workspaceId, query).total, kListTotalKeptFrom - 1);
+  EXPECT_EQ(listTotals().size(), 0u);
+  createJob(uniqueType("page"));
+  EXPECT_EQ(jobs.list(workspaceId, query).total, kListTotalKeptFrom);  // now large: kept
+  EXPECT_EQ(listTotals().size(), 1u);
+}
+
+TEST_F(AnswerCacheReads, AKeptTotalNeverContradictsThePage) {
+  for (int i = 0; i < 12; ++i) createJob(uniqueType("page"));
+  JobListQuery query;
+  query.limit = 5;
+  // A large total kept for this query, counted ahead of now so that it stays fresh however slow
+  // this run is.
+  listTotals().counted(jobFilterKey(workspaceId, query), 5000,
+                       Clock::now() + std::chrono::hours(1));
+  EXPECT_EQ(jobs.list(workspaceId, query).total, 5000);  // a full page: the kept total
+  JobListQuery past = query;
+  past.page = 4;                                      // from the 16th job on: past the end
+  EXPECT_EQ(jobs.list(workspaceId, past).total, 15);  // at most the jobs before it
+  JobListQuery last = query;
+  last.page = 3;  // the 11th and 12th jobs: a short page tells the total exactly
+  EXPECT_EQ(jobs.list(workspaceId, last).total, 12);
+  EXPECT_EQ(jobs.list(workspaceId, query).total, 12);  // and the kept one is gone
+  EXPECT_EQ(listTotals().size(), 0u);
+  // Another query of the workspace keeps its own.
+  JobListQuery queued = query;
+  queued.statuses = {JobStatus::Queued};
+  EXPECT_EQ(jobs.list(workspaceId, queued).total, 12);
 }
 
 }  // namespace rj::test

@@ -157,6 +157,30 @@ TEST(AnswerCache, AnAnswerWithoutAVersionIsNotKeptAndDropsTheKeptOne) {
   EXPECT_EQ(kept.size(), 0u);
 }
 
+TEST(AnswerCache, AnAnswerWithAPartFreshForLessIsKeptOnlyWhileThatPartIsFresh) {
+  Cache kept = cache();
+  const auto readAt = Cache::Clock::now();
+  kept.remember(kKey, {1, "with a kept total", false}, readAt, readAt + milliseconds(700));
+  EXPECT_TRUE(kept.find(kKey, readAt + milliseconds(699)).has_value());
+  EXPECT_FALSE(kept.find(kKey, readAt + milliseconds(700)).has_value());
+  // A part fresh for longer does not keep the answer past maxAge.
+  kept.remember(kKey, {1, "answer", false}, readAt, readAt + milliseconds(3000));
+  EXPECT_TRUE(kept.find(kKey, readAt + milliseconds(1999)).has_value());
+  EXPECT_FALSE(kept.find(kKey, readAt + milliseconds(2000)).has_value());
+  // One no longer fresh is not kept at all.
+  kept.remember(kKey, {1, "stale", false}, readAt, readAt);
+  EXPECT_EQ(kept.size(), 0u);
+  // answer() keeps a full read's answer until its freshUntil.
+  std::string answer = kept.answer(
+      kKey, [] { return 1; },
+      [&] {
+        return Cache::FullRead{1, "read", Cache::Clock::now() + milliseconds(500)};
+      });
+  EXPECT_EQ(answer, "read");
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_FALSE(kept.find(kKey, Cache::Clock::now() + milliseconds(600)).has_value());
+}
+
 TEST(AnswerCaches, EachPartOfAJobVersionTellsVersionsApart) {
   JobVersion base{"2026-12-03T07:03:40.156Z", 3, std::string("w1")};
   EXPECT_EQ(base, (JobVersion{"2026-12-03T07:03:40.156Z", 3, std::string("w1")}));
