@@ -20,7 +20,7 @@ WriteScope::~WriteScope() {
 
 std::optional<std::string> currentWriteId() {
   if (!innermostScope) return std::nullopt;
-  if (innermostScope->writeId_.empty()) innermostScope->writeId_ = toHex(randomBytes(16));
+  if (innermostScope->writeId_.empty()) innermostScope->writeId_ = toHex(uniqueBytes(16));
   return innermostScope->writeId_;
 }
 

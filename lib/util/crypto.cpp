@@ -2,16 +2,53 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 
+#include <array>
+#include <memory>
 #include <stdexcept>
 
 namespace rj {
 
-std::string randomBytes(size_t count) {
-  std::string bytes(count, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(count)) != 1) {
+namespace {
+void fillRandom(unsigned char* bytes, size_t count) {
+  if (RAND_bytes(bytes, static_cast<int>(count)) != 1) {
     throw std::runtime_error("no secure random bytes available");
   }
+}
+
+// A thread's unique bytes not handed out yet. On the heap, only for the threads that draw:
+// thread_local storage in place would be set up for each of a stream process's thousands of
+// threads.
+struct UniqueByteBuffer {
+  std::array<unsigned char, 512> bytes{};
+  size_t used = 512;  // all of them: empty
+};
+thread_local std::unique_ptr<UniqueByteBuffer> uniqueBuffer;
+
+// In a forked child the one thread left keeps its parent's buffer: emptied, it draws anew.
+void emptyUniqueBufferAfterFork() {
+  if (uniqueBuffer) uniqueBuffer->used = uniqueBuffer->bytes.size();
+}
+}  // namespace
+
+std::string randomBytes(size_t count) {
+  std::string bytes(count, '\0');
+  fillRandom(reinterpret_cast<unsigned char*>(bytes.data()), count);
+  return bytes;
+}
+
+std::string uniqueBytes(size_t count) {
+  static const bool forkHandled = pthread_atfork(nullptr, nullptr, emptyUniqueBufferAfterFork) == 0;
+  if (!forkHandled || count > 64) return randomBytes(count);
+  if (!uniqueBuffer) uniqueBuffer = std::make_unique<UniqueByteBuffer>();
+  UniqueByteBuffer& buffer = *uniqueBuffer;
+  if (buffer.bytes.size() - buffer.used < count) {
+    fillRandom(buffer.bytes.data(), buffer.bytes.size());
+    buffer.used = 0;
+  }
+  std::string bytes(reinterpret_cast<const char*>(buffer.bytes.data() + buffer.used), count);
+  buffer.used += count;
   return bytes;
 }
 

@@ -35,11 +35,11 @@ std::string formatUuid(std::string bytes, int version) {
 }  // namespace
 
 std::string newUuid() {
-  return formatUuid(randomBytes(16), 4);
+  return formatUuid(uniqueBytes(16), 4);
 }
 
 std::string newTimeOrderedUuid(int64_t unixMilliseconds) {
-  std::string bytes = randomBytes(16);
+  std::string bytes = uniqueBytes(16);
   // Big-endian, so that the text sorts as the time does.
   for (int i = 0; i < 6; ++i) {
     bytes[static_cast<size_t>(i)] =

@@ -1,7 +1,12 @@
 // Small pure pieces: UUIDs, hashing, timestamps, config files, SQL splitting, roles, expiry.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <set>
+#include <thread>
+#include <vector>
 
 #include "admin/admin_store.h"
 #include "auth/role.h"
@@ -54,6 +59,41 @@ TEST(Crypto, SecretTokensCarry32RandomBytes) {
   std::string token = newSecretToken("rjt_");
   EXPECT_EQ(token.size(), 4u + 64u);
   EXPECT_NE(token, newSecretToken("rjt_"));
+}
+
+TEST(Crypto, UniqueBytesNeverRepeatAcrossRefillsAndThreads) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {  // several refills of a thread's buffer
+    std::string bytes = uniqueBytes(16);
+    ASSERT_EQ(bytes.size(), 16u);
+    EXPECT_TRUE(seen.insert(bytes).second) << "repeated after " << i << " draws";
+  }
+  std::vector<std::string> other;
+  std::thread drawing([&] {
+    for (int i = 0; i < 200; ++i) other.push_back(uniqueBytes(16));
+  });
+  drawing.join();
+  for (const auto& bytes : other) EXPECT_TRUE(seen.insert(bytes).second);
+  EXPECT_EQ(uniqueBytes(100).size(), 100u);  // more than a buffer's share: drawn directly
+}
+
+TEST(Crypto, AForkedChildNeverRepeatsItsParentsUniqueBytes) {
+  uniqueBytes(16);  // the buffer holds bytes not yet handed out
+  int pipeEnds[2];
+  ASSERT_EQ(pipe(pipeEnds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    std::string bytes = uniqueBytes(16);
+    _exit(write(pipeEnds[1], bytes.data(), bytes.size()) == 16 ? 0 : 1);
+  }
+  close(pipeEnds[1]);
+  std::string fromChild(16, '\0');
+  ASSERT_EQ(read(pipeEnds[0], fromChild.data(), fromChild.size()), 16);
+  close(pipeEnds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  EXPECT_NE(fromChild, uniqueBytes(16)) << "the child drew its parent's next bytes";
 }
 
 TEST(Timestamps, DatabaseTimeBecomesIsoWithMilliseconds) {
