@@ -53,7 +53,8 @@ int64_t countJobs(Connection& connection, const ListFilter& filter) {
 }
 
 // Has the kept total of this query counted again on the process's counting thread; the request
-// that asks goes on with the kept one.
+// that asks goes on with the kept one. Should the thread's queue be full, a read counts the total
+// itself once it reaches its maximum age.
 void countAgainAside(const std::string& workspaceId, const JobListQuery& query,
                      const std::string& totalKey) {
   listTotalCounting().post([workspaceId, query, totalKey] {
