@@ -11,6 +11,7 @@
 #include "db/connection.h"
 #include "maintenance/maintenance_lock.h"
 #include "maintenance/maintenance_pass.h"
+#include "util/thread_ending.h"
 
 namespace rj {
 
@@ -91,14 +92,8 @@ BackgroundMaintenance::~BackgroundMaintenance() {
   std::unique_lock<std::mutex> lock(state_->mutex);
   state_->stopping = true;
   state_->changed.notify_all();
-  bool finished = state_->changed.wait_for(lock, kStopWait, [&] { return state_->finished; });
-  lock.unlock();
   // A pass stuck on an unresponsive database keeps its state alive; the process is ending.
-  if (finished) {
-    thread_.join();
-  } else {
-    thread_.detach();
-  }
+  joinOrLeaveBehind(thread_, lock, state_->changed, state_->finished, kStopWait);
 }
 
 int64_t BackgroundMaintenance::passesRun() const {

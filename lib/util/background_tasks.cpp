@@ -5,6 +5,8 @@
 #include <mutex>
 #include <system_error>
 
+#include "util/thread_ending.h"
+
 namespace rj {
 
 struct BackgroundTasks::State {
@@ -53,13 +55,7 @@ BackgroundTasks::~BackgroundTasks() {
   state_->stopping = true;
   state_->queued.clear();
   state_->changed.notify_all();
-  bool finished = state_->changed.wait_for(lock, kStopWait, [&] { return state_->finished; });
-  lock.unlock();
-  if (finished) {
-    thread_.join();
-  } else {
-    thread_.detach();
-  }
+  joinOrLeaveBehind(thread_, lock, state_->changed, state_->finished, kStopWait);
 }
 
 bool BackgroundTasks::post(Task task) {
