@@ -66,7 +66,8 @@ class AnswerCache {
     return std::move(read.answer);
   }
 
-  // The answer kept for this key, read at most maxAge before `now`.
+  // The answer kept for this key, while still fresh at `now`: read at most maxAge before it, and
+  // before its freshUntil.
   std::optional<Known> find(const std::string& key, Clock::time_point now) const {
     std::lock_guard<std::mutex> lock(mutex_);
     auto found = entries_.find(key);
