@@ -66,6 +66,16 @@ void countAgainAside(const std::string& workspaceId, const JobListQuery& query,
   });
 }
 
+// The total kept for this query at `now`, if any; the read that finds it due has it counted again.
+std::optional<KeptTotals::Count> keptTotalFor(const std::string& workspaceId,
+                                              const JobListQuery& query,
+                                              const std::string& totalKey,
+                                              KeptTotals::Clock::time_point now) {
+  std::optional<KeptTotals::Count> kept = listTotals().kept(totalKey, now);
+  if (kept && kept->countAgain) countAgainAside(workspaceId, query, totalKey);
+  return kept;
+}
+
 // Which part of the list statement a row carries.
 enum class ListPart : int64_t { Job = 0, Caller = 1 };
 
@@ -105,8 +115,8 @@ CallerAndJobPage readPage(Connection& connection, const std::string& workspaceId
   page.limit = query.limit;
   const std::string totalKey = jobFilterKey(workspaceId, query);
   const auto readAt = KeptTotals::Clock::now();
-  const std::optional<KeptTotals::Count> keptTotal = listTotals().kept(totalKey, readAt);
-  if (keptTotal && keptTotal->countAgain) countAgainAside(workspaceId, query, totalKey);
+  const std::optional<KeptTotals::Count> keptTotal =
+      keptTotalFor(workspaceId, query, totalKey, readAt);
   // Causal on a cluster: the list shows what the user just did through another front end.
   Query select(connection, causalRead(connection, pageStatement(filter, tokenHash.has_value(),
                                                                 !keptTotal.has_value())));
@@ -167,9 +177,7 @@ JobPage JobStore::list(const std::string& workspaceId, const JobListQuery& query
 std::string JobStore::listJson(const std::string& workspaceId, const JobListQuery& query) {
   // A kept answer carries a kept total: the read that finds that total due has it counted again,
   // also when it goes out with the kept answer.
-  const std::string totalKey = jobFilterKey(workspaceId, query);
-  auto keptTotal = listTotals().kept(totalKey, KeptTotals::Clock::now());
-  if (keptTotal && keptTotal->countAgain) countAgainAside(workspaceId, query, totalKey);
+  keptTotalFor(workspaceId, query, jobFilterKey(workspaceId, query), KeptTotals::Clock::now());
   auto readVersion = [&] {
     return withRetry([&](Connection& connection) {
       return readWorkspaceChangesVersion(connection, workspaceId);
