@@ -198,6 +198,24 @@ std::unique_ptr<sql::ResultSet> Query::rows() {
 int64_t Query::execute() {
   return statement_.executeUpdate();
 }
+void Query::compound(const std::function<void(sql::ResultSet&)>& readAnswer) {
+  std::unique_ptr<sql::ResultSet> answer(statement_.executeQuery());
+  try {
+    readAnswer(*answer);
+  } catch (...) {
+    answer.reset();
+    try {
+      while (statement_.getMoreResults()) {
+      }
+    } catch (const sql::SQLException&) {
+      // The first error is the one to report; this one ends the statement all the same.
+    }
+    throw;
+  }
+  answer.reset();
+  while (statement_.getMoreResults()) {
+  }
+}
 
 std::string causalRead(const Connection& connection, const std::string& selectText) {
   if (!connection.clusterNode()) return selectText;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,6 +73,11 @@ class Query {
   std::unique_ptr<sql::ResultSet> rows();
   // Rows affected.
   int64_t execute();
+  // Runs a compound statement (MariaDB's BEGIN NOT ATOMIC ... END) whose one SELECT answers,
+  // hands that result to `readAnswer`, then reads the statement's own status, which carries an
+  // error raised after the SELECT (a refused COMMIT). Until that status is read the connection
+  // can run nothing else, so it is read even when `readAnswer` throws.
+  void compound(const std::function<void(sql::ResultSet&)>& readAnswer);
 
  private:
   sql::PreparedStatement& statement_;

@@ -1,58 +1,55 @@
 #include "events/opening_events.h"
 
+#include <stdexcept>
+
+#include "db/padded_list.h"
 #include "db/write_identity.h"
 #include "events/workspace_change_store.h"
 #include "operations/workspace_counters.h"
 
 namespace rj {
 
-void insertOpeningEvents(Connection& connection, const Job& job,
-                         const std::vector<EventRecord>& events) {
-  if (events.empty()) return;
-  const std::string& jobId = job.id;
+namespace {
+// The seq and type of each event that is a change of the job.
+std::vector<std::pair<int64_t, EventType>> changesOf(const std::vector<EventRecord>& events) {
+  std::vector<std::pair<int64_t, EventType>> changes;
+  int64_t seq = 0;
+  for (const auto& [type, payload] : events) {
+    ++seq;
+    if (isWorkspaceChangeType(type)) changes.emplace_back(seq, type);
+  }
+  return changes;
+}
+}  // namespace
+
+std::string openingEventsStatements(const std::vector<EventRecord>& events) {
+  if (events.empty()) return "";
   std::string text =
       "INSERT INTO job_events (job_id, seq, type, payload, payload_bytes, created_at, write_id)"
       " VALUES";
   for (size_t i = 0; i < events.size(); ++i) {
-    text += (i == 0 ? "" : ",");
-    text += " (?, ?, ?, ?, ?, UTC_TIMESTAMP(3), ?)";
+    if (isCountedEventType(events[i].first)) {
+      throw std::logic_error("an opening event of a counted type: " +
+                             std::string(eventTypeName(events[i].first)));
+    }
+    text += (i == 0 ? " (" : ", (") + std::string(kNewJobIdVariable) + ", " +
+            std::to_string(i + 1) + ", ?, ?, ?, UTC_TIMESTAMP(3), " + kWriteIdVariable + ")";
   }
-  Query insert(connection, text);
-  const std::optional<std::string> writeId = currentWriteId();
-  int64_t seq = 0;
+  text += ";";
+  size_t changes = changesOf(events).size();
+  if (changes > 0) text += " " + newJobChangesInsert(changes, kNewJobIdVariable) + ";";
+  return text;
+}
+
+void bindOpeningEvents(Query& query, const std::vector<EventRecord>& events) {
   for (const auto& [type, payload] : events) {
-    insert.bind(jobId)
-        .bind(++seq)
-        .bind(eventTypeName(type))
-        .bind(payload)
-        .bind(static_cast<int64_t>(payload.size()))
-        .bind(writeId);
+    query.bind(eventTypeName(type)).bind(payload).bind(static_cast<int64_t>(payload.size()));
   }
-  insert.execute();
-  noteStampedRow({jobId, seq});  // the last stands for all: they are one statement
-  // Metrics counters, as appendEvent keeps them (no statement for the types they do not count).
-  for (const auto& [type, payload] : events) countJobEvent(connection, jobId, type);
-  // The workspace stream's rows, as appendEvent writes them, from the row just inserted.
-  std::vector<WorkspaceChange> changes;
-  for (const auto& [type, payload] : events) {
-    WorkspaceChange change;
-    change.jobId = jobId;
-    change.seq = static_cast<int64_t>(changes.size()) + 1;
-    change.event = eventTypeName(type);
-    change.type = job.type;
-    change.status = statusName(job.status);
-    change.priority = job.priority;
-    change.progressPercent = job.progressPercent;
-    change.attempt = job.attempt;
-    change.maxAttempts = job.maxAttempts;
-    change.runAt = job.runAt;
-    change.createdAt = job.createdAt;
-    change.updatedAt = job.updatedAt;
-    change.startedAt = job.startedAt;
-    change.completedAt = job.completedAt;
-    changes.push_back(std::move(change));
-  }
-  recordWorkspaceChanges(connection, job.workspaceId, changes);
+  for (const auto& [seq, type] : changesOf(events)) query.bind(seq).bind(eventTypeName(type));
+}
+
+void noteOpeningEventsWritten(const std::string& jobId, const std::vector<EventRecord>& events) {
+  if (!events.empty()) noteStampedRow({jobId, static_cast<int64_t>(events.size())});
 }
 
 }  // namespace rj

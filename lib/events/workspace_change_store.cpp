@@ -18,12 +18,6 @@ constexpr size_t kNumberedPerStatement = 256;
 const char* const kChangeColumns =
     "workspace_id, job_id, job_seq, event_type, type, status, priority, progress_percent,"
     " attempt, max_attempts, run_at, created_at, updated_at, started_at, completed_at";
-
-// A summary's time, ISO as readJob gives it, as the DATETIME(3) text its column takes.
-std::optional<std::string> storedTime(const std::optional<std::string>& isoTimestamp) {
-  if (!isoTimestamp) return std::nullopt;
-  return toDatabaseTime(parseIsoUtcMilliseconds(*isoTimestamp).value());
-}
 }  // namespace
 
 bool isWorkspaceChangeType(EventType type) {
@@ -70,35 +64,16 @@ void recordWorkspaceChanges(Connection& connection, const std::vector<JobEventKe
   insert.execute();
 }
 
-void recordWorkspaceChanges(Connection& connection, const std::string& workspaceId,
-                            const std::vector<WorkspaceChange>& changes) {
-  std::vector<const WorkspaceChange*> kept;
-  for (const auto& change : changes) {
-    auto type = parseEventType(change.event);
-    if (type && isWorkspaceChangeType(*type)) kept.push_back(&change);
-  }
-  if (kept.empty()) return;
-  Query insert(connection,
-               std::string("INSERT INTO workspace_change_inbox (") + kChangeColumns + ") VALUES " +
-                   placeholderList(kept.size(), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  for (const WorkspaceChange* change : kept) {
-    insert.bind(workspaceId)
-        .bind(change->jobId)
-        .bind(change->seq)
-        .bind(change->event)
-        .bind(change->type)
-        .bind(change->status)
-        .bind(change->priority)
-        .bind(change->progressPercent)
-        .bind(change->attempt)
-        .bind(change->maxAttempts)
-        .bind(storedTime(change->runAt))
-        .bind(storedTime(change->createdAt))
-        .bind(storedTime(change->updatedAt))
-        .bind(storedTime(change->startedAt))
-        .bind(storedTime(change->completedAt));
-  }
-  insert.execute();
+std::string newJobChangesInsert(size_t changes, const std::string& jobIdVariable) {
+  // One INSERT per change, each reading the job's row by its primary key: the statements' order
+  // is the rows' order, with no derived table to build and sort (a join of one took 85 us of
+  // server time against 35 us for the same rows from values, see DESIGN.md).
+  const std::string one = std::string("INSERT INTO workspace_change_inbox (") + kChangeColumns +
+                          ") SELECT workspace_id, id, ?, ?, type, status, priority,"
+                          " progress_percent, attempt, max_attempts, run_at, created_at,"
+                          " updated_at, started_at, completed_at FROM runner_jobs WHERE id = " +
+                          jobIdVariable;
+  return placeholderList(changes, one, "; ");
 }
 
 const char* const kUnnumberedChangesSelect =

@@ -33,12 +33,11 @@ struct JobEventKey {
 };
 void recordWorkspaceChanges(Connection& connection, const std::vector<JobEventKey>& events);
 
-// The same rows from the job's summary the caller already holds (a job it inserted in this
-// transaction), one for each change that is of a job.* type, in one INSERT ... VALUES: it reads
-// nothing back, where the statements above join the job's row back (in the server's slow log,
-// that statement was a third of a create's statement time). `position` of the changes is unused.
-void recordWorkspaceChanges(Connection& connection, const std::string& workspaceId,
-                            const std::vector<WorkspaceChange>& changes);
+// The INSERT of the change rows of a job whose row an earlier statement of the same compound
+// statement (jobs/job_insert.cpp) inserted, naming the job by the compound statement's variable
+// `jobIdVariable`: one row per pair of placeholders (seq, event type name), in their order, with
+// the job's summary as that statement left it.
+std::string newJobChangesInsert(size_t changes, const std::string& jobIdVariable);
 
 // Numbers up to `limit` committed inbox rows in id order after the last position (moving them
 // into workspace_changes), and up to `limit` rows a handler older than sql/016 left unnumbered in

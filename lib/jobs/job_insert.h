@@ -23,9 +23,15 @@ struct JobOrigin {
   std::optional<std::string> scheduledFor;
 };
 
-// Inserts the job and its job.created and job.queued events; returns the job as inserted (as a
-// read before the commit would see it).
+// Inserts the job, its job.created and job.queued events and their workspace change rows inside
+// the caller's open transaction; returns the job as inserted (as a read before the commit would
+// see it). One round trip: a compound statement (BEGIN NOT ATOMIC), prepared once per connection.
 Job insertQueuedJob(Connection& connection, const std::string& workspaceId, const NewJob& request,
+                    const JobOrigin& origin);
+// The same in a transaction of its own, begun and committed by that statement: a create is one
+// round trip. A refused commit throws as a refused COMMIT does; a connection lost in it leaves
+// the outcome unknown (noteCommitOutcomeUnknown), as a COMMIT's does.
+Job commitQueuedJob(Connection& connection, const std::string& workspaceId, const NewJob& request,
                     const JobOrigin& origin);
 
 }  // namespace rj

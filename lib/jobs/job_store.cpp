@@ -312,13 +312,12 @@ CreatedJob JobStore::create(const std::string& workspaceId, const NewJob& reques
         }
       }
       try {
-        Transaction transaction(connection);
         JobOrigin origin;
         origin.idempotencyKey = idempotencyKey;
         origin.requestHash = requestHash;
-        // The insert reads the job back itself, before the commit (see withRetry).
-        Job job = insertQueuedJob(connection, workspaceId, request, origin);
-        transaction.commit();
+        // One round trip: the insert commits and reads the job back itself, before the commit
+        // (see withRetry).
+        Job job = commitQueuedJob(connection, workspaceId, request, origin);
         confirmEventsKept(connection);  // its opening events
         return CreatedJob{std::move(job), true};
       } catch (const sql::SQLException& error) {

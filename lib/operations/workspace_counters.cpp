@@ -27,6 +27,11 @@ int64_t writeShard() {
 }
 }  // namespace
 
+bool isCountedEventType(EventType type) {
+  return type == EventType::JobStarted || type == EventType::JobCompleted ||
+         type == EventType::JobFailed;
+}
+
 void countJobEvent(Connection& connection, const std::string& jobId, EventType type) {
   countJobEvents(connection, {jobId}, type);
 }
@@ -36,7 +41,7 @@ void countJobEvents(Connection& connection, const std::vector<std::string>& jobI
   int64_t claims = type == EventType::JobStarted ? 1 : 0;
   int64_t completions = type == EventType::JobCompleted ? 1 : 0;
   int64_t failures = type == EventType::JobFailed ? 1 : 0;
-  if (claims + completions + failures == 0 || jobIds.empty()) return;
+  if (!isCountedEventType(type) || jobIds.empty()) return;
   const size_t slots = paddedSlots(jobIds.size());
   Query query(connection,
               "INSERT INTO workspace_counters (workspace_id, shard, claims, completions, failures)"

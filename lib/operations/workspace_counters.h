@@ -16,6 +16,8 @@ struct WorkspaceCounters {
   int64_t failures = 0;     // job.failed: the job ended FAILED (a retried attempt is not one)
 };
 
+// Whether events of this type are counted: job.started, job.completed, job.failed.
+bool isCountedEventType(EventType type);
 // Inside the caller's transaction: counts the event when it is one of the three. The job's row is
 // already locked by appendEvent, so this adds one upsert of the workspace's counter row.
 void countJobEvent(Connection& connection, const std::string& jobId, EventType type);

@@ -187,6 +187,40 @@ TEST_F(Scheduling, ATimedOutRunIsRetriedThenFailsAndItsRunnerHearsJobTimedOut) {
                                       "job.failed"}));
 }
 
+TEST_F(Scheduling, ARefusedCreateLeavesNoRowEventOrChangeBehind) {
+  // A create is one compound statement with its own transaction: the duplicate key stops it after
+  // nothing, and its handler rolls back before raising the error again.
+  auto rowsOfWorkspace = [&] {
+    auto rows = Query(connection(),
+                      "SELECT (SELECT COUNT(*) FROM runner_jobs WHERE workspace_id = ?) +"
+                      " (SELECT COUNT(*) FROM job_events e JOIN runner_jobs j ON j.id = e.job_id"
+                      " WHERE j.workspace_id = ?) +"
+                      " (SELECT COUNT(*) FROM workspace_change_inbox WHERE workspace_id = ?)"
+                      " AS total, @@in_transaction AS open_transaction")
+                    .bind(workspaceId)
+                    .bind(workspaceId)
+                    .bind(workspaceId)
+                    .rows();
+    rows->next();
+    EXPECT_EQ(rows->getInt("open_transaction"), 0);
+    return rows->getInt64("total");
+  };
+  NewJob request = makeNewJob("unique");
+  request.uniqueKey = uniqueType("refused");
+  request.concurrencyKey = "refused";
+  request.concurrencyLimit = 1;
+  Job first = jobs.create(workspaceId, request, std::nullopt).job;
+  const int64_t before = rowsOfWorkspace();
+  EXPECT_EQ(codeOf([&] { jobs.create(workspaceId, request, std::nullopt); }), "JOB_NOT_UNIQUE");
+  EXPECT_EQ(rowsOfWorkspace(), before);
+  // The connection goes on: the next create commits, seq 1 and 2 with their two changes.
+  request.uniqueKey = uniqueType("accepted");
+  Job next = jobs.create(workspaceId, request, std::nullopt).job;
+  EXPECT_EQ(next.lastEventSeq, 2);
+  EXPECT_EQ(rowsOfWorkspace(), before + 5);
+  EXPECT_NE(next.id, first.id);
+}
+
 TEST_F(Scheduling, EightRacingCreatesWithOneUniqueKeyMakeOneJob) {
   std::string key = uniqueType("unique-key");
   std::mutex lock;

@@ -72,8 +72,8 @@ TEST_F(WorkspaceChangesTest, JobEventsAreChangesWithTheSummaryTheyLeft) {
 }
 
 TEST_F(WorkspaceChangesTest, ACreatedJobsChangesCarryItsRowAsInserted) {
-  // A create writes its two changes from the row its INSERT returned, not by reading it back:
-  // every field must still be the stored row's, a scheduled job's run_at too.
+  // A create writes its two changes in the statement that inserts the job, from its row: every
+  // field must be the stored row's, a scheduled job's run_at too, and in the events' order.
   int64_t start = lastPosition();
   NewJob scheduled = makeNewJob("changes.scheduled", 7, "{}");
   scheduled.delaySeconds = 3600;
