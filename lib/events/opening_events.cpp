@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-#include "db/padded_list.h"
 #include "db/write_identity.h"
 #include "events/workspace_change_store.h"
 #include "operations/workspace_counters.h"

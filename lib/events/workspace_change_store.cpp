@@ -5,7 +5,6 @@
 
 #include "db/padded_list.h"
 #include "db/transaction.h"
-#include "util/civil_time.h"
 #include "util/time.h"
 
 namespace rj {
