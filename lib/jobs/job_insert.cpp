@@ -1,5 +1,7 @@
 #include "jobs/job_insert.h"
 
+#include <stdexcept>
+
 #include "db/database_error.h"
 #include "db/write_identity.h"
 #include "events/opening_events.h"
@@ -100,7 +102,7 @@ Job insertJob(Connection& connection, const std::string& workspaceId, const NewJ
   Job job;
   try {
     insert.compound([&](sql::ResultSet& rows) {
-      rows.next();
+      if (!rows.next()) throw std::logic_error("the inserted job was not read back");
       job = readJob(rows);
     });
   } catch (const sql::SQLException& error) {
