@@ -26,6 +26,14 @@ struct UniqueByteBuffer {
 };
 thread_local std::unique_ptr<UniqueByteBuffer> uniqueBuffer;
 
+// SHA-256 as fetched once from OpenSSL's providers. Passing EVP_sha256() makes every digest look
+// the algorithm up again (a lock and a table lookup); every authenticated request hashes its
+// token. Kept for the process's life; a fork's child keeps using it.
+const EVP_MD* sha256Algorithm() {
+  static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return fetched != nullptr ? fetched : EVP_sha256();
+}
+
 // In a forked child the one thread left keeps its parent's buffer: emptied, it draws anew.
 void emptyUniqueBufferAfterFork() {
   if (uniqueBuffer) uniqueBuffer->used = uniqueBuffer->bytes.size();
@@ -66,7 +74,9 @@ std::string toHex(std::string_view bytes) {
 std::string sha256Hex(std::string_view input) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr);
+  if (EVP_Digest(input.data(), input.size(), digest, &length, sha256Algorithm(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 digest failed");
+  }
   return toHex(std::string_view(reinterpret_cast<char*>(digest), length));
 }
 
