@@ -227,7 +227,7 @@ std::string JobStore::getJson(const std::string& workspaceId, const std::string&
   };
   auto readAnswer = [&] {
     JobDetail detail = get(workspaceId, jobId);
-    return std::make_pair(std::optional<JobVersion>(versionOf(detail.job)), toJson(detail));
+    return JobDetailCache::FullRead{versionOf(detail.job), toJson(detail), std::nullopt};
   };
   return jobDetailCache().answer(key, readVersion, readAnswer);
 }

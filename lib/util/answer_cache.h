@@ -46,9 +46,9 @@ class AnswerCache {
         largestAnswer_(largestAnswer) {}
 
   // The answer for `key`. A kept one that is not `changing` costs readVersion() (a Version), and
-  // goes out while that is its version. Otherwise readAnswer() reads in full and gives a FullRead
-  // (or the pair {version, answer}); the answer is kept with it, marked `changing` when an answer
-  // was kept with another version, or not kept when the version is nullopt.
+  // goes out while that is its version. Otherwise readAnswer() reads in full and gives a FullRead;
+  // the answer is kept with it, marked `changing` when an answer was kept with another version,
+  // or not kept when the version is nullopt.
   template <typename ReadVersion, typename ReadAnswer>
   std::string answer(const std::string& key, ReadVersion readVersion, ReadAnswer readAnswer) {
     const auto readAt = Clock::now();
@@ -56,7 +56,7 @@ class AnswerCache {
     if (known && !known->changing && readVersion() == known->version) {
       return std::move(known->answer);
     }
-    FullRead read = asFullRead(readAnswer());
+    FullRead read = readAnswer();
     if (!read.version) {
       forget(key);
       return std::move(read.answer);
@@ -130,11 +130,6 @@ class AnswerCache {
     Clock::time_point freshUntil;  // at most maxAge after readAt
   };
   using Entries = std::unordered_map<std::string, Entry>;
-
-  static FullRead asFullRead(FullRead read) { return read; }
-  static FullRead asFullRead(std::pair<std::optional<Version>, std::string> read) {
-    return {std::move(read.first), std::move(read.second), std::nullopt};
-  }
 
   void erase(typename Entries::iterator entry) {
     bytes_ -= entry->second.known.answer.size();

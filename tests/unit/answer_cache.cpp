@@ -129,7 +129,7 @@ TEST(AnswerCache, AnswerReadsTheVersionAloneWhileItHoldsAndInFullOnceAfterAChang
   };
   auto readAnswer = [&] {
     ++fullReads;
-    return std::make_pair(std::optional<int>(stored), "v" + std::to_string(stored));
+    return Cache::FullRead{stored, "v" + std::to_string(stored), std::nullopt};
   };
   auto ask = [&] { return kept.answer(kKey, readVersion, readAnswer); };
   EXPECT_EQ(ask(), "v1");  // nothing kept: in full
@@ -152,7 +152,7 @@ TEST(AnswerCache, AnAnswerWithoutAVersionIsNotKeptAndDropsTheKeptOne) {
   kept.remember(kKey, {1, "old", true}, Cache::Clock::now());
   std::string answer = kept.answer(
       kKey, [] { return 1; },
-      [] { return std::make_pair(std::optional<int>(), std::string("new")); });
+      [] { return Cache::FullRead{std::nullopt, "new", std::nullopt}; });
   EXPECT_EQ(answer, "new");
   EXPECT_EQ(kept.size(), 0u);
 }
