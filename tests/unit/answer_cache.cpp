@@ -152,7 +152,9 @@ TEST(AnswerCache, AnAnswerWithoutAVersionIsNotKeptAndDropsTheKeptOne) {
   kept.remember(kKey, {1, "old", true}, Cache::Clock::now());
   std::string answer = kept.answer(
       kKey, [] { return 1; },
-      [] { return Cache::FullRead{std::nullopt, "new", std::nullopt}; });
+      [] {
+        return Cache::FullRead{std::nullopt, "new", std::nullopt};
+      });
   EXPECT_EQ(answer, "new");
   EXPECT_EQ(kept.size(), 0u);
 }
