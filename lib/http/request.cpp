@@ -4,8 +4,8 @@
 #include <cctype>
 #include <cstring>
 
-#include "http/channel.h"
 #include "errors/errors.h"
+#include "http/channel.h"
 #include "http/url.h"
 #include "util/uuid.h"
 
@@ -28,28 +28,57 @@ Request::Request(Channel& channel) {
   std::transform(httpsFlag.begin(), httpsFlag.end(), httpsFlag.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   https = httpsFlag == "on" || httpsFlag == "1";
+  // Only the headers are copied: the server's other variables (a few dozen) are looked at in place.
   for (char** variable = channel.environment(); variable && *variable; ++variable) {
-    const char* equals = std::strchr(*variable, '=');
-    if (!equals) continue;
-    std::string name(*variable, static_cast<size_t>(equals - *variable));
-    if (name.rfind("HTTP_", 0) == 0 || name == "CONTENT_TYPE" || name == "CONTENT_LENGTH") {
-      headers[name] = equals + 1;
+    std::string_view entry(*variable);
+    size_t equals = entry.find('=');
+    if (equals == std::string_view::npos) continue;
+    std::string_view name = entry.substr(0, equals);
+    if (name.substr(0, 5) == "HTTP_" || name == "CONTENT_TYPE" || name == "CONTENT_LENGTH") {
+      headers.insert_or_assign(std::string(name), std::string(entry.substr(equals + 1)));
     }
   }
   if (auto cookieHeader = header("Cookie")) cookies = parseCookies(*cookieHeader);
 }
 
-std::string Request::cgiHeaderName(const std::string& name) {
-  std::string cgi = name;
-  std::transform(cgi.begin(), cgi.end(), cgi.begin(), [](unsigned char c) {
-    return c == '-' ? '_' : static_cast<char>(std::toupper(c));
-  });
-  if (cgi == "CONTENT_TYPE" || cgi == "CONTENT_LENGTH") return cgi;
-  return "HTTP_" + cgi;
+namespace {
+// Writes the CGI name of an HTTP header name into `out` (room for 5 + name.size() characters) and
+// gives its length: "HTTP_" and the name upper-cased with '-' as '_', without the prefix for the
+// two headers CGI names bare. ASCII only: a header name is a token.
+size_t writeCgiHeaderName(std::string_view name, char* out) {
+  std::memcpy(out, "HTTP_", 5);
+  size_t length = 5;
+  for (char c : name) {
+    out[length++] = c == '-' ? '_' : (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  std::string_view cgi(out, length);
+  if (cgi == "HTTP_CONTENT_TYPE" || cgi == "HTTP_CONTENT_LENGTH") {
+    std::memmove(out, out + 5, length - 5);
+    length -= 5;
+  }
+  return length;
+}
+}  // namespace
+
+std::string Request::cgiHeaderName(std::string_view name) {
+  std::string cgi(name.size() + 5, '\0');
+  cgi.resize(writeCgiHeaderName(name, cgi.data()));
+  return cgi;
 }
 
-std::optional<std::string> Request::header(const std::string& name) const {
-  auto found = headers.find(cgiHeaderName(name));
+std::optional<std::string> Request::header(std::string_view name) const {
+  // Spelled on the stack: a request looks up several headers, most of them longer than a string
+  // keeps without an allocation.
+  char spelled[96];
+  std::string longName;
+  std::string_view cgi;
+  if (name.size() + 5 <= sizeof spelled) {
+    cgi = std::string_view(spelled, writeCgiHeaderName(name, spelled));
+  } else {
+    longName = cgiHeaderName(name);
+    cgi = longName;
+  }
+  auto found = headers.find(cgi);
   if (found == headers.end()) return std::nullopt;
   return found->second;
 }

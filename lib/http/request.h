@@ -2,6 +2,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/router.h"
 
@@ -27,7 +28,7 @@ class Request {
   bool https = false;  // arrived over TLS (the CGI variable HTTPS=on)
 
   // A request header by its HTTP name ("X-Workspace-Id"), case-insensitive.
-  std::optional<std::string> header(const std::string& name) const;
+  std::optional<std::string> header(std::string_view name) const;
   std::optional<std::string> queryValue(const std::string& name) const;
   std::optional<std::string> cookie(const std::string& name) const;
   // A route parameter that must be a UUID; otherwise 400. Returned in lower case.
@@ -35,10 +36,11 @@ class Request {
   // Reads the body; 413 past kMaxBodyBytes, without reading the rest.
   void readBody(Channel& channel);
 
-  std::map<std::string, std::string> headers;  // CGI names: HTTP_X_WORKSPACE_ID, CONTENT_TYPE
+  // CGI names: HTTP_X_WORKSPACE_ID, CONTENT_TYPE. Found by a string_view too (std::less<>).
+  std::map<std::string, std::string, std::less<>> headers;
 
   // "X-Workspace-Id" -> "HTTP_X_WORKSPACE_ID".
-  static std::string cgiHeaderName(const std::string& name);
+  static std::string cgiHeaderName(std::string_view name);
 };
 
 }  // namespace rj

@@ -40,6 +40,27 @@ Response echo(Request& request, Context&) {
   return jsonText(out.take());
 }
 
+// Headers come from the CGI variables under their HTTP names, in any case; nothing else does.
+TEST(Request, HeadersAreFoundByTheirHttpNameInAnyCase) {
+  const std::string longName(120, 'a');
+  FakeChannel channel("POST", "/api/test",
+                      {{"HTTP_X_WORKSPACE_ID", "w"},
+                       {"CONTENT_TYPE", "application/json"},
+                       {"HTTP_" + std::string(120, 'A'), "long"},
+                       {"SERVER_NAME", "s"}},
+                      "{}");
+  Request request(channel);
+  EXPECT_EQ(request.header("X-Workspace-Id"), "w");
+  EXPECT_EQ(request.header("x-workspace-id"), "w");
+  EXPECT_EQ(request.header("Content-Type"), "application/json");
+  EXPECT_EQ(request.header("content-length"), "2");
+  EXPECT_EQ(request.header(longName), "long");  // past the lookup's buffer on the stack
+  EXPECT_EQ(request.header("Server-Name"), std::nullopt);
+  EXPECT_EQ(request.headers.count("SERVER_NAME"), 0u);
+  EXPECT_EQ(Request::cgiHeaderName("Content-Length"), "CONTENT_LENGTH");
+  EXPECT_EQ(Request::cgiHeaderName("x-request-id"), "HTTP_X_REQUEST_ID");
+}
+
 FakeChannel answered(const ApiRoute& route, FakeChannel channel,
                      const EndpointHandler& handler = echo) {
   answer(channel, endpointHandler(route, handler));
