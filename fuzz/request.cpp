@@ -70,6 +70,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (error.status() != 400 && error.status() != 413) __builtin_trap();
   }
   rj::mediaType(request.header("Content-Type").value_or(""));
+  // Any bytes as a header's name, shorter and longer than the lookup's buffer on the stack.
+  request.header(request.path);
+  request.header(std::string_view(request.body).substr(0, 200));
   request.cookie("rj_session");
   request.queryValue("workspaceId");
   try {

@@ -11,6 +11,26 @@
 
 namespace rj {
 
+namespace {
+constexpr std::string_view kHeaderPrefix = "HTTP_";
+
+// Writes the CGI name of an HTTP header name into `out` (room for 5 + name.size() characters) and
+// gives its length: "HTTP_" and the name upper-cased with '-' as '_', without the prefix for the
+// two headers CGI names bare. ASCII only: a header name is a token.
+size_t writeCgiHeaderName(std::string_view name, char* out) {
+  size_t length = kHeaderPrefix.copy(out, kHeaderPrefix.size());
+  for (char c : name) {
+    out[length++] = c == '-' ? '_' : (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  std::string_view cgi(out, length);
+  if (cgi == "HTTP_CONTENT_TYPE" || cgi == "HTTP_CONTENT_LENGTH") {
+    std::memmove(out, out + kHeaderPrefix.size(), length - kHeaderPrefix.size());
+    length -= kHeaderPrefix.size();
+  }
+  return length;
+}
+}  // namespace
+
 Request::Request(Channel& channel) {
   auto value = [&](const char* name) {
     const char* found = channel.env(name);
@@ -34,34 +54,16 @@ Request::Request(Channel& channel) {
     size_t equals = entry.find('=');
     if (equals == std::string_view::npos) continue;
     std::string_view name = entry.substr(0, equals);
-    if (name.substr(0, 5) == "HTTP_" || name == "CONTENT_TYPE" || name == "CONTENT_LENGTH") {
+    if (name.substr(0, kHeaderPrefix.size()) == kHeaderPrefix || name == "CONTENT_TYPE" ||
+        name == "CONTENT_LENGTH") {
       headers.insert_or_assign(std::string(name), std::string(entry.substr(equals + 1)));
     }
   }
   if (auto cookieHeader = header("Cookie")) cookies = parseCookies(*cookieHeader);
 }
 
-namespace {
-// Writes the CGI name of an HTTP header name into `out` (room for 5 + name.size() characters) and
-// gives its length: "HTTP_" and the name upper-cased with '-' as '_', without the prefix for the
-// two headers CGI names bare. ASCII only: a header name is a token.
-size_t writeCgiHeaderName(std::string_view name, char* out) {
-  std::memcpy(out, "HTTP_", 5);
-  size_t length = 5;
-  for (char c : name) {
-    out[length++] = c == '-' ? '_' : (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-  }
-  std::string_view cgi(out, length);
-  if (cgi == "HTTP_CONTENT_TYPE" || cgi == "HTTP_CONTENT_LENGTH") {
-    std::memmove(out, out + 5, length - 5);
-    length -= 5;
-  }
-  return length;
-}
-}  // namespace
-
 std::string Request::cgiHeaderName(std::string_view name) {
-  std::string cgi(name.size() + 5, '\0');
+  std::string cgi(kHeaderPrefix.size() + name.size(), '\0');
   cgi.resize(writeCgiHeaderName(name, cgi.data()));
   return cgi;
 }
@@ -72,7 +74,7 @@ std::optional<std::string> Request::header(std::string_view name) const {
   char spelled[96];
   std::string longName;
   std::string_view cgi;
-  if (name.size() + 5 <= sizeof spelled) {
+  if (kHeaderPrefix.size() + name.size() <= sizeof spelled) {
     cgi = std::string_view(spelled, writeCgiHeaderName(name, spelled));
   } else {
     longName = cgiHeaderName(name);
