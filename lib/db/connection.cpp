@@ -3,10 +3,13 @@
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
+#include <cctype>
 #include <condition_variable>
 #include <mutex>
+#include <string_view>
 
 #include "db/database_error.h"
+#include "db/write_count.h"
 
 namespace rj {
 
@@ -134,7 +137,50 @@ sql::PreparedStatement& Connection::prepare(const std::string& sqlText) {
   return *statements_.emplace(sqlText, std::move(statement)).first->second;
 }
 
+namespace {
+// Moves the front end's write count when the statement has ended, however it ended: a statement
+// that failed may still have written (a lost connection after a COMMIT).
+class WriteCounted {
+ public:
+  explicit WriteCounted(bool mayWrite) : mayWrite_(mayWrite) {}
+  ~WriteCounted() {
+    if (mayWrite_) countFrontEndWrite();
+  }
+  WriteCounted(const WriteCounted&) = delete;
+  WriteCounted& operator=(const WriteCounted&) = delete;
+
+ private:
+  bool mayWrite_;
+};
+
+bool startsWithWord(std::string_view text, std::string_view word) {
+  if (text.size() < word.size()) return false;
+  for (size_t i = 0; i < word.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(text[i])) != word[i]) return false;
+  }
+  return text.size() == word.size() || !std::isalnum(static_cast<unsigned char>(text[word.size()]));
+}
+
+std::string_view withoutLeadingSpace(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  return text;
+}
+}  // namespace
+
+bool mayWrite(const std::string& sqlText) {
+  std::string_view text = withoutLeadingSpace(sqlText);
+  // causalRead's "SET STATEMENT wsrep_sync_wait = 1 FOR SELECT ..."
+  if (startsWithWord(text, "SET")) {
+    auto forWord = text.find(" FOR ");
+    if (forWord == std::string_view::npos) return true;
+    text = withoutLeadingSpace(text.substr(forWord + 5));
+  }
+  return !startsWithWord(text, "SELECT") && !startsWithWord(text, "SHOW");
+}
+
 void Connection::execute(const std::string& sqlText) {
+  WriteCounted counted(true);
   std::unique_ptr<sql::Statement> statement(connection_->createStatement());
   statement->execute(sqlText);
 }
@@ -175,7 +221,7 @@ DatabaseThread::~DatabaseThread() {
 }
 
 Query::Query(Connection& connection, const std::string& sqlText)
-    : statement_(connection.prepare(sqlText)) {}
+    : statement_(connection.prepare(sqlText)), mayWrite_(mayWrite(sqlText)) {}
 
 Query& Query::bind(const std::string& value) {
   statement_.setString(index_++, value);
@@ -193,12 +239,15 @@ Query& Query::bindNull() {
   return *this;
 }
 std::unique_ptr<sql::ResultSet> Query::rows() {
+  WriteCounted counted(mayWrite_);
   return std::unique_ptr<sql::ResultSet>(statement_.executeQuery());
 }
 int64_t Query::execute() {
+  WriteCounted counted(true);
   return statement_.executeUpdate();
 }
 void Query::compound(const std::function<void(sql::ResultSet&)>& readAnswer) {
+  WriteCounted counted(true);
   std::unique_ptr<sql::ResultSet> answer(statement_.executeQuery());
   try {
     readAnswer(*answer);

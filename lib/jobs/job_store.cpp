@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "db/select_list.h"
+#include "db/write_count.h"
 #include "events/event_confirmation.h"
 #include "events/workspace_change_store.h"
 #include "jobs/answer_caches.h"
@@ -196,7 +197,8 @@ std::string JobStore::listJson(const std::string& workspaceId, const JobListQuer
     // that, every read would count.
     return JobPageCache::FullRead{version, toJson(page), totalFreshUntil};
   };
-  return jobPageCache().answer(jobPageKey(workspaceId, query), readVersion, readAnswer);
+  return jobPageCache().answer(jobPageKey(workspaceId, query), frontEndWrites(), readVersion,
+                               readAnswer);
 }
 
 CallerAndJobPage JobStore::listWithCaller(const std::string& tokenHash,
@@ -229,7 +231,7 @@ std::string JobStore::getJson(const std::string& workspaceId, const std::string&
     JobDetail detail = get(workspaceId, jobId);
     return JobDetailCache::FullRead{versionOf(detail.job), toJson(detail), std::nullopt};
   };
-  return jobDetailCache().answer(key, readVersion, readAnswer);
+  return jobDetailCache().answer(key, frontEndWrites(), readVersion, readAnswer);
 }
 
 CallerAndJobDetail JobStore::getWithCaller(const std::string& tokenHash,

@@ -3,9 +3,12 @@
 // at most a given age. A read that finds one asks the database only for the version, and sends
 // the kept bytes again while it is unchanged (jobs/answer_caches.h: GET by id and the list).
 // A change that moves the version shows at the next read; one that does not shows once the
-// kept answer is too old.
+// kept answer is too old. Given the front end's write count (db/write_count.h), a kept answer
+// is sent without asking for the version while the count is the one read before the answer was
+// read or its version last found unchanged: nothing was written through this front end since.
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <iterator>
 #include <mutex>
 #include <optional>
@@ -27,6 +30,9 @@ class AnswerCache {
     // is likely to change again, so the next read goes straight to a full read (one statement,
     // not the version's and then the full read's).
     bool changing = false;
+    // The front end's write count read before the read that kept the answer, or before the last
+    // read of its version that found it unchanged; nullopt without a count.
+    std::optional<uint64_t> writes;
   };
 
   // What readAnswer() gives: the version (nullopt when nothing carried one) and the answer, and
@@ -49,12 +55,20 @@ class AnswerCache {
   // goes out while that is its version. Otherwise readAnswer() reads in full and gives a FullRead;
   // the answer is kept with it, marked `changing` when an answer was kept with another version,
   // or not kept when the version is nullopt.
+  //
+  // `writes` is the front end's write count, read before this call: a kept answer whose count is
+  // the same goes out without readVersion(); one that goes out after it is kept with this count.
   template <typename ReadVersion, typename ReadAnswer>
-  std::string answer(const std::string& key, ReadVersion readVersion, ReadAnswer readAnswer) {
+  std::string answer(const std::string& key, std::optional<uint64_t> writes,
+                     ReadVersion readVersion, ReadAnswer readAnswer) {
     const auto readAt = Clock::now();
     auto known = find(key, readAt);
-    if (known && !known->changing && readVersion() == known->version) {
-      return std::move(known->answer);
+    if (known && !known->changing) {
+      if (writes && known->writes == writes) return std::move(known->answer);
+      if (readVersion() == known->version) {
+        if (writes) confirm(key, known->version, *writes);
+        return std::move(known->answer);
+      }
     }
     FullRead read = readAnswer();
     if (!read.version) {
@@ -62,8 +76,15 @@ class AnswerCache {
       return std::move(read.answer);
     }
     bool changing = known && known->version != *read.version;
-    remember(key, {std::move(*read.version), read.answer, changing}, readAt, read.freshUntil);
+    remember(key, {std::move(*read.version), read.answer, changing, writes}, readAt,
+             read.freshUntil);
     return std::move(read.answer);
+  }
+
+  // The same without a write count: every kept answer asks for its version.
+  template <typename ReadVersion, typename ReadAnswer>
+  std::string answer(const std::string& key, ReadVersion readVersion, ReadAnswer readAnswer) {
+    return answer(key, std::nullopt, readVersion, readAnswer);
   }
 
   // The answer kept for this key, while still fresh at `now`: read at most maxAge before it, and
@@ -99,6 +120,16 @@ class AnswerCache {
     const auto until = readAt + maxAge_;
     entries_.emplace(key, Entry{std::move(known), readAt,
                                 freshUntil && *freshUntil < until ? *freshUntil : until});
+  }
+
+  // The answer kept for `key` had `version` still when the write count was `writes`: kept with
+  // that count from now on, unless another read has replaced it meanwhile. Its age is not reset.
+  void confirm(const std::string& key, const Version& version, uint64_t writes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto kept = entries_.find(key);
+    if (kept != entries_.end() && kept->second.known.version == version) {
+      kept->second.known.writes = writes;
+    }
   }
 
   void forget(const std::string& key) {

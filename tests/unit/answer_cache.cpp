@@ -31,7 +31,7 @@ std::string keyNumber(int i) {
 TEST(AnswerCache, AnswersWithinMaxAgeAndNotAtIt) {
   Cache kept = cache();
   auto readAt = Cache::Clock::now();
-  kept.remember(kKey, {3, "{\"id\":1}", false}, readAt);
+  kept.remember(kKey, {3, "{\"id\":1}", false, std::nullopt}, readAt);
   auto found = kept.find(kKey, readAt + milliseconds(1999));
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->answer, "{\"id\":1}");
@@ -43,15 +43,15 @@ TEST(AnswerCache, AnswersWithinMaxAgeAndNotAtIt) {
 TEST(AnswerCache, AClockThatWentBackFindsNothing) {
   Cache kept = cache();
   auto readAt = Cache::Clock::now();
-  kept.remember(kKey, {3, "{}", false}, readAt);
+  kept.remember(kKey, {3, "{}", false, std::nullopt}, readAt);
   EXPECT_FALSE(kept.find(kKey, readAt - milliseconds(1)).has_value());
 }
 
 TEST(AnswerCache, ANewerReadReplacesTheKeptOneAndForgetDropsIt) {
   Cache kept = cache();
   auto readAt = Cache::Clock::now();
-  kept.remember(kKey, {3, "three", false}, readAt);
-  kept.remember(kKey, {4, "four!", true}, readAt + milliseconds(10));
+  kept.remember(kKey, {3, "three", false, std::nullopt}, readAt);
+  kept.remember(kKey, {4, "four!", true, std::nullopt}, readAt + milliseconds(10));
   auto found = kept.find(kKey, readAt + milliseconds(10));
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->version, 4);
@@ -68,9 +68,9 @@ TEST(AnswerCache, ANewerReadReplacesTheKeptOneAndForgetDropsIt) {
 TEST(AnswerCache, TooLargeAnAnswerIsNotKeptAndDropsTheOlderOne) {
   Cache kept = cache(16, 1024, 100);
   auto readAt = Cache::Clock::now();
-  kept.remember(kKey, {3, std::string(100, 'x'), false}, readAt);
+  kept.remember(kKey, {3, std::string(100, 'x'), false, std::nullopt}, readAt);
   EXPECT_TRUE(kept.find(kKey, readAt).has_value());
-  kept.remember(kKey, {4, std::string(101, 'x'), false}, readAt);
+  kept.remember(kKey, {4, std::string(101, 'x'), false, std::nullopt}, readAt);
   EXPECT_FALSE(kept.find(kKey, readAt).has_value());
   EXPECT_EQ(kept.bytes(), 0u);
 }
@@ -79,7 +79,7 @@ TEST(AnswerCache, StaysWithinItsEntriesAndBytes) {
   Cache kept = cache(8, 1000, 200);
   auto readAt = Cache::Clock::now();
   for (int i = 0; i < 100; ++i) {
-    kept.remember(keyNumber(i), {i, std::string(150, 'x'), false}, readAt);
+    kept.remember(keyNumber(i), {i, std::string(150, 'x'), false, std::nullopt}, readAt);
     EXPECT_LE(kept.size(), 8u);
     EXPECT_LE(kept.bytes(), 1000u);
   }
@@ -89,10 +89,10 @@ TEST(AnswerCache, StaysWithinItsEntriesAndBytes) {
 TEST(AnswerCache, AFullCacheDropsWhatIsTooOldFirst) {
   Cache kept = cache(4);
   auto start = Cache::Clock::now();
-  kept.remember(keyNumber(0), {0, "old", false}, start);
-  kept.remember(keyNumber(1), {1, "old", false}, start);
+  kept.remember(keyNumber(0), {0, "old", false, std::nullopt}, start);
+  kept.remember(keyNumber(1), {1, "old", false, std::nullopt}, start);
   auto later = start + milliseconds(2500);
-  for (int i = 2; i <= 4; ++i) kept.remember(keyNumber(i), {i, "new", false}, later);
+  for (int i = 2; i <= 4; ++i) kept.remember(keyNumber(i), {i, "new", false, std::nullopt}, later);
   EXPECT_EQ(kept.size(), 3u);  // full at the fifth: the two old ones went, not the new
   for (int i = 2; i <= 4; ++i) EXPECT_TRUE(kept.find(keyNumber(i), later).has_value());
 }
@@ -105,7 +105,7 @@ TEST(AnswerCache, ThreadsShareItSafely) {
       for (int i = 0; i < 2000; ++i) {
         auto now = Cache::Clock::now();
         std::string key = keyNumber(i % 100);
-        kept.remember(key, {i, std::string(10 + t, 'x'), false}, now);
+        kept.remember(key, {i, std::string(10 + t, 'x'), false, std::nullopt}, now);
         auto found = kept.find(key, now);
         if (found) {
           EXPECT_GE(found->answer.size(), 10u);
@@ -147,9 +147,75 @@ TEST(AnswerCache, AnswerReadsTheVersionAloneWhileItHoldsAndInFullOnceAfterAChang
   EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(3, 3));
 }
 
+// With the front end's write count: a kept answer goes out without its version while the count
+// has not moved since it was read or its version last held.
+TEST(AnswerCache, AnswerSkipsTheVersionWhileTheWriteCountHasNotMoved) {
+  Cache kept = cache();
+  int stored = 1, versionReads = 0, fullReads = 0;
+  uint64_t writes = 7;
+  auto readVersion = [&] {
+    ++versionReads;
+    return stored;
+  };
+  auto readAnswer = [&] {
+    ++fullReads;
+    return Cache::FullRead{stored, "v" + std::to_string(stored), std::nullopt};
+  };
+  auto ask = [&] { return kept.answer(kKey, writes, readVersion, readAnswer); };
+  EXPECT_EQ(ask(), "v1");  // nothing kept: in full, kept with count 7
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(0, 1));
+  EXPECT_EQ(ask(), "v1");  // count unchanged: no read at all
+  EXPECT_EQ(ask(), "v1");
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(0, 1));
+  writes = 8;              // a write that left this answer's version alone
+  EXPECT_EQ(ask(), "v1");  // the version, which holds: kept with count 8 from now on
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(1, 1));
+  EXPECT_EQ(kept.find(kKey, Cache::Clock::now())->writes, std::optional<uint64_t>(8));
+  EXPECT_EQ(ask(), "v1");
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(1, 1));
+  stored = 2;
+  writes = 9;              // a write that moved it
+  EXPECT_EQ(ask(), "v2");  // the version, then in full, kept as changing
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(2, 2));
+  EXPECT_EQ(ask(), "v2");  // changing: in full even with the count unchanged
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(2, 3));
+  EXPECT_EQ(ask(), "v2");  // settled, count unchanged: no read
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(2, 3));
+  // Without a count (none configured) every kept answer asks for its version.
+  EXPECT_EQ(kept.answer(kKey, readVersion, readAnswer), "v2");
+  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(3, 3));
+}
+
+TEST(AnswerCache, TheWriteCountDoesNotKeepAnAnswerPastItsAge) {
+  Cache kept = cache();
+  const auto readAt = Cache::Clock::now();
+  kept.remember(kKey, {1, "old", false, 5}, readAt - milliseconds(2000));
+  int fullReads = 0;
+  std::string answer = kept.answer(
+      kKey, uint64_t{5}, [] { return 1; },
+      [&] {
+        ++fullReads;
+        return Cache::FullRead{1, "new", std::nullopt};
+      });
+  EXPECT_EQ(answer, "new");
+  EXPECT_EQ(fullReads, 1);
+}
+
+TEST(AnswerCache, ConfirmingLeavesAnAnswerAnotherReadReplaced) {
+  Cache kept = cache();
+  const auto readAt = Cache::Clock::now();
+  kept.remember(kKey, {2, "two", false, 3}, readAt);
+  kept.confirm(kKey, 1, 9);  // a read of version 1 that ran before the one that kept version 2
+  EXPECT_EQ(kept.find(kKey, readAt)->writes, std::optional<uint64_t>(3));
+  kept.confirm(kKey, 2, 9);
+  EXPECT_EQ(kept.find(kKey, readAt)->writes, std::optional<uint64_t>(9));
+  kept.confirm("another key", 2, 10);
+  EXPECT_EQ(kept.size(), 1u);
+}
+
 TEST(AnswerCache, AnAnswerWithoutAVersionIsNotKeptAndDropsTheKeptOne) {
   Cache kept = cache();
-  kept.remember(kKey, {1, "old", true}, Cache::Clock::now());
+  kept.remember(kKey, {1, "old", true, std::nullopt}, Cache::Clock::now());
   std::string answer = kept.answer(
       kKey, [] { return 1; },
       [] {
@@ -162,15 +228,16 @@ TEST(AnswerCache, AnAnswerWithoutAVersionIsNotKeptAndDropsTheKeptOne) {
 TEST(AnswerCache, AnAnswerWithAPartFreshForLessIsKeptOnlyWhileThatPartIsFresh) {
   Cache kept = cache();
   const auto readAt = Cache::Clock::now();
-  kept.remember(kKey, {1, "with a kept total", false}, readAt, readAt + milliseconds(700));
+  kept.remember(kKey, {1, "with a kept total", false, std::nullopt}, readAt,
+                readAt + milliseconds(700));
   EXPECT_TRUE(kept.find(kKey, readAt + milliseconds(699)).has_value());
   EXPECT_FALSE(kept.find(kKey, readAt + milliseconds(700)).has_value());
   // A part fresh for longer does not keep the answer past maxAge.
-  kept.remember(kKey, {1, "answer", false}, readAt, readAt + milliseconds(3000));
+  kept.remember(kKey, {1, "answer", false, std::nullopt}, readAt, readAt + milliseconds(3000));
   EXPECT_TRUE(kept.find(kKey, readAt + milliseconds(1999)).has_value());
   EXPECT_FALSE(kept.find(kKey, readAt + milliseconds(2000)).has_value());
   // One no longer fresh is not kept at all.
-  kept.remember(kKey, {1, "stale", false}, readAt, readAt);
+  kept.remember(kKey, {1, "stale", false, std::nullopt}, readAt, readAt);
   EXPECT_EQ(kept.size(), 0u);
   // answer() keeps a full read's answer until its freshUntil.
   std::string answer = kept.answer(
