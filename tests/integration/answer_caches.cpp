@@ -15,6 +15,7 @@
 #include "runners/claim_service.h"
 #include "runners/lease_store.h"
 #include "support/eventually.h"
+#include "support/kept_answer_reads.h"
 #include "support/outcome.h"
 #include "support/runner_test.h"
 #include "util/uuid.h"
@@ -26,34 +27,8 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 }  // namespace
 
-class AnswerCacheReads : public RunnerTest {
+class AnswerCacheReads : public KeptAnswerReads {
  protected:
-  void SetUp() override {
-    RunnerTest::SetUp();
-    jobDetailCache().clear();
-    jobPageCache().clear();
-    listTotals().clear();
-  }
-  // The answer and the statements it took.
-  struct Read {
-    std::string answer;
-    int64_t statements = 0;
-  };
-  Read read(const std::string& jobId) {
-    Read done;
-    done.statements = statementsOf([&] { done.answer = jobs.getJson(workspaceId, jobId); });
-    return done;
-  }
-  // What a read without the cache answers now.
-  std::string fullRead(const std::string& jobId) { return toJson(jobs.get(workspaceId, jobId)); }
-  Read listed(const JobListQuery& query = {}) {
-    Read done;
-    done.statements = statementsOf([&] { done.answer = jobs.listJson(workspaceId, query); });
-    return done;
-  }
-  std::string fullList(const JobListQuery& query = {}) {
-    return toJson(jobs.list(workspaceId, query));
-  }
   // Jobs of the workspace written by SQL, an hour old: counted, but behind every newer job.
   void addOldJobs(int count) {
     Query(connection(),
@@ -63,9 +38,6 @@ class AnswerCacheReads : public RunnerTest {
               std::to_string(count))
         .bind(workspaceId)
         .execute();
-  }
-  static bool shows(const std::string& answer, const std::string& text) {
-    return answer.find(text) != std::string::npos;
   }
   // A job claimed by a runner of its own, with a step and output recorded.
   Job runningJob(RunnerIdentity& runner) {

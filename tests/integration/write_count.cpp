@@ -18,7 +18,7 @@
 #include "runners/claim_service.h"
 #include "runners/lease_store.h"
 #include "support/eventually.h"
-#include "support/runner_test.h"
+#include "support/kept_answer_reads.h"
 #include "support/stack.h"
 
 namespace rj::test {
@@ -48,30 +48,12 @@ void advanceFromAnotherProcess() {
 }
 }  // namespace
 
-class WriteCountReads : public RunnerTest {
+class WriteCountReads : public KeptAnswerReads {
  protected:
   void SetUp() override {
     ASSERT_TRUE(kWriteCountSet);
-    RunnerTest::SetUp();
+    KeptAnswerReads::SetUp();
     ASSERT_NE(frontEndWriteCount(), nullptr) << "the write count file was not mapped";
-    jobDetailCache().clear();
-    jobPageCache().clear();
-    listTotals().clear();
-  }
-  struct Read {
-    std::string answer;
-    int64_t statements = 0;
-  };
-  Read read(const std::string& jobId) {
-    Read done;
-    done.statements = statementsOf([&] { done.answer = jobs.getJson(workspaceId, jobId); });
-    return done;
-  }
-  std::string fullRead(const std::string& jobId) { return toJson(jobs.get(workspaceId, jobId)); }
-  Read listed() {
-    Read done;
-    done.statements = statementsOf([&] { done.answer = jobs.listJson(workspaceId, {}); });
-    return done;
   }
   // A change made by the mariadb client: a write that no process of the front end counts.
   void editBySql(const std::string& statement) {
@@ -80,9 +62,6 @@ class WriteCountReads : public RunnerTest {
                       "' -e \"" + statement + "\" 2>&1",
                   &status);
     ASSERT_EQ(status, 0) << statement;
-  }
-  static bool shows(const std::string& answer, const std::string& text) {
-    return answer.find(text) != std::string::npos;
   }
 };
 
@@ -116,7 +95,7 @@ TEST_F(WriteCountReads, EveryChangeThroughTheServicesShowsAtOnce) {
     EXPECT_EQ(next.answer, fullRead(job.id));
     Read page = listed();
     if (listToo) {
-      EXPECT_EQ(page.answer, toJson(jobs.list(workspaceId, {})));
+      EXPECT_EQ(page.answer, fullList());
     }
     // Settled: once read again, no statement while nothing is written.
     read(job.id);
