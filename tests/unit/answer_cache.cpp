@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "jobs/answer_caches.h"
@@ -119,71 +120,77 @@ TEST(AnswerCache, ThreadsShareItSafely) {
   EXPECT_LE(kept.bytes(), size_t{1 << 16});
 }
 
+// The database as answer() sees it: the stored version ("v1" its answer), and the reads made.
+struct StoredAnswer {
+  int stored = 1;
+  int versionReads = 0;
+  int fullReads = 0;
+
+  int readVersion() {
+    ++versionReads;
+    return stored;
+  }
+  Cache::FullRead readAnswer() {
+    ++fullReads;
+    return Cache::FullRead{stored, "v" + std::to_string(stored), std::nullopt};
+  }
+  // Version reads, then full reads, so far.
+  std::pair<int, int> reads() const { return std::make_pair(versionReads, fullReads); }
+};
+
 // answer(): which reads a request makes, with the stored version standing in for the database.
 TEST(AnswerCache, AnswerReadsTheVersionAloneWhileItHoldsAndInFullOnceAfterAChange) {
   Cache kept = cache();
-  int stored = 1, versionReads = 0, fullReads = 0;
-  auto readVersion = [&] {
-    ++versionReads;
-    return stored;
-  };
-  auto readAnswer = [&] {
-    ++fullReads;
-    return Cache::FullRead{stored, "v" + std::to_string(stored), std::nullopt};
-  };
+  StoredAnswer database;
+  auto readVersion = [&] { return database.readVersion(); };
+  auto readAnswer = [&] { return database.readAnswer(); };
   auto ask = [&] { return kept.answer(kKey, readVersion, readAnswer); };
   EXPECT_EQ(ask(), "v1");  // nothing kept: in full
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(0, 1));
+  EXPECT_EQ(database.reads(), std::make_pair(0, 1));
   EXPECT_EQ(ask(), "v1");  // kept: the version alone
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(1, 1));
-  stored = 2;
+  EXPECT_EQ(database.reads(), std::make_pair(1, 1));
+  database.stored = 2;
   EXPECT_EQ(ask(), "v2");  // moved: the version, then in full, kept as changing
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(2, 2));
+  EXPECT_EQ(database.reads(), std::make_pair(2, 2));
   EXPECT_TRUE(kept.find(kKey, Cache::Clock::now())->changing);
   EXPECT_EQ(ask(), "v2");  // changing: straight to a full read, which finds it settled
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(2, 3));
+  EXPECT_EQ(database.reads(), std::make_pair(2, 3));
   EXPECT_FALSE(kept.find(kKey, Cache::Clock::now())->changing);
   EXPECT_EQ(ask(), "v2");  // settled: the version alone again
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(3, 3));
+  EXPECT_EQ(database.reads(), std::make_pair(3, 3));
 }
 
 // With the front end's write count: a kept answer goes out without its version while the count
 // has not moved since it was read or its version last held.
 TEST(AnswerCache, AnswerSkipsTheVersionWhileTheWriteCountHasNotMoved) {
   Cache kept = cache();
-  int stored = 1, versionReads = 0, fullReads = 0;
   uint64_t writes = 7;
-  auto readVersion = [&] {
-    ++versionReads;
-    return stored;
-  };
-  auto readAnswer = [&] {
-    ++fullReads;
-    return Cache::FullRead{stored, "v" + std::to_string(stored), std::nullopt};
-  };
+  StoredAnswer database;
+  auto readVersion = [&] { return database.readVersion(); };
+  auto readAnswer = [&] { return database.readAnswer(); };
   auto ask = [&] { return kept.answer(kKey, writes, readVersion, readAnswer); };
   EXPECT_EQ(ask(), "v1");  // nothing kept: in full, kept with count 7
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(0, 1));
+  EXPECT_EQ(database.reads(), std::make_pair(0, 1));
   EXPECT_EQ(ask(), "v1");  // count unchanged: no read at all
   EXPECT_EQ(ask(), "v1");
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(0, 1));
+  EXPECT_EQ(database.reads(), std::make_pair(0, 1));
   writes = 8;              // a write that left this answer's version alone
   EXPECT_EQ(ask(), "v1");  // the version, which holds: kept with count 8 from now on
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(1, 1));
+  EXPECT_EQ(database.reads(), std::make_pair(1, 1));
   EXPECT_EQ(kept.find(kKey, Cache::Clock::now())->writes, std::optional<uint64_t>(8));
   EXPECT_EQ(ask(), "v1");
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(1, 1));
-  stored = 2;
+  EXPECT_EQ(database.reads(), std::make_pair(1, 1));
+  database.stored = 2;
   writes = 9;              // a write that moved it
   EXPECT_EQ(ask(), "v2");  // the version, then in full, kept as changing
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(2, 2));
+  EXPECT_EQ(database.reads(), std::make_pair(2, 2));
   EXPECT_EQ(ask(), "v2");  // changing: in full even with the count unchanged
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(2, 3));
+  EXPECT_EQ(database.reads(), std::make_pair(2, 3));
   EXPECT_EQ(ask(), "v2");  // settled, count unchanged: no read
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(2, 3));
+  EXPECT_EQ(database.reads(), std::make_pair(2, 3));
   // Without a count (none configured) every kept answer asks for its version.
   EXPECT_EQ(kept.answer(kKey, readVersion, readAnswer), "v2");
-  EXPECT_EQ(std::make_pair(versionReads, fullReads), std::make_pair(3, 3));
+  EXPECT_EQ(database.reads(), std::make_pair(3, 3));
 }
 
 TEST(AnswerCache, TheWriteCountDoesNotKeepAnAnswerPastItsAge) {
