@@ -60,8 +60,8 @@ class DatabaseThread {
 };
 
 // A prepared statement with positional binding: Query(c, "... WHERE id = ?").bind(id).rows().
-// Every statement but a plain SELECT moves the front end's write count (db/write_count.h) when it
-// ends; so does every statement run by Connection::execute (a COMMIT among them).
+// Every statement that mayWrite() (below) moves the front end's write count (db/write_count.h)
+// when it ends; so does every statement run by Connection::execute (a COMMIT among them).
 class Query {
  public:
   Query(Connection& connection, const std::string& sqlText);
@@ -87,8 +87,8 @@ class Query {
   bool mayWrite_;
 };
 
-// Whether a statement may write: anything but a SELECT (a causal one too) or a SHOW. A locking SELECT writes
-// nothing itself; the transaction it is in ends with a COMMIT, which counts.
+// Whether a statement may write: anything but a SELECT (a causal one too) or a SHOW. A locking
+// SELECT writes nothing itself; the transaction it is in ends with a COMMIT, which counts.
 bool mayWrite(const std::string& sqlText);
 
 // A read that must see every write the cluster committed before it (a job created through
