@@ -22,6 +22,8 @@ namespace {
 constexpr int kConnections = 8;
 constexpr auto kWarmUp = std::chrono::seconds(3);
 constexpr auto kMeasured = std::chrono::seconds(15);
+// Consecutive failed requests after which a connection gives up (the run then reports them).
+constexpr int kMaxConsecutiveFailures = 20;
 
 using rj::bench::Clock;
 using rj::bench::HttpConnection;
@@ -46,14 +48,17 @@ void createUntil(int port, const std::vector<std::string>& headers, Clock::time_
                  Clock::time_point until, ThreadResult& result) {
   HttpConnection connection(port);
   const std::string body = R"({"type":"bench.create_latency","data":{"seconds":1}})";
-  while (Clock::now() < until) {
+  int consecutiveFailures = 0;
+  while (Clock::now() < until && consecutiveFailures < kMaxConsecutiveFailures) {
     auto started = Clock::now();
     auto answer = connection.post("/api/runner-jobs", headers, body);
     auto finished = Clock::now();
     if (answer.status != 201) {
       ++result.failures;
+      ++consecutiveFailures;
       continue;
     }
+    consecutiveFailures = 0;
     if (started < measureFrom) continue;
     double ms = std::chrono::duration<double, std::milli>(finished - started).count();
     result.samples.push_back({ms, wallClockMs()});
