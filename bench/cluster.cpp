@@ -40,10 +40,7 @@ constexpr int kStreamEvents = 100;
 using rj::bench::Clock;
 using rj::bench::HttpAnswer;
 using rj::bench::HttpConnection;
-
-int portOf(const std::string& url) {
-  return std::atoi(url.c_str() + url.rfind(':') + 1);
-}
+using rj::bench::portOf;
 
 // Conflicts so far, summed over every database server of the configuration.
 int64_t conflictsSoFar() {

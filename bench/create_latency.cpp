@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   }
   std::string label = argc > 1 ? argv[1] : "stack";
   auto env = rj::bench::readEnvFile(std::string(var) + "/dev.env");
-  int port = std::atoi(env["RJ_URL"].c_str() + env["RJ_URL"].rfind(':') + 1);
+  int port = rj::bench::portOf(env["RJ_URL"]);
   const std::vector<std::string> headers = {"Authorization: Bearer " + env["RJ_TOKEN_MEMBER"],
                                             "X-Workspace-Id: " + env["RJ_WORKSPACE"]};
 

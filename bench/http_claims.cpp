@@ -221,8 +221,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_http_claims needs the stack of bench/run (RJ_BENCH_VAR)\n");
     return 2;
   }
-  std::string url = rj::bench::readEnvFile(std::string(var) + "/dev.env")["RJ_URL"];
-  int port = std::atoi(url.c_str() + url.rfind(':') + 1);
+  int port = rj::bench::portOf(rj::bench::readEnvFile(std::string(var) + "/dev.env")["RJ_URL"]);
   std::string workspace = rj::bench::stackWorkspace();
   std::vector<int64_t> sizes;
   for (int i = 1; i < argc; ++i) sizes.push_back(std::atoll(argv[i]));

@@ -18,6 +18,11 @@
 
 namespace rj::bench {
 
+// The port of a stack's URL (dev.env's RJ_URL, http://127.0.0.1:PORT).
+inline int portOf(const std::string& url) {
+  return std::atoi(url.c_str() + url.rfind(':') + 1);
+}
+
 struct HttpAnswer {
   int status = 0;  // 0: no answer (the connection failed)
   std::string body;

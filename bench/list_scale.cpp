@@ -85,8 +85,7 @@ int main() {
     return 2;
   }
   auto env = rj::bench::readEnvFile(std::string(var) + "/dev.env");
-  const std::string url = env["RJ_URL"];
-  const int port = std::atoi(url.c_str() + url.rfind(':') + 1);
+  const int port = rj::bench::portOf(env["RJ_URL"]);
   const std::string workspace = rj::bench::stackWorkspace();
   const std::vector<std::string> headers = {"Authorization: Bearer " + env["RJ_TOKEN_MEMBER"],
                                             "X-Workspace-Id: " + workspace};
